@@ -1,0 +1,43 @@
+"""Readers: one per outside format, each turning a file into canonical rows.
+
+A reader knows its format and nothing of the store. It offers a precise path (Python, every
+record checked, errors with file, line and field) and, for formats that come in very large files,
+a fast path (a DuckDB SQL expression over ``read_csv``) whose rows the loader checks in bulk.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hicmonitor.errors import InputError
+from hicmonitor.sources import cbs_opendata, tidy
+from hicmonitor.sources.base import Reader, Vocabulary
+from hicmonitor.sources.csvfile import read_header
+
+READERS: tuple[Reader, ...] = (
+    tidy.CRIME_MUNICIPAL,
+    tidy.CRIME_NATIONAL,
+    tidy.POPULATION,
+    tidy.ATM_ATTACKS,
+    cbs_opendata.CRIME,
+)
+
+__all__ = ["READERS", "Reader", "Vocabulary", "detect"]
+
+
+def detect(path: Path) -> tuple[Reader, list[str]]:
+    """The reader whose format the file's header matches."""
+    header = read_header(path)
+    for reader in READERS:
+        if reader.matches(header):
+            return reader, header
+    best = max(READERS, key=lambda r: len(set(r.required) & set(header)))
+    missing = [c for c in best.required if c not in header]
+    raise InputError(
+        path,
+        "onbekend formaat: de kopregel past bij geen enkel bekend bestandstype. "
+        f"Het meest lijkt het op '{best.name}', maar daarvoor ontbreken: {', '.join(missing)}. "
+        f"Gevonden kolommen: {', '.join(header)}",
+        line=1,
+        field=missing[0] if missing else None,
+    )

@@ -1,0 +1,115 @@
+"""Regions: the country, municipalities (with the years in which they exist), other levels.
+
+Municipality names come from the CBS boundary files (``gemeente_YYYY.geojson``); the years in
+which a municipality exists come from those files and from the population series. A code that
+occurs in the population data but no longer in the newest boundary file is a former
+municipality (merged away): it is kept, with ``valid_to`` set to its last year.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+NATIONAL = "NL01"
+UNKNOWN_MUNICIPALITY = "GM0000"
+
+# CBS region code shapes -> level. Order matters only for readability.
+LEVEL_PATTERNS: dict[str, re.Pattern[str]] = {
+    "land": re.compile(r"^NL\d{2}$"),
+    "landsdeel": re.compile(r"^LD\d{2}$"),
+    "provincie": re.compile(r"^PV\d{2}$"),
+    "politieregio": re.compile(r"^RE\d{2}$"),
+    "gemeente": re.compile(r"^GM\d{4}$"),
+    "wijk": re.compile(r"^WK\d{6}$"),
+    "buurt": re.compile(r"^BU\d{8}$"),
+}
+
+
+def level_of(code: str) -> str | None:
+    """The level of a CBS region code, or None if the code has no known shape."""
+    for level, pattern in LEVEL_PATTERNS.items():
+        if pattern.match(code):
+            return level
+    return None
+
+
+def parent_of(code: str) -> str | None:
+    """The parent code that can be read off the code itself (buurt -> wijk -> gemeente)."""
+    level = level_of(code)
+    if level == "buurt":
+        return "WK" + code[2:8]
+    if level == "wijk":
+        return "GM" + code[2:6]
+    if level in {"gemeente", "provincie", "politieregio", "landsdeel"} and code != NATIONAL:
+        return NATIONAL
+    return None
+
+
+@dataclass(frozen=True)
+class Region:
+    code: str
+    name: str | None
+    level: str
+    parent: str | None
+    valid_from: int | None
+    valid_to: int | None  # None: still exists
+
+
+def boundary_years(data_dir: Path) -> dict[int, Path]:
+    return {
+        int(p.stem.rsplit("_", 1)[1]): p
+        for p in sorted(data_dir.glob("gemeente_*.geojson"))
+        if p.stem.rsplit("_", 1)[1].isdigit()
+    }
+
+
+def build_regions(data_dir: Path) -> list[Region]:
+    """Regions from the boundary files and the population series in ``data_dir``."""
+    names: dict[str, str] = {}
+    seen_in: dict[str, set[int]] = {}
+    years = boundary_years(data_dir)
+    for year, path in sorted(years.items()):
+        for feature in json.loads(path.read_text("utf-8"))["features"]:
+            props = feature["properties"]
+            names[props["statcode"]] = props["statnaam"]
+            seen_in.setdefault(props["statcode"], set()).add(year)
+    latest = max(years) if years else None
+    pop_years: dict[str, set[int]] = {}
+    pop_file = data_dir / "population_gemeente_yearly.csv"
+    if pop_file.exists():
+        with pop_file.open(encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                pop_years.setdefault(row["region_code"], set()).add(int(row["year"]))
+    all_years = [y for ys in pop_years.values() for y in ys] + list(years)
+    first_year = min(all_years) if all_years else None
+
+    regions = [Region(NATIONAL, "Nederland", "land", None, first_year, None)]
+    regions.append(
+        Region(UNKNOWN_MUNICIPALITY, "Gemeente onbekend", "gemeente", NATIONAL, first_year, None)
+    )
+    for code in sorted(set(names) | set(pop_years)):
+        years_present = seen_in.get(code, set()) | pop_years.get(code, set())
+        current = latest is not None and latest in seen_in.get(code, set())
+        regions.append(
+            Region(
+                code=code,
+                name=names.get(code),
+                level="gemeente",
+                parent=NATIONAL,
+                valid_from=min(years_present),
+                valid_to=None if current else max(years_present),
+            )
+        )
+    return regions
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form of a name, quotes and hyphens ignored."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return re.sub(r"[\s'’`\-.]+", "", text.casefold())

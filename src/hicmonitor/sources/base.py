@@ -1,0 +1,124 @@
+"""What every reader offers, and the checks shared by the count formats."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hicmonitor import regions as regionmod
+from hicmonitor.errors import InputError
+
+FIRST_YEAR = 1900
+
+
+def last_year() -> int:
+    return dt.date.today().year
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The codes a load may refer to: crime codes and known regions (code -> level)."""
+
+    crime_codes: frozenset[str]
+    regions: dict[str, str] = field(default_factory=dict)
+
+
+# Canonical row layouts per kind.
+COUNT_COLUMNS = ["period", "period_kind", "region_code", "crime_code", "count", "provisional"]
+POPULATION_COLUMNS = ["year", "region_code", "inhabitants"]
+ATM_COLUMNS = ["year", "counter", "kind", "count", "reference"]
+KEY_COLUMNS = {
+    "misdrijven": ["period", "period_kind", "region_code", "crime_code"],
+    "bevolking": ["year", "region_code"],
+    "geldautomaten": ["year", "counter", "kind"],
+}
+
+
+@dataclass(frozen=True)
+class Reader:
+    """A file format: its name, kind of data, required columns and row conversion."""
+
+    name: str
+    kind: str  # misdrijven | bevolking | geldautomaten
+    required: tuple[str, ...]
+    rows: object  # Callable[[Path, list[str], Vocabulary], Iterator[tuple[int, tuple]]]
+    fields: dict[str, str]  # canonical column -> column name in the file (for messages)
+    fast_sql: object | None = None  # Callable[[str], str] for very large files
+    extra_match: object | None = None  # Callable[[list[str]], bool]
+
+    def matches(self, header: list[str]) -> bool:
+        if not set(self.required) <= set(header):
+            return False
+        return self.extra_match(header) if self.extra_match else True
+
+    def read(self, path: Path, header: list[str], vocab: Vocabulary) -> Iterator[tuple[int, tuple]]:
+        return self.rows(path, header, vocab)  # type: ignore[operator]
+
+
+def check_year(path: Path, line: int, field_name: str, value: str) -> int:
+    text = value.strip()
+    if not re.fullmatch(r"\d{4}", text) or not FIRST_YEAR <= int(text) <= last_year():
+        raise InputError(
+            path,
+            f"onmogelijk jaar {value!r}; verwacht een jaartal tussen {FIRST_YEAR} en {last_year()}",
+            line=line,
+            field=field_name,
+        )
+    return int(text)
+
+
+def check_region(path: Path, line: int, field_name: str, value: str, vocab: Vocabulary) -> str:
+    code = value.strip()
+    level = regionmod.level_of(code)
+    if level is None:
+        raise InputError(
+            path,
+            f"onbekende regiocode {value!r}; verwacht bijv. NL01, GM0363, WK036300 of BU03630000",
+            line=line,
+            field=field_name,
+        )
+    if level in {"land", "gemeente"} and code not in vocab.regions:
+        raise InputError(
+            path,
+            f"onbekende regiocode {code!r}: deze gemeente komt niet voor in de gemeentelijst "
+            "(grensbestanden en bevolkingsreeks)",
+            line=line,
+            field=field_name,
+        )
+    return code
+
+
+def check_crime_code(path: Path, line: int, field_name: str, value: str, vocab: Vocabulary) -> str:
+    code = value.strip()
+    if code not in vocab.crime_codes:
+        raise InputError(
+            path,
+            f"onbekende misdrijfcode {value!r}; de codes staan in SoortMisdrijf_codelist.csv "
+            "(bijv. 1.1.1 woninginbraak, 1.4.6 straatroof)",
+            line=line,
+            field=field_name,
+        )
+    return code
+
+
+class DuplicateTracker:
+    """Remembers keys and their lines; a second occurrence is an error naming both lines."""
+
+    def __init__(self, path: Path, field_name: str) -> None:
+        self.path = path
+        self.field_name = field_name
+        self.seen: dict[tuple, int] = {}
+
+    def add(self, key: tuple, line: int) -> None:
+        first = self.seen.setdefault(key, line)
+        if first != line:
+            shown = ", ".join(str(k) for k in key)
+            raise InputError(
+                self.path,
+                f"dubbele sleutel ({shown}): komt ook voor op regel {first}",
+                line=line,
+                field=self.field_name,
+            )

@@ -1,0 +1,143 @@
+"""Shared CSV plumbing for the readers: header sniffing, precise record iteration, checks.
+
+Policy (documented in docs/invoer.md): files must be UTF-8. A leading byte-order mark is
+accepted and ignored (Excel writes one); any other encoding (such as Latin-1) is refused with
+the line of the first byte that is not UTF-8, because guessing an encoding can silently corrupt
+names.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from hicmonitor.errors import InputError
+
+BOM = "\ufeff"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff]")
+
+
+def first_invalid_utf8_line(path: Path) -> int | None:
+    """1-based line of the first byte sequence that is not UTF-8, or None."""
+    with path.open("rb") as fh:
+        for number, raw in enumerate(fh, start=1):
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError:
+                return number
+    return None
+
+
+def not_utf8_error(path: Path, line: int | None) -> InputError:
+    return InputError(
+        path,
+        "het bestand is niet in UTF-8 gecodeerd (waarschijnlijk Latin-1/Windows-1252); "
+        "sla het op als 'CSV UTF-8' en laad het opnieuw",
+        line=line,
+    )
+
+
+def read_header(path: Path) -> list[str]:
+    """The column names of the first line (a leading BOM removed)."""
+    if not path.exists():
+        raise InputError(path, "bestand bestaat niet")
+    if path.is_dir():
+        raise InputError(path, "dit is een map, geen bestand")
+    with path.open("rb") as fh:
+        first = fh.readline()
+    if not first.strip():
+        raise InputError(path, "het bestand is leeg (geen kopregel)", line=1)
+    try:
+        text = first.decode("utf-8")
+    except UnicodeDecodeError:
+        raise not_utf8_error(path, 1) from None
+    text = text.removeprefix(BOM)
+    return [c.strip() for c in next(csv.reader([text]))]
+
+
+def iter_records(path: Path, columns: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield (line number, record) for each data record, checking the column count.
+
+    Line numbers are those a text editor shows (a quoted value spanning lines counts all).
+    """
+    try:
+        with path.open(encoding="utf-8", newline="") as fh:
+            reader = csv.reader(fh)
+            next(reader, None)  # header, checked by read_header
+            start = reader.line_num + 1
+            for row in reader:
+                line = start
+                start = reader.line_num + 1
+                if not row or row == [""]:
+                    continue
+                if len(row) != len(columns):
+                    field = columns[len(row)] if len(row) < len(columns) else None
+                    raise InputError(
+                        path,
+                        f"{len(row)} velden gevonden, {len(columns)} verwacht "
+                        + (
+                            "(regel afgebroken of te weinig velden)"
+                            if len(row) < len(columns)
+                            else "(te veel velden; scheidingsteken of aanhalingstekens fout?)"
+                        ),
+                        line=line,
+                        field=field,
+                    )
+                yield line, dict(zip(columns, row, strict=True))
+    except UnicodeDecodeError:
+        raise not_utf8_error(path, first_invalid_utf8_line(path)) from None
+    except csv.Error as exc:
+        raise InputError(path, f"onleesbare CSV ({exc})") from None
+
+
+def looks_like_formula(value: str) -> bool:
+    """True for text a spreadsheet would execute (CSV/formula injection)."""
+    if not value:
+        return False
+    if value[0] in "=+@\t\r":
+        return True
+    return value[0] == "-" and len(value) > 1 and not (value[1].isdigit() or value[1] == " ")
+
+
+def check_text(path: Path, line: int, field: str, value: str) -> None:
+    if _CONTROL.search(value):
+        raise InputError(
+            path,
+            f"ongeldig teken in {value!r} (stuurteken of BOM midden in het bestand)",
+            line=line,
+            field=field,
+        )
+    if looks_like_formula(value):
+        raise InputError(
+            path,
+            f"waarde {value!r} lijkt een spreadsheetformule; formules worden geweigerd",
+            line=line,
+            field=field,
+        )
+
+
+def parse_count(path: Path, line: int, field: str, value: str, *, allow_empty: bool) -> int | None:
+    text = value.strip()
+    if text in {"", ".", "x"} and allow_empty:
+        return None
+    if not re.fullmatch(r"\d+", text):
+        problem = "negatief" if re.fullmatch(r"-\d+", text) else "geen geheel getal"
+        raise InputError(
+            path,
+            f"aantal {value!r} is {problem}; verwacht een geheel getal ≥ 0",
+            line=line,
+            field=field,
+        )
+    return int(text)
+
+
+def missing_columns_error(path: Path, header: list[str], required: list[str]) -> InputError:
+    missing = [c for c in required if c not in header]
+    return InputError(
+        path,
+        f"kolom(men) ontbreken: {', '.join(missing)}; gevonden: {', '.join(header) or '(geen)'}",
+        line=1,
+        field=missing[0] if missing else None,
+    )
