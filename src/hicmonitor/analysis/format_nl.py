@@ -1,0 +1,40 @@
+"""Dutch number formatting for everything a user reads (tables, sentences, charts).
+
+Dutch convention: "." groups thousands and "," is the decimal sign (22.706; 3,8). A value
+that cannot be computed is shown as an en dash ("–"), with the reason kept beside it.
+"""
+
+from __future__ import annotations
+
+import math
+
+MISSING = "–"
+
+
+def _is_missing(value: float | int | None) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def number(value: float | int | None, decimals: int = 0) -> str:
+    """Format ``value`` the Dutch way: ``number(22706) == "22.706"``, ``number(3.84, 1) == "3,8"``."""
+    if _is_missing(value):
+        return MISSING
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def signed(value: float | int | None, decimals: int = 0) -> str:
+    """Like :func:`number` with an explicit sign: ``+1.234`` / ``-7,1``."""
+    if _is_missing(value):
+        return MISSING
+    text = number(abs(value), decimals)
+    if round(value, decimals) == 0:
+        return text
+    return ("+" if value > 0 else "-") + text
+
+
+def percent(value: float | None, decimals: int = 1, *, sign: bool = False) -> str:
+    """A percentage with a Dutch decimal comma: ``percent(-7.04) == "-7,0%"``; ``sign`` adds "+"."""
+    if _is_missing(value):
+        return MISSING
+    return (signed(value, decimals) if sign else number(value, decimals)) + "%"
