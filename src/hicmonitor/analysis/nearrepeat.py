@@ -476,3 +476,40 @@ def knox_test(
         n_pairs_enumerated=len(pi),
         simulations=sims if keep_simulations else None,
     )
+
+
+# --------------------------------------------------------------------------------------------
+# from an incident frame
+
+
+Moment = Literal["begin", "midden", "eind"]
+
+
+def event_times(
+    frame: pd.DataFrame, precision: str, moment: Moment = "midden", *, source: str = "invoer"
+) -> tuple[np.ndarray, int]:
+    """Integer event times and ticks per day from an incident frame (``t_from``/``t_to``).
+
+    Date-only data without time windows gives whole days (``ticks_per_day = 1``); date-times
+    or windows give seconds (86400). ``moment`` picks the start, middle or end of a window.
+    Month resolution is refused: bands in days cannot be computed from it.
+    """
+    if precision == "maand":
+        raise HicError(
+            f"{source}: van elk incident is alleen de maand bekend (resolutie maand); "
+            "tijdbanden in dagen (en herhaling binnen 7 of 28 dagen) zijn daarmee niet te "
+            "berekenen. Gebruik een bestand met datums."
+        )
+    if moment not in ("begin", "midden", "eind"):
+        raise HicError(f"onbekend tijdstip {moment!r} (begin, midden of eind)")
+    start = frame["t_from"].to_numpy(dtype="datetime64[s]")
+    end = frame["t_to"].to_numpy(dtype="datetime64[s]")
+    windows = bool(np.any(end != start))
+    if precision == "dag" and not windows:
+        return start.astype("datetime64[D]").astype(np.int64), 1
+    s, e = start.astype(np.int64), end.astype(np.int64)
+    if moment == "begin":
+        return s, 86400
+    if moment == "eind":
+        return e, 86400
+    return s + (e - s) // 2, 86400
