@@ -32,6 +32,14 @@ def detect(path: Path) -> tuple[Reader, list[str]]:
         if reader.matches(header):
             return reader, header
     best = max(READERS, key=lambda r: len(set(r.required) & set(header)))
+    if not set(best.required) & set(header):
+        formats = "; ".join(f"{r.name}: {', '.join(r.required)}" for r in READERS)
+        raise InputError(
+            path,
+            "onbekend formaat: de kopregel past bij geen enkel bekend bestandstype "
+            f"(gevonden: {', '.join(header)}). Bekende formaten: {formats}",
+            line=1,
+        )
     missing = [c for c in best.required if c not in header]
     raise InputError(
         path,

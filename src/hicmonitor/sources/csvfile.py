@@ -72,6 +72,12 @@ def iter_records(path: Path, columns: list[str]) -> Iterator[tuple[int, dict[str
                 start = reader.line_num + 1
                 if not row or row == [""]:
                     continue
+                if len(row) != len(columns) and any("\n" in v for v in row):
+                    raise InputError(
+                        path,
+                        "aanhalingsteken niet gesloten: de waarde loopt door over de volgende regels",
+                        line=line,
+                    )
                 if len(row) != len(columns):
                     field = columns[len(row)] if len(row) < len(columns) else None
                     raise InputError(

@@ -1,0 +1,43 @@
+# hicmonitor — the two commands of the README:
+#   make run    creates the environment, installs, loads the embedded data and runs the main job
+#   make test   the same installation plus test tools, then lint, content check and the test suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DB     ?= out/hicmonitor.duckdb
+YEAR   ?= 2023
+
+.PHONY: install system-deps run test lint bench clean
+
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements.lock
+	$(BIN)/python -m pip install -q --no-deps -e .
+	touch $@
+
+install: $(STAMP)
+
+# Debian packages the tests need (pdftoppm for PDF page renderings). Root only; skipped when present.
+system-deps:
+	@if ! command -v pdftoppm >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null; \
+	  else echo "installeer poppler-utils (pdftoppm) voor de PDF-tests"; fi; fi
+
+run: install
+	@mkdir -p out
+	$(BIN)/hic --db $(DB) status
+	$(BIN)/hic --db $(DB) cijfers
+
+lint: install
+	$(BIN)/ruff check src tests benchmarks
+
+test: install system-deps lint
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+bench: install
+	$(BIN)/python benchmarks/bench_load.py --schaal 0.01
+
+clean:
+	rm -rf $(VENV) out

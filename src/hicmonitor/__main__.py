@@ -1,0 +1,3 @@
+from hicmonitor.cli import main
+
+main()

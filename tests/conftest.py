@@ -1,0 +1,50 @@
+"""Shared fixtures: a real DuckDB store with the embedded data set, built once per session."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from hicmonitor import store
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO / "data"
+
+
+@pytest.fixture(scope="session")
+def loaded_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("store") / "template.duckdb"
+    con = store.connect_loaded(path)
+    con.close()
+    return path
+
+
+@pytest.fixture
+def loaded_db(loaded_db_template: Path, tmp_path: Path) -> Path:
+    """A private copy of the loaded store (safe to modify)."""
+    path = tmp_path / "hic.duckdb"
+    shutil.copy(loaded_db_template, path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def shared_con(loaded_db_template: Path):
+    """A read-only connection to the loaded store, for tests that only read."""
+    con = store.connect(loaded_db_template, read_only=True)
+    yield con
+    con.close()
+
+
+def dump(con) -> dict[str, list[tuple]]:
+    """Every row of every table, sorted: equal dumps mean an unchanged store."""
+    tables = [
+        r[0]
+        for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY 1"
+        ).fetchall()
+    ]
+    return {
+        t: sorted(con.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in tables
+    }
