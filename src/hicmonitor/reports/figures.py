@@ -1,0 +1,138 @@
+"""The figures of a report, asked from the store: national HIC counts and ATM attacks.
+
+Every number a report prints comes from here, and this module only asks the store (no
+figure is typed into a template). Ram- en plofkraken come from their own series, per
+counter (NVB, politie); the two counters are never added.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from hicmonitor import store, taxonomy
+from hicmonitor.errors import HicError
+
+NATIONAL = "NL01"
+YEARS_SHOWN = 5
+
+
+@dataclass(frozen=True)
+class CategoryRow:
+    category: str  # taxonomy id
+    label: str
+    counts: dict[int, int]  # year -> count, only years in the store
+    provisional: dict[int, bool]
+
+
+@dataclass(frozen=True)
+class AtmRow:
+    counter: str  # "NVB" | "politie"
+    kind: str
+    counts: dict[int, int]
+    references: dict[int, str]
+
+
+@dataclass(frozen=True)
+class ReportFigures:
+    year: int
+    base_year: int
+    columns: list[int]  # base year first, then the last five years
+    categories: list[CategoryRow]
+    atm: list[AtmRow]
+    counts: pd.DataFrame  # the national category counts (all years) for the analysis
+
+    def value(self, category: str, year: int) -> int | None:
+        for row in self.categories:
+            if row.category == category:
+                return row.counts.get(year)
+        return None
+
+
+def national_counts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The yearly national counts per HIC category (store frame)."""
+    return store.category_counts(con, regions=[NATIONAL], period_kind="jaar")
+
+
+def complete_years(counts: pd.DataFrame) -> list[int]:
+    """Years with a final (not provisional) national figure for every police category."""
+    cats = {c.id for c in taxonomy.police_categories()}
+    final = counts[~counts["provisional"].astype(bool)]
+    years = []
+    for year, group in final.groupby("year"):
+        if cats <= set(group["category"]):
+            years.append(int(year))
+    return sorted(years)
+
+
+def latest_complete_year(con: duckdb.DuckDBPyConnection) -> int:
+    years = complete_years(national_counts(con))
+    if not years:
+        raise HicError("de database bevat geen landelijke HIC-cijfers; laad eerst gegevens")
+    return years[-1]
+
+
+def _span(years: list[int]) -> str:
+    if not years:
+        return "geen"
+    if years == list(range(years[0], years[-1] + 1)):
+        return f"{years[0]}–{years[-1]}"
+    return ", ".join(str(y) for y in years)
+
+
+def report_figures(
+    con: duckdb.DuckDBPyConnection, year: int, base_year: int | None = None
+) -> ReportFigures:
+    """The figures for the report on ``year``: the last five years plus the base year.
+
+    ``base_year`` defaults to the first year the store has for every category. A year
+    without complete national figures raises a Dutch ``HicError`` naming the years that exist.
+    """
+    counts = national_counts(con)
+    years = complete_years(counts)
+    if year not in years:
+        raise HicError(
+            f"geen volledige landelijke HIC-cijfers voor {year}; wel voor de jaren {_span(years)}"
+        )
+    if base_year is None:
+        base_year = years[0]
+    if base_year not in years or base_year > year:
+        raise HicError(
+            f"basisjaar {base_year}: kies een jaar met cijfers tot en met {year} "
+            f"(beschikbaar: {_span(years)})"
+        )
+    recent = [y for y in range(year - YEARS_SHOWN + 1, year + 1)]
+    columns = ([base_year] if base_year not in recent else []) + recent
+
+    rows = []
+    for cat in taxonomy.police_categories():
+        sub = counts[counts["category"] == cat.id]
+        rows.append(
+            CategoryRow(
+                category=cat.id,
+                label=cat.label,
+                counts={int(y): int(c) for y, c in zip(sub["year"], sub["count"], strict=True)},
+                provisional={
+                    int(y): bool(p) for y, p in zip(sub["year"], sub["provisional"], strict=True)
+                },
+            )
+        )
+
+    atm_frame = store.atm_attacks(con)
+    atm = []
+    for (counter, kind), sub in atm_frame.groupby(["counter", "kind"], sort=True):
+        atm.append(
+            AtmRow(
+                counter=str(counter),
+                kind=str(kind),
+                counts={int(y): int(c) for y, c in zip(sub["year"], sub["count"], strict=True)},
+                references={
+                    int(y): str(r)
+                    for y, r in zip(sub["year"], sub["reference"], strict=True)
+                    if isinstance(r, str) and r
+                },
+            )
+        )
+    return ReportFigures(year, base_year, columns, rows, atm, counts)

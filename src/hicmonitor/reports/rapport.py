@@ -1,0 +1,103 @@
+"""`hic rapport`: build the Kamerbrief and the beslisnota for a year and write them out.
+
+Files are written to a temporary folder inside the output folder first and only moved into
+place when every requested file rendered, so a failure leaves no half-written output. Names
+carry the year and the kenmerk: ``kamerbrief_2023_<kenmerk>.pdf``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import duckdb
+
+from hicmonitor.catalog.models import Catalog
+from hicmonitor.errors import HicError
+from hicmonitor.reports.beslisnota import build_beslisnota
+from hicmonitor.reports.context import ReportContext, gather
+from hicmonitor.reports.kamerbrief import build_kamerbrief
+from hicmonitor.reports.model import Document
+from hicmonitor.reports.spec import ReportSpec
+
+FORMATS: tuple[str, ...] = ("docx", "pdf", "html")
+KINDS: tuple[str, ...] = ("kamerbrief", "beslisnota")
+
+Progress = Callable[[str], None]
+
+
+def parse_formats(text: str) -> list[str]:
+    """``"docx,pdf"`` -> ``["docx", "pdf"]``; unknown formats raise a Dutch ``HicError``."""
+    wanted = [f.strip().lower() for f in text.split(",") if f.strip()]
+    bad = [f for f in wanted if f not in FORMATS]
+    if bad or not wanted:
+        raise HicError(
+            f"onbekend formaat {', '.join(bad) or repr(text)}; kies uit {', '.join(FORMATS)}"
+        )
+    return list(dict.fromkeys(wanted))
+
+
+def file_name(kind: str, spec: ReportSpec, fmt: str) -> str:
+    return f"{kind}_{spec.jaar}_{spec.kenmerk}.{fmt}"
+
+
+def render(doc: Document, fmt: str, target: Path) -> Path:
+    if fmt == "docx":
+        from hicmonitor.reports.render_docx import render_docx
+
+        return render_docx(doc, target)
+    if fmt == "pdf":
+        from hicmonitor.reports.render_pdf import render_pdf
+
+        return render_pdf(doc, target)
+    if fmt == "html":
+        from hicmonitor.reports.render_html import render_html
+
+        return render_html(doc, target)
+    raise HicError(f"onbekend formaat {fmt!r}")
+
+
+def build_documents(ctx: ReportContext) -> dict[str, Document]:
+    return {"kamerbrief": build_kamerbrief(ctx), "beslisnota": build_beslisnota(ctx)}
+
+
+def make_reports(
+    con: duckdb.DuckDBPyConnection,
+    spec: ReportSpec,
+    out_dir: Path,
+    formats: Sequence[str] = FORMATS,
+    *,
+    catalog: Catalog | None = None,
+    content_root: Path | None = None,
+    progress: Progress | None = None,
+) -> list[Path]:
+    """Build both documents for ``spec.jaar`` and write them in ``formats`` to ``out_dir``."""
+    say = progress or (lambda _msg: None)
+    say("cijfers, duiding en catalogus ophalen")
+    ctx = gather(con, spec, catalog=catalog, content_root=content_root)
+    say("documenten opbouwen")
+    docs = build_documents(ctx)
+    out_dir = Path(out_dir)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise HicError(f"{out_dir}: kan de uitvoermap niet maken ({exc.strerror})") from None
+    tmp = Path(tempfile.mkdtemp(prefix=".rapport-", dir=out_dir))
+    try:
+        written = []
+        for fmt in formats:
+            for kind, doc in docs.items():
+                name = file_name(kind, spec, fmt)
+                say(f"{name} maken")
+                written.append(render(doc, fmt, tmp / name))
+        final = []
+        for path in written:
+            dest = out_dir / path.name
+            os.replace(path, dest)
+            final.append(dest)
+        return final
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

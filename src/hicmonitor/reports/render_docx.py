@@ -1,0 +1,421 @@
+"""Word rendering with python-docx, for the policy team to edit.
+
+Real Word structure, not look-alikes: headings use the built-in ``Heading 1-3`` styles (so
+the navigation pane and a table of contents work), tables a built-in table style with a
+repeating header row, figures are inline pictures with alternative text, and footnotes
+are real Word footnotes (a ``footnotes.xml`` part, which python-docx does not write itself).
+The sender column sits in the first-page header as a floating table; the default header of
+the later pages repeats directorate, date and kenmerk.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from docx import Document as new_docx
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Mm, Pt, RGBColor
+from docx.table import Table as DocxTable
+from docx.text.paragraph import Paragraph as DocxParagraph
+
+from hicmonitor.reports.model import (
+    BulletList,
+    Document,
+    Figure,
+    Footnote,
+    Inline,
+    NonPublicLine,
+    Paragraph,
+    Section,
+    Table,
+    Text,
+    format_number,
+    is_numeric,
+)
+from hicmonitor.reports.render_html import long_date
+
+FONT = "Noto Sans"
+BLUE = RGBColor(0x15, 0x42, 0x73)
+GREY = RGBColor(0x53, 0x53, 0x53)
+TABLE_STYLE = "Light List Accent 1"
+CT_FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+class _Footnotes:
+    """Collects footnotes while rendering and writes them as the ``footnotes.xml`` part."""
+
+    def __init__(self) -> None:
+        self.items: list[Footnote] = []
+
+    def reference(self, paragraph: DocxParagraph, note: Footnote) -> None:
+        self.items.append(note)
+        run = paragraph.add_run()
+        r_pr = run._r.get_or_add_rPr()
+        style = OxmlElement("w:rStyle")
+        style.set(qn("w:val"), "FootnoteReference")
+        r_pr.append(style)
+        ref = OxmlElement("w:footnoteReference")
+        ref.set(qn("w:id"), str(len(self.items)))
+        run._r.append(ref)
+
+    def write(self, document) -> None:  # noqa: ANN001 - python-docx Document
+        if not self.items:
+            return
+        notes = []
+        for i, note in enumerate(self.items, start=1):
+            runs = "".join(
+                f'<w:r><w:t xml:space="preserve">{_xml_escape(_inline_text(t))}</w:t></w:r>'
+                for t in note.content
+            )
+            notes.append(
+                f'<w:footnote w:id="{i}"><w:p><w:pPr><w:pStyle w:val="FootnoteText"/></w:pPr>'
+                '<w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr><w:footnoteRef/></w:r>'
+                f'<w:r><w:t xml:space="preserve"> </w:t></w:r>{runs}</w:p></w:footnote>'
+            )
+        xml = (
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:footnotes xmlns:w="{W_NS}">'
+            '<w:footnote w:type="separator" w:id="-1"><w:p><w:pPr><w:spacing w:after="0"/></w:pPr>'
+            "<w:r><w:separator/></w:r></w:p></w:footnote>"
+            '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:pPr><w:spacing w:after="0"/>'
+            "</w:pPr><w:r><w:continuationSeparator/></w:r></w:p></w:footnote>"
+            + "".join(notes)
+            + "</w:footnotes>"
+        )
+        part = Part(
+            PackURI("/word/footnotes.xml"), CT_FOOTNOTES, xml.encode("utf-8"), document.part.package
+        )
+        document.part.relate_to(part, RT.FOOTNOTES)
+        settings = document.settings.element
+        pr = parse_xml(
+            f'<w:footnotePr {nsdecls("w")}><w:footnote w:id="-1"/><w:footnote w:id="0"/></w:footnotePr>'
+        )
+        settings.append(pr)
+
+
+def _xml_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _inline_text(t: Text) -> str:
+    return f"[{t.redaction}]" if t.redaction else t.text
+
+
+def _setup_styles(document) -> None:  # noqa: ANN001
+    styles = document.styles
+    normal = styles["Normal"]
+    normal.font.name = FONT
+    normal.font.size = Pt(9.5)
+    normal.paragraph_format.space_after = Pt(6)
+    normal.paragraph_format.line_spacing = 1.15
+    r_pr = normal.element.get_or_add_rPr()
+    fonts = r_pr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        r_pr.append(fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), FONT)
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:val"), "nl-NL")
+    r_pr.append(lang)
+    for name, size, color in (
+        ("Title", 13, None),
+        ("Heading 1", 10.5, BLUE),
+        ("Heading 2", 9.5, None),
+        ("Heading 3", 9.5, None),
+    ):
+        st = styles[name]
+        st.font.name = FONT
+        st.font.size = Pt(size)
+        st.font.bold = name != "Heading 3"
+        st.font.italic = name == "Heading 3"
+        st.font.color.rgb = color if color is not None else RGBColor(0, 0, 0)
+        st.paragraph_format.space_before = Pt(12 if name == "Heading 1" else 8)
+        st.paragraph_format.space_after = Pt(4)
+        st.paragraph_format.keep_with_next = True
+    title = styles["Title"]
+    title.paragraph_format.space_after = Pt(10)
+    # the Title style of the default template draws a border: keep it plain
+    p_pr = title.element.find(qn("w:pPr"))
+    if p_pr is not None and p_pr.find(qn("w:pBdr")) is not None:
+        p_pr.remove(p_pr.find(qn("w:pBdr")))
+    caption = styles["Caption"]
+    caption.font.name = FONT
+    caption.font.size = Pt(8)
+    caption.font.bold = True
+    caption.font.color.rgb = RGBColor(0, 0, 0)
+    fn_text = styles.add_style("Footnote Text", WD_STYLE_TYPE.PARAGRAPH)
+    fn_text.base_style = normal
+    fn_text.font.size = Pt(7.5)
+    fn_text.paragraph_format.space_after = Pt(0)
+    fn_ref = styles.add_style("Footnote Reference", WD_STYLE_TYPE.CHARACTER)
+    fn_ref.font.superscript = True
+    small = styles.add_style("Colofon", WD_STYLE_TYPE.PARAGRAPH)
+    small.base_style = normal
+    small.font.size = Pt(7)
+    small.paragraph_format.space_after = Pt(0)
+    small.paragraph_format.line_spacing = 1.0
+    note = styles.add_style("Tabelnoot", WD_STYLE_TYPE.PARAGRAPH)
+    note.base_style = normal
+    note.font.size = Pt(7.5)
+    note.font.color.rgb = GREY
+
+
+def _add_inlines(paragraph: DocxParagraph, items: list[Inline], notes: _Footnotes) -> None:
+    for item in items:
+        if isinstance(item, Footnote):
+            notes.reference(paragraph, item)
+            continue
+        if item.redaction:
+            run = paragraph.add_run(f" {item.redaction} ")
+            run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+            run.font.size = Pt(7.5)
+            shd = OxmlElement("w:shd")
+            shd.set(qn("w:val"), "clear")
+            shd.set(qn("w:color"), "auto")
+            shd.set(qn("w:fill"), "000000")
+            run._r.get_or_add_rPr().append(shd)
+            continue
+        run = paragraph.add_run(item.text)
+        run.bold = item.bold or None
+        run.italic = item.italic or None
+
+
+def _floating(table: DocxTable, x_mm: float, y_mm: float, width_mm: float) -> None:
+    """Anchor a table to the page (a 'floating table'), like a text frame."""
+    tbl_pr = table._tbl.tblPr
+    pos = OxmlElement("w:tblpPr")
+    pos.set(qn("w:horzAnchor"), "page")
+    pos.set(qn("w:vertAnchor"), "page")
+    pos.set(qn("w:tblpX"), str(int(x_mm * 56.7)))
+    pos.set(qn("w:tblpY"), str(int(y_mm * 56.7)))
+    tbl_pr.insert(0, pos)
+    table.autofit = False
+    table.columns[0].width = Mm(width_mm)
+    for cell in table.columns[0].cells:
+        cell.width = Mm(width_mm)
+
+
+def _colofon(header, style, lines: list[tuple[str, bool]], y_mm: float) -> None:  # noqa: ANN001
+    table = header.add_table(rows=1, cols=1, width=Mm(44))
+    _floating(table, 150, y_mm, 44)
+    cell = table.cell(0, 0)
+    first = True
+    for text, bold in lines:
+        p = cell.paragraphs[0] if first else cell.add_paragraph()
+        first = False
+        p.style = style
+        if text:
+            run = p.add_run(text)
+            run.bold = bold or None
+
+
+def _headers(document, doc: Document) -> None:  # noqa: ANN001
+    section = document.sections[0]
+    section.page_height, section.page_width = Mm(297), Mm(210)
+    section.left_margin, section.right_margin = Mm(24), Mm(66)
+    section.top_margin, section.bottom_margin = Mm(30), Mm(22)
+    section.header_distance = Mm(12)
+    section.different_first_page_header_footer = True
+    # first page: ministry name on top, the sender column at the right
+    first = section.first_page_header
+    p = first.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = p.add_run(doc.header.sender[0] if doc.header.sender else "")
+    run.bold = True
+    run.font.color.rgb = BLUE
+    lines: list[tuple[str, bool]] = []
+    for i, s in enumerate(doc.header.sender):
+        lines.append((s, i == 0))
+    lines.append(("", False))
+    for f in doc.header.fields:
+        if f.label:
+            lines.append((f.label, True))
+        lines.extend((line, False) for line in f.lines)
+        lines.append(("", False))
+    _colofon(first, document.styles["Colofon"], lines, 44)
+    # later pages: directorate, date and kenmerk
+    later = section.header
+    later.is_linked_to_previous = False
+    margin: list[tuple[str, bool]] = []
+    for line in doc.margin:
+        margin.append((line, False))
+    _colofon(later, document.styles["Colofon"], margin, 30)
+    footer = section.footer
+    fp = footer.paragraphs[0]
+    fp.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    fp.style = document.styles["Colofon"]
+    fp.add_run("Pagina ")
+    _field(fp, "PAGE")
+    fp.add_run(" van ")
+    _field(fp, "NUMPAGES")
+
+
+def _field(paragraph: DocxParagraph, code: str) -> None:
+    for kind, text in (
+        ("begin", None),
+        (None, code),
+        ("separate", None),
+        (None, "1"),
+        ("end", None),
+    ):
+        run = paragraph.add_run()
+        if kind:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), kind)
+        elif text == code:
+            el = OxmlElement("w:instrText")
+            el.set(qn("xml:space"), "preserve")
+            el.text = f" {code} "
+        else:
+            el = OxmlElement("w:t")
+            el.text = text
+        run._r.append(el)
+
+
+def _table(document, t: Table, notes: _Footnotes) -> None:  # noqa: ANN001
+    cap = document.add_paragraph(t.caption, style="Caption")
+    cap.paragraph_format.keep_with_next = True
+    table = document.add_table(rows=1, cols=len(t.columns))
+    table.style = document.styles[TABLE_STYLE]
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    hdr = table.rows[0]
+    tr_pr = hdr._tr.get_or_add_trPr()
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    tr_pr.append(repeat)
+    numeric_cols = {j for j in range(len(t.columns)) if any(is_numeric(r[j]) for r in t.rows)}
+    for j, name in enumerate(t.columns):
+        cell = hdr.cells[j]
+        cell.text = name
+        if j in numeric_cols:
+            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    for row in t.rows:
+        cells = table.add_row().cells
+        for j, value in enumerate(row):
+            cells[j].text = format_number(value)
+            if j in numeric_cols:
+                cells[j].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    for r in table.rows:
+        for c in r.cells:
+            for p in c.paragraphs:
+                p.paragraph_format.space_after = Pt(0)
+                for run in p.runs:
+                    run.font.size = Pt(8)
+    if t.note:
+        p = document.add_paragraph(style="Tabelnoot")
+        _add_inlines(p, t.note, notes)
+
+
+def _non_public_line(document, line: NonPublicLine) -> None:  # noqa: ANN001
+    p = document.add_paragraph()
+    p_pr = p._p.get_or_add_pPr()
+    border = parse_xml(
+        f'<w:pBdr {nsdecls("w")}><w:top w:val="dashed" w:sz="12" w:space="4" w:color="000000"/></w:pBdr>'
+    )
+    p_pr.append(border)
+    p.paragraph_format.space_before = Pt(18)
+    run = p.add_run(line.text.upper())
+    run.bold = True
+    run.font.size = Pt(8)
+
+
+def _blocks(document, blocks: list, notes: _Footnotes) -> None:  # noqa: ANN001
+    for b in blocks:
+        if isinstance(b, Section):
+            document.add_heading(b.heading, level=min(b.level, 3))
+            _blocks(document, b.blocks, notes)
+        elif isinstance(b, Paragraph):
+            _add_inlines(document.add_paragraph(), b.content, notes)
+        elif isinstance(b, BulletList):
+            for item in b.items:
+                _add_inlines(document.add_paragraph(style="List Bullet"), item.content, notes)
+        elif isinstance(b, Table):
+            _table(document, b, notes)
+        elif isinstance(b, Figure):
+            document.add_picture(io.BytesIO(b.png), width=Mm(min(b.width_mm, 120)))
+            pic = document.paragraphs[-1]
+            pic.paragraph_format.keep_with_next = True
+            for doc_pr in pic._p.iter(qn("wp:docPr")):
+                doc_pr.set("descr", b.alt)
+            document.add_paragraph(b.caption, style="Tabelnoot")
+        elif isinstance(b, NonPublicLine):
+            _non_public_line(document, b)
+        else:  # pragma: no cover - the model has no other block types
+            raise TypeError(f"unknown block {type(b).__name__}")
+
+
+def _approval(document, doc: Document) -> None:  # noqa: ANN001
+    if doc.approval is None:
+        return
+    document.add_paragraph("Ter beslissing", style="Caption")
+    width = max(len(r.boxes) for r in doc.approval.rows)
+    table = document.add_table(rows=0, cols=1 + width)
+    table.style = document.styles["Table Grid"]
+    for row in doc.approval.rows:
+        tr = table.add_row()
+        tr.height = Mm(12)
+        tr.cells[0].text = row.role
+        tr.cells[0].paragraphs[0].runs[0].bold = True
+        for j, box in enumerate(row.boxes, start=1):
+            tr.cells[j].text = box.capitalize()
+            run = tr.cells[j].paragraphs[0].runs[0]
+            run.font.size = Pt(7)
+            run.font.color.rgb = GREY
+    document.add_paragraph()
+
+
+def render_docx(doc: Document, target: Path) -> Path:
+    """Write ``doc`` as a Word document."""
+    document = new_docx()
+    _setup_styles(document)
+    _headers(document, doc)
+    props = document.core_properties
+    props.title = f"{doc.title}: {doc.subject}"
+    props.subject = doc.subject
+    props.author = doc.author
+    props.language = "nl-NL"
+    props.keywords = f"High Impact Crimes; {doc.kind}; {doc.reference}"
+    props.identifier = doc.reference
+    notes = _Footnotes()
+
+    if doc.addressee:
+        p = document.add_paragraph()
+        for i, line in enumerate(doc.addressee):
+            run = p.add_run(line)
+            if i < len(doc.addressee) - 1:
+                run.add_break()
+        p.paragraph_format.space_after = Pt(24)
+    document.add_paragraph(doc.title, style="Title")
+    kop = document.add_table(rows=0, cols=2)
+    rows = ([("Aan", doc.to)] if doc.to else []) + [
+        ("Datum", long_date(doc.date)),
+        ("Betreft", doc.subject),
+    ]
+    for label, value in rows:
+        cells = kop.add_row().cells
+        cells[0].text = label
+        cells[1].text = value
+        cells[0].width, cells[1].width = Mm(25), Mm(95)
+        cells[0].paragraphs[0].runs[0].font.color.rgb = GREY
+    document.add_paragraph()
+    _approval(document, doc)
+    _blocks(document, doc.body, notes)
+    if doc.signatories:
+        document.add_paragraph()
+        for s in doc.signatories:
+            document.add_paragraph(f"{s.role},")
+            document.add_paragraph().paragraph_format.space_after = Pt(36)
+            if s.name:
+                document.add_paragraph(s.name)
+    notes.write(document)
+    document.save(str(target))
+    return target

@@ -1,0 +1,117 @@
+"""Self-contained HTML rendering of a report document (also the input of the PDF renderer).
+
+The page has no external reference at all: the CSS is inline, the font is embedded as a
+``data:`` URL and figures are ``data:`` images, so the file can be mailed or archived alone.
+"""
+
+from __future__ import annotations
+
+import base64
+from datetime import date
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+
+import jinja2
+
+from hicmonitor.reports.model import (
+    Document,
+    Figure,
+    Footnote,
+    footnotes,
+    format_number,
+    is_numeric,
+)
+
+MONTHS = (
+    "januari februari maart april mei juni juli augustus september oktober november december"
+).split()
+
+FONTS = (
+    ("NotoSans-Regular.ttf", "normal", "normal"),
+    ("NotoSans-Bold.ttf", "bold", "normal"),
+    ("NotoSans-Italic.ttf", "normal", "italic"),
+    ("NotoSans-BoldItalic.ttf", "bold", "italic"),
+)
+
+
+def css_string(text: str) -> str:
+    """A CSS string literal."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def long_date(d: date) -> str:
+    """``18 december 2023``."""
+    return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
+
+
+def _resource(*parts: str) -> bytes:
+    node = files("hicmonitor.reports")
+    for p in parts:
+        node = node.joinpath(p)
+    return node.read_bytes()
+
+
+@cache
+def font_face_css() -> str:
+    """``@font-face`` rules with the package's fonts embedded as data URLs."""
+    rules = []
+    for name, weight, style in FONTS:
+        data = base64.b64encode(_resource("fonts", name)).decode("ascii")
+        rules.append(
+            '@font-face { font-family: "Noto Sans"; '
+            f"src: url(data:font/ttf;base64,{data}) format('truetype'); "
+            f"font-weight: {weight}; font-style: {style}; }}"
+        )
+    return "\n".join(rules)
+
+
+@cache
+def _template() -> jinja2.Template:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("hicmonitor.reports", "templates"),
+        autoescape=True,
+        trim_blocks=False,
+        undefined=jinja2.StrictUndefined,
+    )
+    return env.get_template("document.html.j2")
+
+
+def _image_src(fig: Figure) -> str:
+    if fig.svg is not None:
+        return "data:image/svg+xml;base64," + base64.b64encode(fig.svg.encode("utf-8")).decode()
+    return "data:image/png;base64," + base64.b64encode(fig.png).decode()
+
+
+def build_html(doc: Document, *, paged: bool) -> str:
+    """The document as one HTML string; ``paged`` selects the print (PDF) layout."""
+    css = [font_face_css(), _resource("templates", "base.css").decode("utf-8")]
+    css.append(_resource("templates", "print.css" if paged else "screen.css").decode("utf-8"))
+    if paged and doc.header.sender:
+        # the ministry's name above the text on the first page (a page-margin box)
+        css.append(
+            f"@page :first {{ @top-center {{ content: {css_string(doc.header.sender[0])} }} }}"
+        )
+    notes = footnotes(doc)
+    numbers = {id(fn): i for i, fn in enumerate(notes, start=1)}
+
+    def fn_number(fn: Footnote) -> int:
+        return numbers[id(fn)]
+
+    return _template().render(
+        doc=doc,
+        print=paged,
+        css="\n".join(css),
+        notes=notes,
+        fn_number=fn_number,
+        fmt=format_number,
+        num=is_numeric,
+        image_src=_image_src,
+        long_date=long_date,
+    )
+
+
+def render_html(doc: Document, target: Path) -> Path:
+    """Write the self-contained HTML file."""
+    target.write_text(build_html(doc, paged=False), encoding="utf-8")
+    return target
