@@ -207,6 +207,42 @@ def _direction(pct: float, stable: float) -> str:
     return "stable"
 
 
+@dataclass
+class _Series:
+    """One category in one region, as plain Python values (pandas per row is slow)."""
+
+    years: list[int]
+    counts: dict[int, int]
+    prov: dict[int, bool]
+    in_fit: dict[int, bool]
+    expected: dict[int, float]
+    deviation: dict[int, float]
+
+
+_SERIES_COLS = ["year", "count", "provisional", "in_fit", "trend_expected", "trend_deviation_pct"]
+
+
+def _series_from_arrays(cols: dict[str, np.ndarray], lo: int, hi: int) -> _Series:
+    order = np.argsort(cols["year"][lo:hi], kind="stable") + lo
+    years = [int(y) for y in cols["year"][order]]
+
+    def m(name: str, conv: Any) -> dict[int, Any]:
+        return dict(zip(years, (conv(v) for v in cols[name][order]), strict=True))
+
+    return _Series(
+        years=years,
+        counts=m("count", int),
+        prov=m("provisional", bool),
+        in_fit=m("in_fit", bool),
+        expected=m("trend_expected", float),
+        deviation=m("trend_deviation_pct", float),
+    )
+
+
+def _columns(frame: pd.DataFrame) -> dict[str, np.ndarray]:
+    return {c: frame[c].to_numpy() for c in _SERIES_COLS}
+
+
 def _select(frame: pd.DataFrame, category: str, region_code: str) -> pd.DataFrame:
     t = frame[(frame["category"] == category) & (frame["region_code"] == region_code)]
     if t.empty:
@@ -237,11 +273,13 @@ def duiding(
     base = parse_baseline(baseline if baseline is not None else frame.attrs.get("baseline"))
     fit_years = frame.attrs.get("fit_years", DEFAULT_FIT_YEARS)
     t = _select(frame, category, region_code)
-    peer_rows = None
+    series = _series_from_arrays(_columns(t), 0, len(t))
+    peer = None
     if peers is not None:
-        peer_rows = peers[(peers["region_code"] == region_code) & (peers["category"] == category)]
-        peer_rows = (peer_rows, int(peers["year"].iloc[0]) if len(peers) else None)
-    return _build(t, category, region_code, region_name, peer_rows, base, fit_years, cfg)
+        rows = peers[(peers["region_code"] == region_code) & (peers["category"] == category)]
+        year = int(peers["year"].iloc[0]) if len(peers) else None
+        peer = (rows.iloc[0].to_dict() if len(rows) else None, year)
+    return _build(series, category, region_code, region_name, peer, base, fit_years, cfg)
 
 
 def duiding_all(
@@ -260,32 +298,38 @@ def duiding_all(
     base = parse_baseline(baseline if baseline is not None else table.attrs.get("baseline"))
     fit_years = table.attrs.get("fit_years", DEFAULT_FIT_YEARS)
     names = region_names or {}
-    peer_groups: dict[tuple[str, str], pd.DataFrame] = {}
+    peer_rows: dict[tuple[str, str], dict[str, Any]] = {}
     peer_year = None
     if peers is not None:
         peer_year = int(peers["year"].iloc[0]) if len(peers) else None
-        peer_groups = {k: g for k, g in peers.groupby(["category", "region_code"], sort=False)}
-    empty = peers.iloc[0:0] if peers is not None else None
+        peer_rows = {(r["category"], r["region_code"]): r for r in peers.to_dict("records")}
+    plain = pd.DataFrame({c: table[c].to_numpy() for c in ["category", "region_code"]})
+    plain["_i"] = np.arange(len(table))
+    plain = plain.sort_values(["category", "region_code"], kind="stable")
+    cols = {c: a[plain["_i"].to_numpy()] for c, a in _columns(table).items()}
+    keys = list(zip(plain["category"], plain["region_code"], strict=True))
     out = {}
-    for (cat, code), t in table.groupby(["category", "region_code"], sort=True):
-        pr = None
-        if peers is not None:
-            pr = (peer_groups.get((cat, code), empty), peer_year)
-        out[(cat, code)] = _build(t, cat, code, names.get(code), pr, base, fit_years, cfg)
+    start = 0
+    for i in range(1, len(keys) + 1):
+        if i == len(keys) or keys[i] != keys[start]:
+            cat, code = keys[start]
+            series = _series_from_arrays(cols, start, i)
+            pr = (peer_rows.get((cat, code)), peer_year) if peers is not None else None
+            out[(cat, code)] = _build(series, cat, code, names.get(code), pr, base, fit_years, cfg)
+            start = i
     return out
 
 
 def _build(
-    t: pd.DataFrame,
+    t: _Series,
     category: str,
     region_code: str,
     region_name: str | None,
-    peer_rows: tuple[pd.DataFrame, int | None] | None,
+    peer: tuple[dict[str, Any] | None, int | None] | None,
     base: Baseline,
     fit_years: tuple[int, int],
     cfg: Config,
 ) -> Duiding:
-    t = t.sort_values("year")
     if region_name is None:
         region_name = cfg.national_name if region_code == NATIONAL else region_code
     noun = cfg.nouns.get(category, {"singular": category, "plural": category})
@@ -300,9 +344,7 @@ def _build(
         "name": region_name,
     }
 
-    years = [int(y) for y in t["year"]]
-    counts = dict(zip(years, (int(c) for c in t["count"]), strict=True))
-    prov = dict(zip(years, (bool(p) for p in t["provisional"]), strict=True))
+    years, counts, prov = t.years, t.counts, t.prov
     for y in years:
         b.fact(
             f"count_{y}",
@@ -322,16 +364,16 @@ def _build(
         _small_series(b, counts, years, prov_txt, base, mean_count)
     else:
         rising_since = _large_series(b, t, counts, years, prov_txt, fit_years)
-        _level(b, t, counts, base, last, prov_txt, rising_since)
+        _level(b, counts, base, last, prov_txt, rising_since)
     _lowest(b, counts, years)
-    if peer_rows is not None and region_code != NATIONAL:
-        _peer_sentences(b, peer_rows[0], peer_rows[1], prov_txt)
+    if peer is not None and region_code != NATIONAL:
+        _peer_sentences(b, peer[0], peer[1], prov_txt)
     return d
 
 
 def _large_series(
     b: _Builder,
-    t: pd.DataFrame,
+    t: _Series,
     counts: dict[int, int],
     years: list[int],
     prov_txt: Any,
@@ -342,10 +384,10 @@ def _large_series(
     # 1. the pre-pandemic trend
     trend_pct = math.nan
     fit_in = [y for y in years if fit_years[0] <= y <= fit_years[1]]
-    row_fit = t[t["in_fit"]]
-    if len(row_fit) >= 3 and row_fit["trend_expected"].notna().all():
-        exp0, exp1 = row_fit["trend_expected"].iloc[0], row_fit["trend_expected"].iloc[1]
-        y0, y1 = int(row_fit["year"].iloc[0]), int(row_fit["year"].iloc[1])
+    fit_rows = [y for y in years if t.in_fit[y]]
+    if len(fit_rows) >= 3 and all(math.isfinite(t.expected[y]) for y in fit_rows):
+        y0, y1 = fit_rows[0], fit_rows[1]
+        exp0, exp1 = t.expected[y0], t.expected[y1]
         trend_pct = ((exp1 / exp0) ** (1.0 / (y1 - y0)) - 1.0) * 100.0
         b.fact(
             "trend_annual_change_pct",
@@ -404,12 +446,11 @@ def _large_series(
                 ctx["trend_pct"] = trend_pct
                 uses.append("trend_annual_change_pct")
                 if covid_pct <= trend_pct - cfg.covid_margin_pct:
-                    row = t[t["year"] == covid_last].iloc[0]
-                    dev = float(row["trend_deviation_pct"])
+                    dev = t.deviation[covid_last]
                     if dev < 0:
                         ctx["covid_expected"] = b.fact(
                             f"trend_expected_{covid_last}",
-                            float(row["trend_expected"]),
+                            t.expected[covid_last],
                             "aantal",
                             f"verwacht aantal in {covid_last} volgens de trend van vóór de pandemie",
                         )
@@ -503,7 +544,6 @@ def _baseline_fact(b: _Builder, counts: dict[int, int], base: Baseline) -> float
 
 def _level(
     b: _Builder,
-    t: pd.DataFrame,
     counts: dict[int, int],
     base: Baseline,
     last: int,
@@ -633,15 +673,14 @@ def _lowest(b: _Builder, counts: dict[int, int], years: list[int]) -> None:
     b.say(tpl[key], ctx, uses)
 
 
-def _peer_sentences(b: _Builder, rows: pd.DataFrame, year: int | None, prov_txt: Any) -> None:
-    """6. Against comparable municipalities (``rows``: this region's peer-table row)."""
+def _peer_sentences(b: _Builder, r: dict[str, Any] | None, year: int | None, prov_txt: Any) -> None:
+    """6. Against comparable municipalities (``r``: this region's peer-table row)."""
     tpl = b.cfg.templates["peers"]
-    if rows.empty:
+    if r is None:
         if year is not None:
             b.fact("peer_year", year, "jaar", "jaar van de vergelijking")
             b.say(tpl["no_population"], {"year": year}, ["peer_year"])
         return
-    r = rows.iloc[0]
     year = int(r["year"])
     f = b.fact
     f("peer_year", year, "jaar", "jaar van de vergelijking")

@@ -1,0 +1,249 @@
+"""Trend charts of one HIC category in one region: matplotlib (SVG, PNG) and Vega-Lite (JSON).
+
+``trend_figure(series, ...)`` draws the yearly counts (or rates) as a line, shades the Covid
+years, marks the baseline level with a dashed line, and shows provisional years with open
+markers. Labels are Dutch and numbers use the Dutch format (22.706; 3,8).
+``save_figure(fig, path)`` writes SVG or PNG by the file suffix; ``vega_lite(series, ...)``
+returns the same chart as a Vega-Lite v5 specification for the web (data inline, Dutch
+number format through the spec's ``config.locale``).
+
+``series`` is a frame with ``year``, the value column (``count`` by default) and optionally
+``provisional``: one category in one region, e.g. a slice of ``yearly_trends``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from hicmonitor.analysis import format_nl
+from hicmonitor.analysis.trends import COVID_YEARS, Baseline, parse_baseline
+from hicmonitor.errors import HicError
+
+VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
+LINE_COLOUR = "#154273"  # Rijkshuisstijl donkerblauw
+COVID_COLOUR = "#e6e6e6"
+BASE_COLOUR = "#ca005d"
+VALUE_LABELS = {"count": "aantal geregistreerd", "rate_per_1000": "per 1.000 inwoners"}
+FORMATS = (".svg", ".png", ".json")
+
+
+def _points(series: pd.DataFrame, value: str) -> pd.DataFrame:
+    if value not in series.columns:
+        raise HicError(f"grafiek: kolom {value!r} ontbreekt")
+    s = series.sort_values("year")
+    out = pd.DataFrame(
+        {
+            "year": s["year"].astype(int).to_numpy(),
+            "value": s[value].astype(float).to_numpy(),
+            "provisional": (
+                s["provisional"].astype(bool).to_numpy() if "provisional" in s else False
+            ),
+        }
+    )
+    return out
+
+
+def _baseline_level(points: pd.DataFrame, base: Baseline) -> float | None:
+    sel = points[points["year"].isin(base.years)]["value"]
+    if len(sel) != len(base.years) or sel.isna().any():
+        return None
+    return float(sel.mean())
+
+
+def trend_figure(
+    series: pd.DataFrame,
+    *,
+    title: str,
+    value: str = "count",
+    baseline: int | str | Baseline | None = None,
+    covid_years: Sequence[int] = COVID_YEARS,
+    width: float = 7.0,
+    height: float = 3.6,
+) -> Figure:
+    """A line chart of one series (see the module docstring)."""
+    base = parse_baseline(baseline)
+    pts = _points(series, value)
+    decimals = 0 if value == "count" else 1
+    fig = Figure(figsize=(width, height), dpi=100)
+    ax = fig.add_subplot()
+    if covid_years:
+        ax.axvspan(
+            min(covid_years) - 0.5,
+            max(covid_years) + 0.5,
+            color=COVID_COLOUR,
+            zorder=0,
+            label="coronajaren",
+        )
+    ok = pts.dropna(subset=["value"])
+    prov = ok[ok["provisional"]]
+    ax.plot(
+        ok["year"],
+        ok["value"],
+        color=LINE_COLOUR,
+        linewidth=2,
+        marker="o",
+        markersize=4,
+        markevery=[i for i, p in enumerate(ok["provisional"]) if not p],
+        zorder=3,
+        label="geregistreerd",
+    )
+    if len(prov):
+        ax.plot(
+            prov["year"],
+            prov["value"],
+            linestyle="none",
+            marker="o",
+            markersize=5,
+            markerfacecolor="white",
+            markeredgecolor=LINE_COLOUR,
+            zorder=4,
+            label="voorlopig",
+        )
+    level = _baseline_level(pts, base)
+    if level is not None:
+        ax.axhline(
+            level,
+            color=BASE_COLOUR,
+            linestyle="--",
+            linewidth=1,
+            zorder=2,
+            label=f"niveau {base.label} ({format_nl.number(level, decimals)})",
+        )
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: format_nl.number(v, decimals)))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{int(round(v))}"))
+    top = ok["value"].max() if len(ok) else 0.0
+    ax.set_ylim(0, (top if top and math.isfinite(top) and top > 0 else 1.0) * 1.12)
+    if len(pts):
+        ax.set_xlim(pts["year"].min() - 0.5, pts["year"].max() + 0.5)
+    ax.set_ylabel(VALUE_LABELS.get(value, value))
+    ax.set_xlabel("")
+    ax.set_title(title, loc="left", fontsize=11)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=4, fontsize=8, frameon=False)
+    if len(ok) == 0:
+        ax.text(0.5, 0.5, "geen cijfers", ha="center", va="center", transform=ax.transAxes)
+    fig.subplots_adjust(left=0.12, right=0.98, top=0.9, bottom=0.2)
+    return fig
+
+
+def save_figure(fig: Figure, path: str | Path) -> Path:
+    """Write ``fig`` as SVG or PNG (by suffix)."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".svg", ".png"):
+        raise HicError(f"{path}: grafiek als .svg of .png (of .json voor Vega-Lite)")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, format=suffix[1:], metadata={"Date": None} if suffix == ".svg" else None)
+    return path
+
+
+def vega_lite(
+    series: pd.DataFrame,
+    *,
+    title: str,
+    value: str = "count",
+    baseline: int | str | Baseline | None = None,
+    covid_years: Sequence[int] = COVID_YEARS,
+) -> dict[str, Any]:
+    """The chart as a Vega-Lite v5 specification (a JSON-ready dict)."""
+    base = parse_baseline(baseline)
+    pts = _points(series, value)
+    decimals = 0 if value == "count" else 1
+    fmt = ",.0f" if decimals == 0 else ",.1f"
+    values = [
+        {
+            "jaar": int(r.year),
+            "waarde": None if math.isnan(r.value) else float(r.value),
+            "status": "voorlopig" if r.provisional else "definitief",
+        }
+        for r in pts.itertuples()
+    ]
+    ytitle = VALUE_LABELS.get(value, value)
+    layers: list[dict[str, Any]] = []
+    if covid_years:
+        layers.append(
+            {
+                "data": {
+                    "values": [{"van": min(covid_years) - 0.5, "tot": max(covid_years) + 0.5}]
+                },
+                "mark": {"type": "rect", "color": COVID_COLOUR},
+                "encoding": {"x": {"field": "van", "type": "quantitative"}, "x2": {"field": "tot"}},
+            }
+        )
+    layers.append(
+        {
+            "mark": {"type": "line", "color": LINE_COLOUR, "point": False},
+            "encoding": {
+                "x": {
+                    "field": "jaar",
+                    "type": "quantitative",
+                    "title": "jaar",
+                    "axis": {"format": "d", "tickMinStep": 1},
+                    "scale": {"zero": False},
+                },
+                "y": {
+                    "field": "waarde",
+                    "type": "quantitative",
+                    "title": ytitle,
+                    "axis": {"format": fmt},
+                },
+            },
+        }
+    )
+    layers.append(
+        {
+            "mark": {"type": "point", "filled": True, "color": LINE_COLOUR},
+            "encoding": {
+                "x": {"field": "jaar", "type": "quantitative"},
+                "y": {"field": "waarde", "type": "quantitative"},
+                "shape": {"field": "status", "type": "nominal", "title": "cijfer"},
+                "tooltip": [
+                    {"field": "jaar", "type": "quantitative", "format": "d"},
+                    {"field": "waarde", "type": "quantitative", "format": fmt, "title": ytitle},
+                    {"field": "status", "type": "nominal"},
+                ],
+            },
+        }
+    )
+    level = _baseline_level(pts, base)
+    if level is not None:
+        layers.append(
+            {
+                "data": {"values": [{"niveau": level, "label": f"niveau {base.label}"}]},
+                "mark": {"type": "rule", "color": BASE_COLOUR, "strokeDash": [4, 3]},
+                "encoding": {
+                    "y": {"field": "niveau", "type": "quantitative"},
+                    "tooltip": [
+                        {"field": "label", "type": "nominal"},
+                        {"field": "niveau", "type": "quantitative", "format": fmt},
+                    ],
+                },
+            }
+        )
+    return {
+        "$schema": VEGA_LITE_SCHEMA,
+        "title": title,
+        "width": 560,
+        "height": 260,
+        "data": {"values": values},
+        "layer": layers,
+        "config": {
+            "locale": {
+                "number": {
+                    "decimal": ",",
+                    "thousands": ".",
+                    "grouping": [3],
+                    "currency": ["€\u00a0", ""],
+                }
+            }
+        },
+    }

@@ -1,0 +1,143 @@
+"""Glue between the store and the trend analysis, for the CLI, the reports and the web.
+
+The analysis modules (:mod:`hicmonitor.analysis.trends`, ``peers``, ``duiding``) know frames
+only; this module asks the store for the frames and hands them over.
+
+``load_frames(con)`` -> :class:`TrendFrames` (category counts, population incl. a derived
+national total, region names); ``analyse(frames, ...)`` -> :class:`TrendAnalysis` with the
+trend table, the peer table of the latest year with a population for every municipality,
+and the duiding of every (category, region).
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+import duckdb
+import pandas as pd
+
+from hicmonitor import store, taxonomy
+from hicmonitor.analysis import duiding as duidingmod
+from hicmonitor.analysis import peers as peersmod
+from hicmonitor.analysis import trends
+from hicmonitor.errors import HicError
+
+NATIONAL = "NL01"
+UNKNOWN_MUNICIPALITY = "GM0000"
+
+
+@dataclass
+class TrendFrames:
+    counts: pd.DataFrame  # category, region_code, year, count, provisional
+    population: pd.DataFrame  # region_code, year, inhabitants (NL01 derived if absent)
+    names: dict[str, str]  # region code -> name
+    national_population_derived: bool = False
+
+
+@dataclass
+class TrendAnalysis:
+    table: pd.DataFrame
+    peers: pd.DataFrame | None
+    peer_year: int | None
+    duidingen: dict[tuple[str, str], duidingmod.Duiding] = field(default_factory=dict)
+
+
+def with_national_population(population: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
+    """Add NL01 as the sum of all municipalities of each year when the store has no NL01.
+
+    The population series holds every municipality on the boundaries of its own year, so the
+    sum per year is the national total. Returns the frame and whether NL01 was derived.
+    """
+    if (population["region_code"] == NATIONAL).any() or population.empty:
+        return population, False
+    gm = population[
+        population["region_code"].str.startswith("GM")
+        & (population["region_code"] != UNKNOWN_MUNICIPALITY)
+    ]
+    nat = gm.groupby("year", as_index=False)["inhabitants"].sum()
+    nat["region_code"] = NATIONAL
+    return pd.concat([population, nat[population.columns]], ignore_index=True), True
+
+
+def load_frames(con: duckdb.DuckDBPyConnection) -> TrendFrames:
+    counts = store.category_counts(con)
+    counts = counts[["category", "region_code", "year", "count", "provisional"]]
+    population, derived = with_national_population(store.population(con))
+    regions = store.regions(con)
+    names = {
+        code: name
+        for code, name in zip(regions["code"], regions["name"], strict=True)
+        if isinstance(name, str)
+    }
+    return TrendFrames(counts, population, names, derived)
+
+
+def peer_year(frames: TrendFrames) -> int | None:
+    """The latest year in which every municipality with counts has a population."""
+    gm = frames.counts[
+        frames.counts["region_code"].str.startswith("GM")
+        & (frames.counts["region_code"] != UNKNOWN_MUNICIPALITY)
+    ]
+    if gm.empty:
+        return None
+    codes = set(gm["region_code"])
+    pop = frames.population[frames.population["region_code"].isin(codes)]
+    covered = pop.groupby("year")["region_code"].nunique()
+    full = [int(y) for y, n in covered.items() if n == len(codes) and y in set(gm["year"])]
+    return max(full) if full else None
+
+
+def municipal_counts(counts: pd.DataFrame) -> pd.DataFrame:
+    return counts[
+        counts["region_code"].str.startswith("GM") & (counts["region_code"] != UNKNOWN_MUNICIPALITY)
+    ]
+
+
+def check_categories(frames: TrendFrames, categories: list[str] | None, region: str) -> list[str]:
+    """The categories asked for, checked against the taxonomy and what the region has."""
+    known = [c.id for c in taxonomy.categories()]
+    present = set(frames.counts.loc[frames.counts["region_code"] == region, "category"])
+    if not categories:
+        return [c for c in known if c in present]
+    out = []
+    for cat in categories:
+        key = cat.strip().lower()
+        if key not in known:
+            close = difflib.get_close_matches(key, known, n=3, cutoff=0.4)
+            hint = f"; bedoelde u: {', '.join(close)}" if close else ""
+            raise HicError(f"onbekende categorie {cat!r}{hint} (kies uit: {', '.join(known)})")
+        if key not in present:
+            name = frames.names.get(region, region)
+            have = ", ".join(c for c in known if c in present) or "geen"
+            extra = (
+                " (ram- en plofkraken zijn een eigen landelijke reeks: NVB en politie apart)"
+                if key == "ram_plofkraak"
+                else ""
+            )
+            raise HicError(f"geen cijfers voor categorie {key} in {name}{extra}; wel voor: {have}")
+        out.append(key)
+    return out
+
+
+def analyse(
+    frames: TrendFrames,
+    *,
+    regions: list[str] | None = None,
+    categories: list[str] | None = None,
+    baseline: int | str | trends.Baseline | None = None,
+    with_peers: bool = True,
+) -> TrendAnalysis:
+    """Trend table, peer table and duiding for the given regions (all when None)."""
+    counts = frames.counts
+    if categories:
+        counts = counts[counts["category"].isin(categories)]
+    sel = counts if regions is None else counts[counts["region_code"].isin(regions)]
+    table = trends.yearly_trends(sel, frames.population, baseline=baseline)
+    pt, year = None, None
+    if with_peers:
+        year = peer_year(frames)
+        if year is not None:
+            pt = peersmod.peer_table(municipal_counts(counts), frames.population, year=year)
+    duid = duidingmod.duiding_all(table, peers=pt, region_names=frames.names, baseline=baseline)
+    return TrendAnalysis(table=table, peers=pt, peer_year=year, duidingen=duid)
