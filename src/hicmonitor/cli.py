@@ -51,6 +51,60 @@ def db_path() -> Path | None:
 # --- foundation (issue 2): laad, haal, status, cijfers --------------------------------
 
 
+@app.command("haal")
+def haal(
+    tabel: Annotated[
+        str,
+        typer.Argument(
+            help="CBS-tabel: 47022NED of 47018NED (politie: geregistreerde misdrijven) "
+            "of 70072ned (bevolking per gemeente)."
+        ),
+    ],
+    filter_: Annotated[
+        str | None,
+        typer.Option(
+            "--filter",
+            help="OData-filter dat de server toepast, bijv. "
+            "\"SoortMisdrijf eq '1.1.1 ' and startswith(Perioden,'2023')\".",
+        ),
+    ] = None,
+    uit: Annotated[
+        Path | None,
+        typer.Option("--uit", help="Bewaar de gedownloade gegevens als CSV op dit pad."),
+    ] = None,
+    basis_url: Annotated[
+        str | None,
+        typer.Option(
+            "--basis-url",
+            envvar="HICMONITOR_CBS_URL",
+            help="Andere server dan die van CBS, bijv. http://127.0.0.1:8000.",
+        ),
+    ] = None,
+) -> None:
+    """Download een tabel van CBS (met cbsodata) en laad hem in de database, in één transactie."""
+    from hicmonitor import store
+    from hicmonitor.sources import cbs_download
+
+    try:
+        with err_console.status(f"{tabel} downloaden…") as shown:
+            download = cbs_download.fetch(
+                tabel,
+                filter=filter_,
+                base_url=basis_url,
+                progress=lambda entity, page: shown.update(
+                    f"{tabel} downloaden… {entity}, pagina {page}"
+                ),
+            )
+        con = store.connect_loaded(db_path())
+        with err_console.status(f"{tabel} laden…"):
+            result = cbs_download.load(con, download, out=uit)
+    except HicError as exc:
+        err_console.print(f"[bold red]fout:[/] {exc}", highlight=False)
+        raise typer.Exit(1) from None
+    for line in result.summary_lines():
+        console.print(line, highlight=False)
+
+
 def _fmt_int(value: object) -> str:
     if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
         return "–"
