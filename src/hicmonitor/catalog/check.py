@@ -246,7 +246,7 @@ def _check_measure(m: Measure, add: Any, regions: Mapping[str, RegionInfo] | Non
         if isinstance(gm.since, int) and info.valid_to is not None and info.valid_to < gm.since:
             add(
                 ("gemeenten", i, "vanaf"),
-                f"{gm.code} ({info.name}) bestond na {info.valid_to} niet meer, "
+                f"{gm.code} ({info.name or gm.name}) bestond na {info.valid_to} niet meer, "
                 f"maar staat hier vanaf {gm.since}",
             )
     if len(set(m.sources)) != len(m.sources):
@@ -283,6 +283,7 @@ def check_items(
     problems: list[Problem] = []
     valid: dict[str, list[tuple[RawItem, Any]]] = {k: [] for k in KINDS}
     first_file: dict[tuple[str, str], Path] = {}
+    validated: list[tuple[RawItem, Any]] = []
     for raw in raws:
 
         def add(loc: PathKey, message: str, raw: RawItem = raw) -> None:
@@ -296,6 +297,16 @@ def check_items(
             continue
         if item.id != raw.path.stem:
             add(("id",), f"id '{item.id}' wijkt af van de bestandsnaam '{raw.path.name}'")
+        validated.append((raw, item))
+    # A file named after its id keeps the id; any other file with that id is the duplicate.
+    validated.sort(key=lambda pair: (pair[1].id != pair[0].path.stem, str(pair[0].path)))
+    for raw, item in validated:
+
+        def add(loc: PathKey, message: str, raw: RawItem = raw) -> None:
+            problems.append(
+                Problem(raw.path, message, line=raw.line_of(loc), field=field_name(loc))
+            )
+
         key = (raw.kind, item.id)
         if key in first_file:
             add(("id",), f"id '{item.id}' bestaat al in {first_file[key]}")
