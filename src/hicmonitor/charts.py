@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import matplotlib
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
@@ -142,7 +143,9 @@ def save_figure(fig: Figure, path: str | Path) -> Path:
     if suffix not in (".svg", ".png"):
         raise HicError(f"{path}: grafiek als .svg of .png (of .json voor Vega-Lite)")
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, format=suffix[1:], metadata={"Date": None} if suffix == ".svg" else None)
+    # SVG text stays text (searchable, small, fast); PNG is rendered with the same fonts
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "hicmonitor"}):
+        fig.savefig(path, format=suffix[1:], metadata={"Date": None} if suffix == ".svg" else None)
     return path
 
 

@@ -298,6 +298,207 @@ def cijfers(
 
 # --- trends (issue 3): trend, vergelijk, afstemming ------------------------------------
 
+
+@app.command("trend")
+def trend(
+    regio: Annotated[
+        str, typer.Option("--regio", help="Regiocode (NL01, GM0363) of naam (Amsterdam).")
+    ] = "NL01",
+    categorie: Annotated[
+        list[str] | None, typer.Option("--categorie", help="HIC-categorie (herhaalbaar).")
+    ] = None,
+    basisjaar: Annotated[
+        str | None,
+        typer.Option(
+            "--basisjaar", help="Basisjaar van de index: 2019, of 2017-2019 (gemiddelde)."
+        ),
+    ] = None,
+    grafiek: Annotated[
+        Path | None,
+        typer.Option(
+            "--grafiek", help="Schrijf de grafiek: .svg, .png, .json (Vega-Lite) of een map."
+        ),
+    ] = None,
+) -> None:
+    """Trend per categorie met de duiding: verandering, index, per 1.000 inwoners, trend vóór corona."""
+    from rich.table import Table
+
+    from hicmonitor import store, taxonomy, trend_service
+    from hicmonitor.regions_resolve import resolve_region
+
+    con = store.connect_loaded(db_path())
+    code, name = resolve_region(con, regio)
+    frames = trend_service.load_frames(con)
+    cats = trend_service.check_categories(frames, categorie, code)
+    if not cats:
+        raise HicError(f"geen HIC-cijfers voor {name} ({code}) in de database")
+    base = trend_service.resolve_baseline(frames, basisjaar, code)
+    result = trend_service.analyse(frames, regions=[code], categories=cats, baseline=base)
+    for cat in cats:
+        part = result.table[
+            (result.table["category"] == cat) & (result.table["region_code"] == code)
+        ]
+        rows, notes = trend_service.trend_rows(part)
+        t = Table(
+            title=f"{taxonomy.category(cat).label} — {name} ({code}); index {base.label} = 100",
+            title_justify="left",
+        )
+        for i, col in enumerate(trend_service.TREND_COLUMNS):
+            t.add_column(col, justify="left" if i == 0 else "right")
+        for row in rows:
+            t.add_row(*row)
+        console.print(t)
+        if notes:
+            console.print("– : " + "; ".join(notes), highlight=False)
+        d = result.duidingen[(cat, code)]
+        d.region_name = name
+        console.print(d.text + "\n", highlight=False, soft_wrap=False)
+    if frames.national_population_derived and code == "NL01":
+        console.print(
+            "Inwoners van Nederland: de som van alle gemeenten in dat jaar.", highlight=False
+        )
+    if grafiek is not None:
+        for cat, target in trend_service.chart_targets(grafiek, cats):
+            trend_service.write_chart(result.table, cat, code, name, target, baseline=base)
+            console.print(f"grafiek geschreven: {target}", highlight=False)
+
+
+@app.command("vergelijk")
+def vergelijk(
+    regio: Annotated[str, typer.Argument(help="Gemeente: code (GM0363) of naam.")],
+    categorie: Annotated[
+        list[str] | None, typer.Option("--categorie", help="HIC-categorie (herhaalbaar).")
+    ] = None,
+) -> None:
+    """Een gemeente naast vergelijkbare gemeenten (CBS-grootteklasse) en alle gemeenten."""
+    from rich.table import Table
+
+    from hicmonitor import store, taxonomy, trend_service
+    from hicmonitor.analysis import format_nl as nl
+    from hicmonitor.regions_resolve import resolve_region
+
+    con = store.connect_loaded(db_path())
+    code, name = resolve_region(con, regio)
+    if not code.startswith("GM") or code == "GM0000":
+        raise HicError(f"{name} ({code}) is geen gemeente; vergelijken kan alleen per gemeente")
+    frames = trend_service.load_frames(con)
+    cats = trend_service.check_categories(frames, categorie, code)
+    result = trend_service.analyse(frames, regions=[code], categories=cats)
+    if result.peers is None:
+        raise HicError("geen jaar met een inwonertal voor alle gemeenten; vergelijken kan niet")
+    year = result.peer_year
+    for cat in cats:
+        rows = result.peers[
+            (result.peers["region_code"] == code) & (result.peers["category"] == cat)
+        ]
+        if rows.empty:
+            raise HicError(f"geen inwonertal voor {name} in {year}; vergelijken kan niet")
+        r = rows.iloc[0]
+        t = Table(
+            title=f"{taxonomy.category(cat).label} — {name} ({code}), {year}",
+            title_justify="left",
+        )
+        for col in (
+            "tegen",
+            "gemeenten",
+            "plaats",
+            "percentiel",
+            "per 1.000 (zij)",
+            "verhouding",
+            "95%-interval",
+            "oordeel",
+        ):
+            t.add_column(col, justify="left" if col in ("tegen", "oordeel") else "right")
+        for scope, label, n, rank, pct in (
+            ("class", r["size_class_label"], r["n_class"], r["rank_class"], r["percentile_class"]),
+            ("all", "alle gemeenten", r["n_all"], r["rank_all"], r["percentile_all"]),
+        ):
+            t.add_row(
+                str(label),
+                nl.number(n),
+                nl.number(rank),
+                nl.number(pct, 0),
+                nl.number(r[f"peer_rate_{scope}"], 2),
+                nl.number(r[f"rr_{scope}"], 2),
+                f"{nl.number(r[f'rr_{scope}_lo'], 2)}–{nl.number(r[f'rr_{scope}_hi'], 2)}",
+                str(r[f"sig_{scope}"]),
+            )
+        console.print(
+            f"{name}: {nl.number(r['count'])} geregistreerd, {nl.number(r['inhabitants'])} "
+            f"inwoners, {nl.number(r['rate_per_1000'], 2)} per 1.000 inwoners",
+            highlight=False,
+        )
+        console.print(t)
+        d = result.duidingen[(cat, code)]
+        peer_text = [
+            s
+            for s, f in zip(d.sentences, d.sentence_facts, strict=True)
+            if "peer_year" in f or "n_all" in f
+        ]
+        console.print(" ".join(peer_text) + "\n", highlight=False)
+    console.print(
+        "Plaats 1 = hoogste cijfer per inwoner; percentiel = aandeel van de andere gemeenten "
+        "met een lager cijfer. 'Significant' alleen als het 95%-interval van de verhouding "
+        "geheel boven of onder 1 ligt (exact, Poisson).",
+        highlight=False,
+    )
+
+
+@app.command("afstemming")
+def afstemming(
+    bestand: Annotated[
+        Path | None,
+        typer.Option(
+            "--bestand", help="Gepubliceerde cijfers (standaard: de ingebouwde Kamerbrief-cijfers)."
+        ),
+    ] = None,
+) -> None:
+    """De landelijke reeks uit de database naast de gepubliceerde HIC-cijfers (2009–2019)."""
+    from rich.table import Table
+
+    from hicmonitor import loading, store, taxonomy
+    from hicmonitor.analysis import format_nl as nl
+    from hicmonitor.analysis import reconcile
+
+    con = store.connect_loaded(db_path())
+    path = bestand or loading.data_dir() / "nl" / reconcile.PUBLISHED_FILE
+    published = reconcile.read_published(path)
+    national = store.category_counts(con, regions=["NL01"])
+    table = reconcile.reconcile(national, published)
+    if table.empty:
+        raise HicError(f"{path}: geen jaren die ook in de database staan")
+    for cat, part in table.groupby("category", sort=False):
+        t = Table(
+            title=f"{taxonomy.category(cat).label} — database ({part['definition'].iloc[0]}) "
+            "tegen gepubliceerd",
+            title_justify="left",
+        )
+        for col in ("jaar", "database", "gepubliceerd", "verschil", "verschil %"):
+            t.add_column(col, justify="left" if col == "jaar" else "right")
+        for r in part.itertuples():
+            t.add_row(
+                str(r.year),
+                nl.number(r.store),
+                nl.number(r.published),
+                nl.signed(r.diff),
+                nl.percent(r.diff_pct, sign=True),
+            )
+        console.print(t)
+    summ = reconcile.summary(table)
+    console.print("Gemiddeld absoluut verschil per categorie:", highlight=False)
+    for r in summ.itertuples():
+        console.print(
+            f"  {taxonomy.category(r.category).label} ({r.definition}), {r.first_year}–{r.last_year}: "
+            f"{nl.number(r.mean_abs_diff)} per jaar ({nl.percent(r.mean_abs_diff_pct)})",
+            highlight=False,
+        )
+    console.print(
+        f"Bron gepubliceerd: {path.name}. Verschillen: cijfers worden na publicatie herzien, "
+        "en 'geweld' is in de publicatie een eigen definitie (zie docs/afstemming.md).",
+        highlight=False,
+    )
+
+
 # --- catalogus (issue 4): catalogus controleer, maatregelen, moties, wetgeving ---------
 
 catalogus_app = typer.Typer(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -141,3 +142,103 @@ def analyse(
             pt = peersmod.peer_table(municipal_counts(counts), frames.population, year=year)
     duid = duidingmod.duiding_all(table, peers=pt, region_names=frames.names, baseline=baseline)
     return TrendAnalysis(table=table, peers=pt, peer_year=year, duidingen=duid)
+
+
+# --- presentation helpers shared by the CLI and the web -----------------------------------
+
+TREND_COLUMNS = [
+    "jaar",
+    "aantal",
+    "verschil",
+    "%",
+    "index",
+    "per 1.000",
+    "trend",
+    "t.o.v. trend",
+    "",
+]
+
+
+def trend_rows(part: pd.DataFrame) -> tuple[list[list[str]], list[str]]:
+    """Dutch table rows for one category in one region, and the reasons behind any "–".
+
+    Columns as :data:`TREND_COLUMNS`: the change on the previous year (absolute, %), the
+    index, the rate per 1,000 inhabitants, the pre-pandemic trend and the deviation from it,
+    and a mark "corona" or "voorlopig".
+    """
+    from hicmonitor.analysis import format_nl as nl
+
+    rows: list[list[str]] = []
+    notes: list[str] = []
+    for r in part.sort_values("year").itertuples():
+        mark = "voorlopig" if r.provisional else ("corona" if r.covid else "")
+        rows.append(
+            [
+                str(r.year),
+                nl.number(r.count),
+                nl.signed(r.change_abs),
+                nl.percent(r.change_pct, sign=True),
+                nl.number(r.index, 1),
+                nl.number(r.rate_per_1000, 2),
+                nl.number(r.trend_expected),
+                nl.percent(r.trend_deviation_pct, sign=True),
+                mark,
+            ]
+        )
+        for note in (r.change_note, r.index_note, r.rate_note):
+            if note and note not in notes:
+                notes.append(note)
+    return rows, notes
+
+
+def resolve_baseline(frames: TrendFrames, spec: str | None, region: str) -> trends.Baseline:
+    """The baseline asked for, checked against the years the region has."""
+    base = trends.parse_baseline(spec)
+    years = trends.available_years(frames.counts[frames.counts["region_code"] == region])
+    missing = [y for y in base.years if y not in years]
+    if missing:
+        span = f"{years[0]}–{years[-1]}" if years else "geen"
+        raise HicError(
+            f"basisjaar {', '.join(map(str, missing))}: geen cijfers voor "
+            f"{frames.names.get(region, region)}; er zijn cijfers voor de jaren {span}"
+        )
+    return base
+
+
+def chart_targets(path: Path, categories: list[str]) -> list[tuple[str, Path]]:
+    """Where to write the charts: a file (suffix .svg/.png/.json; with several categories
+    the category id is added to the name) or a folder (all three formats per category)."""
+    from hicmonitor.charts import FORMATS
+
+    suffix = path.suffix.lower()
+    if suffix and suffix not in FORMATS:
+        raise HicError(f"{path}: grafiek als .svg, .png of .json (Vega-Lite), of geef een map")
+    if not suffix:
+        return [(c, path / f"{c}{ext}") for c in categories for ext in FORMATS]
+    if len(categories) == 1:
+        return [(categories[0], path)]
+    return [(c, path.with_name(f"{path.stem}-{c}{path.suffix}")) for c in categories]
+
+
+def write_chart(
+    table: pd.DataFrame,
+    category: str,
+    region: str,
+    region_name: str,
+    target: Path,
+    *,
+    baseline: trends.Baseline | None = None,
+) -> Path:
+    """Write the chart of one category in one region to ``target`` (SVG, PNG or JSON)."""
+    import json
+
+    from hicmonitor import charts
+
+    part = table[(table["category"] == category) & (table["region_code"] == region)]
+    title = f"{taxonomy.category(category).label} — {region_name}"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.suffix.lower() == ".json":
+        spec = charts.vega_lite(part, title=title, baseline=baseline)
+        target.write_text(json.dumps(spec, ensure_ascii=False, indent=1), encoding="utf-8")
+        return target
+    return charts.save_figure(charts.trend_figure(part, title=title, baseline=baseline), target)

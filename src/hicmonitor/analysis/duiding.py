@@ -530,7 +530,7 @@ def _baseline_fact(b: _Builder, counts: dict[int, int], base: Baseline) -> float
         years = sorted(counts)
         b.say(
             b.cfg.templates["level"]["missing_base"],
-            {"base_label": base.label, "first_year": years[0], "last_year": years[-1]},
+            {"base_label": base.phrase, "first_year": years[0], "last_year": years[-1]},
             ["baseline_years", "first_year", "last_year"],
         )
         return None
@@ -559,7 +559,7 @@ def _level(
         "latest": last,
         "prov": prov_txt(last),
         "latest_count": counts[last],
-        "base_label": base.label,
+        "base_label": base.phrase,
         "base_count": base_count,
     }
     uses = [f"count_{last}", "baseline_count", "baseline_years"]
@@ -637,7 +637,7 @@ def _small_series(
                 "prov": prov_txt(last),
                 "latest_count": counts[last],
                 "base_count": base_count,
-                "base_label": base.label,
+                "base_label": base.phrase,
             },
             [f"count_{last}", "baseline_count", "baseline_years"],
         )

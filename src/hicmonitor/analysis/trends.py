@@ -61,9 +61,17 @@ class Baseline:
 
     @property
     def label(self) -> str:
+        """For tables and charts: "2019" or "gemiddelde 2017–2019"."""
         if len(self.years) == 1:
             return str(self.years[0])
         return f"gemiddelde {self.years[0]}–{self.years[-1]}"
+
+    @property
+    def phrase(self) -> str:
+        """For sentences: "2019" or "het gemiddelde van 2017–2019"."""
+        if len(self.years) == 1:
+            return str(self.years[0])
+        return f"het gemiddelde van {self.years[0]}–{self.years[-1]}"
 
 
 def parse_baseline(spec: int | str | Sequence[int] | Baseline | None) -> Baseline:
