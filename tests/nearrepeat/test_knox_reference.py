@@ -99,3 +99,16 @@ def test_same_seed_same_result(month1):
     c = knox_test(*args, nrep=49, seed=8, keep_simulations=True)
     np.testing.assert_array_equal(a.simulations, b.simulations)
     assert not np.array_equal(a.simulations, c.simulations)
+
+
+def test_parallel_kernel_equals_serial(month1, monkeypatch):
+    from hicmonitor.analysis import nearrepeat
+
+    x, y, t = month1
+    args = (x, y, t, bands([0, 1, 100, 300, np.inf]), bands([0, 3, 7, 14, np.inf]))
+    monkeypatch.setattr(nearrepeat, "PARALLEL_MIN_WORK", 10**18)
+    serial = knox_test(*args, nrep=70, seed=11, keep_simulations=True)
+    monkeypatch.setattr(nearrepeat, "PARALLEL_MIN_WORK", 0)
+    parallel = knox_test(*args, nrep=70, seed=11, keep_simulations=True)
+    np.testing.assert_array_equal(serial.simulations, parallel.simulations)
+    np.testing.assert_array_equal(serial.observed, parallel.observed)

@@ -275,8 +275,13 @@ class KnoxResult:
 # the compiled kernel
 
 
-@numba.njit(parallel=True, cache=True)
-def _count_block(pi, pj, ps, tblock, lut, above, n_space_rows, n_time):  # pragma: no cover
+#: Below this many pair-replicates per block the serial kernel runs: waking a thread pool costs
+#: more than it saves, and idle OpenMP workers spinning after a parallel region slow down the
+#: Python thread on small machines.
+PARALLEL_MIN_WORK = 2_000_000
+
+
+def _count_block_py(pi, pj, ps, tblock, lut, above, n_space_rows, n_time):  # pragma: no cover
     """Counts per replicate of the enumerated pairs: out[r, s, t].
 
     ``ps``: spatial row of each pair (>= 0; pairs that are not counted are filtered out before).
@@ -299,6 +304,20 @@ def _count_block(pi, pj, ps, tblock, lut, above, n_space_rows, n_time):  # pragm
             if b >= 0:
                 out[r, ps[k], b] += 1
     return out
+
+
+_count_block_serial = numba.njit(cache=True)(_count_block_py)
+_count_block_parallel = numba.njit(parallel=True, cache=True)(_count_block_py)
+
+
+def _count_block(pi, pj, ps, tblock, lut, above, n_space_rows, n_time):
+    """Dispatch to the parallel or the serial kernel (identical results)."""
+    kernel = (
+        _count_block_parallel
+        if len(pi) * tblock.shape[0] >= PARALLEL_MIN_WORK
+        else _count_block_serial
+    )
+    return kernel(pi, pj, ps, tblock, lut, above, n_space_rows, n_time)
 
 
 # --------------------------------------------------------------------------------------------
