@@ -1,0 +1,264 @@
+"""Detection of personal data in text: the redaction core, independent of any file format.
+
+Three detectors are combined (the register wins over the others):
+
+1. the register of persons (``content/personen.yaml``): civil servants are always
+   redacted, public office holders always kept;
+2. patterns (:mod:`hicmonitor.woo.patterns`): e-mail addresses, Dutch phone numbers,
+   initials with tussenvoegsel and surname, labelled names and signature lines;
+3. ``deduce`` (Menger et al. 2018, "DEDUCE: A pattern matching method for automatic
+   de-identification of Dutch medical text", Telematics and Informatics 35(4)), keeping
+   only its ``persoon``, ``telefoonnummer`` and ``emailadres`` tags. A name right after a
+   public function word ("burgemeester Hamming") is kept.
+
+Callers pass plain text blocks (paragraphs) and get :class:`Redaction` decisions back:
+the DOCX redactor uses this, and so can the report generator on its document model.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from hicmonitor.woo import patterns
+from hicmonitor.woo.register import Register, fold, strip_titles
+
+GROUND = "5.1.2e"
+"""Woo ground: respect for private life (eerbiediging van de persoonlijke levenssfeer)."""
+
+# Higher wins when overlapping spans are merged.
+_CLASS_PRIORITY = {"naam": 3, "ondertekening": 2, "e-mailadres": 4, "telefoonnummer": 1}
+_DEDUCE_TAGS = {
+    "persoon": "naam",
+    "patient": "naam",
+    "telefoonnummer": "telefoonnummer",
+    "emailadres": "e-mailadres",
+}
+_DEDUCE_DISABLED = {
+    "locations",
+    "institutions",
+    "dates",
+    "ages",
+    "identifiers",
+    "urls",
+    "patient_name",
+}
+
+
+@dataclass(frozen=True)
+class Redaction:
+    """One redaction decision on a text block: ``text[start:end]`` is removed.
+
+    ``klasse`` is the class of data (naam, e-mailadres, telefoonnummer, ondertekening),
+    ``grond`` the Woo ground, ``bron`` the detector (register, patroon, deduce, herhaling).
+    """
+
+    start: int
+    end: int
+    klasse: str
+    bron: str
+    grond: str = GROUND
+
+
+class _DeduceEngine:
+    """Loads deduce once per process from its prepared cache (see ``woo.prepare``)."""
+
+    _instance: Any = None
+
+    @classmethod
+    def get(cls) -> Any:
+        if cls._instance is None:
+            from hicmonitor.woo.prepare import load_deduce
+
+            cls._instance = load_deduce()
+        return cls._instance
+
+
+def deduce_spans(text: str) -> list[tuple[int, int, str]]:
+    """Person, phone and e-mail annotations of deduce on ``text`` as ``(start, end, klasse)``."""
+    if not text.strip():
+        return []
+    engine = _DeduceEngine.get()
+    doc = engine.deidentify(text, disabled=_DEDUCE_DISABLED)
+    out = []
+    for a in doc.annotations:
+        klasse = _DEDUCE_TAGS.get(a.tag)
+        if klasse is not None:
+            out.append((a.start_char, a.end_char, klasse))
+    return out
+
+
+class Detector:
+    """Finds what to redact in text blocks, using the register, patterns and deduce."""
+
+    def __init__(self, register: Register, *, use_deduce: bool = True) -> None:
+        self.register = register
+        self.use_deduce = use_deduce
+        if use_deduce:
+            logging.getLogger().setLevel(logging.WARNING)
+
+    # -- public API -------------------------------------------------------------------
+
+    def detect(self, text: str) -> list[Redaction]:
+        """Redaction decisions for one block of text, sorted and non-overlapping."""
+        return self.detect_blocks([text])[0]
+
+    def detect_blocks(self, blocks: Sequence[str]) -> list[list[Redaction]]:
+        """Redaction decisions per block; signature lines are found across blocks."""
+        result = [self._detect_one(t) for t in blocks]
+        self._signatures(blocks, result)
+        return [_merge(r) for r in result]
+
+    def keep_spans(self, text: str) -> list[tuple[int, int]]:
+        """Spans of public office holders' names (kept visible)."""
+        rx = self.register.public_regex
+        return [(m.start(), m.end()) for m in rx.finditer(text)] if rx else []
+
+    # -- internals --------------------------------------------------------------------
+
+    def _detect_one(self, text: str) -> list[Redaction]:
+        if not text.strip():
+            return []
+        found: list[Redaction] = []
+        rx = self.register.civil_servant_regex
+        forced: list[tuple[int, int]] = []
+        if rx is not None:
+            for m in rx.finditer(text):
+                found.append(Redaction(m.start(), m.end(), "naam", "register"))
+                forced.append((m.start(), m.end()))
+        keep = [k for k in self.keep_spans(text) if not any(_overlaps(k, f) for f in forced)]
+        candidates = [(s, e, k, "patroon") for s, e, k in patterns.all_patterns(text)]
+        if self.use_deduce:
+            candidates += [(s, e, k, "deduce") for s, e, k in deduce_spans(text)]
+        for s, e, klasse, bron in candidates:
+            if klasse == "naam":
+                for s2, e2 in _subtract((s, e), keep):
+                    s2, e2 = _trim(text, s2, e2)
+                    if e2 <= s2 or self._is_public(text, s2, e2):
+                        continue
+                    found.append(Redaction(s2, e2, klasse, bron))
+            else:
+                found.append(Redaction(s, e, klasse, bron))
+        return found
+
+    def _is_public(self, text: str, start: int, end: int) -> bool:
+        span = text[start:end]
+        name = strip_titles(span)
+        if not re.search(r"[^\W\d_]{2}", name):
+            return True  # leftover of a subtraction: no name in it
+        if self.register.is_public_name(name):
+            return True
+        fr = self.register.function_regex
+        if fr is None:
+            return False
+        if fr.fullmatch(name) or fr.fullmatch(name.lower()):
+            return True  # only a function word ("Burgemeester"), no name
+        # A function word inside the span ("Burgemeester Hamming") or right before it.
+        if fr.search(text[max(0, start - 80) : start]):
+            return True
+        for m in re.finditer(r"\s+", span):
+            head, rest = span[: m.start()], span[m.end() :]
+            if fr.search(head) and re.match(r"^[A-ZÀ-Ý]", rest):
+                return not self._mentions_civil_servant(rest)
+        return False
+
+    def _mentions_civil_servant(self, text: str) -> bool:
+        rx = self.register.civil_servant_regex
+        return bool(rx and rx.search(text))
+
+    def _signatures(self, blocks: Sequence[str], result: list[list[Redaction]]) -> None:
+        """Redact the name line after a closing formula ("Met vriendelijke groet,")."""
+        for i, text in enumerate(blocks):
+            if not patterns.closing_formula(text):
+                continue
+            seen = 0
+            for j in range(i + 1, min(len(blocks), i + 6)):
+                line = blocks[j]
+                if not line.strip():
+                    continue
+                seen += 1
+                if seen > 3:
+                    break
+                s = len(line) - len(line.lstrip())
+                e = len(line.rstrip().rstrip(","))
+                if any(r.klasse == "naam" for r in result[j]):
+                    break  # already found by a detector
+                if patterns.looks_like_name(line) and not self._is_public(line, s, e):
+                    result[j].append(Redaction(s, e, "ondertekening", "patroon"))
+                    break
+
+
+_TRIM_LEFT = re.compile(r"^(?:[\s,;:/&]|(?:en|of|and)\b)+", re.IGNORECASE)
+_TRIM_RIGHT = re.compile(r"(?:[\s,;:/&(]|\b(?:en|of|and|met))+$", re.IGNORECASE)
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Trim whitespace, punctuation and loose conjunctions off a span's ends."""
+    span = text[start:end]
+    left = _TRIM_LEFT.match(span)
+    if left:
+        start += left.end()
+    span = text[start:end]
+    right = _TRIM_RIGHT.search(span)
+    if right:
+        end = start + right.start()
+    return start, end
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _subtract(span: tuple[int, int], holes: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Parts of ``span`` outside every hole."""
+    parts = [span]
+    for hs, he in holes:
+        nxt = []
+        for s, e in parts:
+            if he <= s or hs >= e:
+                nxt.append((s, e))
+                continue
+            if s < hs:
+                nxt.append((s, hs))
+            if he < e:
+                nxt.append((he, e))
+        parts = nxt
+    return [(s, e) for s, e in parts if e > s]
+
+
+def _merge(items: list[Redaction]) -> list[Redaction]:
+    """Merge overlapping or touching spans; the class of the highest priority wins."""
+    items = sorted(items, key=lambda r: (r.start, -r.end))
+    out: list[Redaction] = []
+    for r in items:
+        if out and r.start <= out[-1].end:
+            last = out[-1]
+            best = last if _rank(last) >= _rank(r) else r
+            out[-1] = replace(best, start=last.start, end=max(last.end, r.end))
+        else:
+            out.append(r)
+    return out
+
+
+def _rank(r: Redaction) -> tuple[int, int]:
+    return (_CLASS_PRIORITY.get(r.klasse, 0), 1 if r.bron == "register" else 0)
+
+
+def surname_needles(text: str, register: Register) -> list[str]:
+    """Derived strings of a redacted name that must not survive elsewhere: the surname.
+
+    "Kees Bakker" also yields "Bakker", so a later bare "Bakker" is redacted too.
+    """
+    name = strip_titles(text).strip()
+    tokens = name.split()
+    if len(tokens) < 2:
+        return []
+    last = tokens[-1].strip(".,")
+    if len(last) < 4 or not last[:1].isupper() or "@" in last:
+        return []
+    if fold(last) in register.public_folded:
+        return []
+    return [last]

@@ -1,0 +1,269 @@
+"""The leak check: nothing redacted and nothing of section 5 may survive in any output.
+
+Searched places:
+
+- PDF: the text extracted by pypdf and by pdfplumber, every stream decompressed and the
+  raw file bytes (as Latin-1 and UTF-16), the document information and XMP metadata;
+- DOCX: every part; XML parts as their raw text (entities decoded), as the joined text
+  of each paragraph (so a name split across runs is found), the joined text of the whole
+  part, and every attribute value; binary parts as bytes; embedded zip packages
+  recursively;
+- CSV, XLSX, HTML and other files: their bytes and (for XLSX) every part;
+- the output file's own name.
+
+Matching folds diacritics and is insensitive to whitespace inside the needle; names
+match with their capitalisation or in capitals, and long needles (section 5 sentences,
+names of 8 letters or more) are also sought with all non-alphanumerics removed, which
+catches "Klaver-\\nblad" hyphenated in a PDF.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hicmonitor.errors import HicError
+
+_MIN_SECTION5 = 20
+_SQUEEZE_MIN = 8
+
+
+@dataclass
+class Needles:
+    """What must not appear: redacted strings, section 5 text, registered names."""
+
+    redacted: list[str] = field(default_factory=list)
+    section5: list[str] = field(default_factory=list)
+    register: list[str] = field(default_factory=list)
+
+    def items(self) -> Iterator[tuple[str, str]]:
+        for n in self.redacted:
+            yield "gelakte tekst", n
+        for n in self.section5:
+            yield "tekst uit sectie 5", n
+        for n in self.register:
+            yield "naam uit het personenregister", n
+
+
+@dataclass(frozen=True)
+class Leak:
+    """One leak: which file, where in it, what kind; the needle only masked."""
+
+    file: str
+    where: str
+    kind: str
+    hint: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.kind} ({self.hint}) gevonden in {self.where}"
+
+
+def _fold_keep_case(text: str) -> str:
+    d = unicodedata.normalize("NFKD", text)
+    d = "".join(c for c in d if not unicodedata.combining(c))
+    d = d.replace("ı", "i").replace("\u00ad", "").replace("\u200b", "").replace("\ufeff", "")
+    return d
+
+
+def _squeeze(text: str) -> str:
+    return re.sub(r"[\W_]+", "", _fold_keep_case(text)).casefold()
+
+
+def mask(needle: str) -> str:
+    """A hint for a needle that does not reveal it: first letter and length."""
+    s = needle.strip()
+    return f"'{s[:1]}…', {len(s)} tekens" if s else "leeg"
+
+
+class _Matcher:
+    def __init__(self, needles: Needles) -> None:
+        self.entries: list[tuple[str, str, re.Pattern[str], str | None]] = []
+        seen: set[tuple[str, str]] = set()
+        for kind, raw in needles.items():
+            n = _fold_keep_case(raw).strip()
+            if len(re.sub(r"\W", "", n)) < 3 or (kind, n) in seen:
+                continue
+            seen.add((kind, n))
+            body = r"\s*".join(re.escape(part) for part in n.split())
+            body = re.sub(r"(\\-|-)", r"\\s*-\\s*", body)
+            if kind == "tekst uit sectie 5":
+                rx = re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE)
+            else:
+                upper = r"\s*".join(re.escape(part) for part in n.upper().split())
+                rx = re.compile(rf"(?<!\w)(?:{body}|{upper})(?!\w)")
+            sq = _squeeze(n)
+            self.entries.append((kind, raw, rx, sq if len(sq) >= _SQUEEZE_MIN else None))
+
+    def search(self, haystack: str) -> Iterator[tuple[str, str]]:
+        folded = _fold_keep_case(haystack)
+        squeezed: str | None = None
+        for kind, raw, rx, sq in self.entries:
+            if rx.search(folded):
+                yield kind, raw
+                continue
+            if sq is not None:
+                if squeezed is None:
+                    squeezed = _squeeze(haystack)
+                if sq in squeezed:
+                    yield kind, raw
+
+
+def section5_needles(section5_texts: Iterable[str], kept_text: str) -> list[str]:
+    """Sentences of section 5 long enough to be specific and absent from the kept text."""
+    kept = _squeeze(kept_text)
+    out: list[str] = []
+    for t in section5_texts:
+        pieces = [t, *re.split(r"(?<=[.!?;:])\s+|\n", t)]
+        for piece in pieces:
+            s = piece.strip()
+            if len(s) >= _MIN_SECTION5 and len(s.split()) >= 3 and _squeeze(s) not in kept:
+                out.append(s)
+    return sorted(set(out))
+
+
+# -- haystacks per file type ---------------------------------------------------------
+
+
+def _pdf_haystacks(data: bytes) -> Iterator[tuple[str, str]]:
+    import pdfplumber
+    import pypdf
+
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        yield "pdf-tekst (pypdf)", "\n".join(p.extract_text() or "" for p in reader.pages)
+    except Exception as exc:  # noqa: BLE001 - a PDF we cannot read cannot be published
+        raise HicError(f"PDF niet leesbaar voor de lekcontrole: {exc}") from exc
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        yield "pdf-tekst (pdfplumber)", "\n".join(p.extract_text() or "" for p in pdf.pages)
+        words = " ".join(w["text"] for p in pdf.pages for w in p.extract_words())
+        yield "pdf-woorden (pdfplumber)", words
+    meta = reader.metadata or {}
+    yield "pdf-metadata", "\n".join(f"{k} {v}" for k, v in meta.items())
+    xmp = reader.xmp_metadata
+    if xmp is not None:
+        yield "xmp-metadata", etree_text(xmp.rdf_root)
+    streams = []
+    for i in range(1, int(reader.trailer.get("/Size", 0))):
+        try:
+            obj = reader.get_object(i)
+        except Exception:  # noqa: BLE001 - free or broken entries
+            continue
+        if obj is None:
+            continue
+        get_data = getattr(obj, "get_data", None)
+        if get_data is not None:
+            try:
+                streams.append(get_data())
+            except Exception:  # noqa: BLE001 - undecodable filter: raw bytes remain
+                continue
+    for n, s in enumerate(streams):
+        yield from _bytes_haystacks(s, f"pdf-stroom {n + 1} (gedecomprimeerd)")
+    yield from _bytes_haystacks(data, "ruwe bytes")
+
+
+def etree_text(el: object) -> str:
+    from xml.dom.minidom import Node
+
+    out: list[str] = []
+
+    def walk(n: Node) -> None:
+        if n.nodeType == Node.TEXT_NODE:
+            out.append(n.data)
+        if getattr(n, "attributes", None):
+            out.extend(a.value for a in n.attributes.values())
+        for c in n.childNodes:
+            walk(c)
+
+    walk(el)  # type: ignore[arg-type]
+    return " ".join(out)
+
+
+def _bytes_haystacks(data: bytes, where: str) -> Iterator[tuple[str, str]]:
+    yield where, data.decode("latin-1")
+    try:
+        yield where + " (utf-8)", data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    for enc in ("utf-16-be", "utf-16-le"):
+        for off in (0, 1):
+            yield f"{where} ({enc})", data[off:].decode(enc, errors="replace")
+
+
+def _xml_haystacks(data: bytes, where: str) -> Iterator[tuple[str, str]]:
+    from lxml import etree
+
+    text = data.decode("utf-8", errors="replace")
+    yield f"{where} (ruwe XML)", html.unescape(text)
+    try:
+        root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, recover=True))
+    except etree.XMLSyntaxError:
+        return
+    if root is None:
+        return
+    paras: list[str] = []
+    for p in root.iter("{*}p"):
+        paras.append("".join(t.text or "" for t in p.iter() if t.text and _is_text(t)))
+    yield f"{where} (alinea's)", "\n".join(paras)
+    yield f"{where} (tekst)", "".join(root.itertext())
+    attrs = [v for el in root.iter() for v in getattr(el, "attrib", {}).values()]
+    yield f"{where} (attributen)", "\n".join(attrs)
+
+
+def _is_text(el: object) -> bool:
+    tag = getattr(el, "tag", None)
+    return isinstance(tag, str) and tag.rsplit("}", 1)[-1] in ("t", "delText", "instrText", "v")
+
+
+def _zip_haystacks(data: bytes, prefix: str, depth: int = 0) -> Iterator[tuple[str, str]]:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for info in zf.infolist():
+            blob = zf.read(info)
+            name = f"{prefix}{info.filename}"
+            yield f"{name} (bestandsnaam)", info.filename
+            if info.filename.endswith((".xml", ".rels")):
+                yield from _xml_haystacks(blob, name)
+            elif blob[:4] == b"PK\x03\x04" and depth < 3:
+                yield from _zip_haystacks(blob, name + "!", depth + 1)
+            else:
+                yield from _bytes_haystacks(blob, name)
+
+
+def haystacks(path: Path) -> Iterator[tuple[str, str]]:
+    """Every text in which a leak is sought, with a Dutch description of where."""
+    data = path.read_bytes()
+    yield "bestandsnaam", path.name
+    if data[:5] == b"%PDF-":
+        yield from _pdf_haystacks(data)
+    elif data[:4] == b"PK\x03\x04":
+        yield from _zip_haystacks(data, "")
+    else:
+        yield from _bytes_haystacks(data, "inhoud")
+
+
+def check_file(path: str | Path, needles: Needles) -> list[Leak]:
+    """All leaks of ``needles`` in one output file (one entry per needle and place)."""
+    p = Path(path)
+    matcher = _Matcher(needles)
+    leaks: list[Leak] = []
+    seen: set[tuple[str, str]] = set()
+    for where, hay in haystacks(p):
+        for kind, raw in matcher.search(hay):
+            key = (raw, where.split(" (")[0])
+            if key in seen:
+                continue
+            seen.add(key)
+            leaks.append(Leak(p.name, where, kind, mask(raw)))
+    return leaks
+
+
+def check_files(paths: Iterable[str | Path], needles: Needles) -> list[Leak]:
+    out: list[Leak] = []
+    for p in paths:
+        out += check_file(p, needles)
+    return out
