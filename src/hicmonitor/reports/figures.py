@@ -74,6 +74,15 @@ def latest_complete_year(con: duckdb.DuckDBPyConnection) -> int:
     return years[-1]
 
 
+def check_year(con: duckdb.DuckDBPyConnection, year: int) -> None:
+    """Raise a Dutch ``HicError`` naming the years that exist when ``year`` has no full data."""
+    years = complete_years(national_counts(con))
+    if year not in years:
+        raise HicError(
+            f"geen volledige landelijke HIC-cijfers voor {year}; wel voor de jaren {_span(years)}"
+        )
+
+
 def _span(years: list[int]) -> str:
     if not years:
         return "geen"

@@ -79,7 +79,22 @@ def make_reports(
     say("cijfers, duiding en catalogus ophalen")
     ctx = gather(con, spec, catalog=catalog, content_root=content_root)
     say("documenten opbouwen")
-    docs = build_documents(ctx)
+    return write_documents(build_documents(ctx), spec, out_dir, formats, progress=say)
+
+
+def write_documents(
+    docs: dict[str, Document],
+    spec: ReportSpec,
+    out_dir: Path,
+    formats: Sequence[str] = FORMATS,
+    *,
+    progress: Progress | None = None,
+) -> list[Path]:
+    """Render ``docs`` in every format into a temporary folder, then move them into place.
+
+    Nothing lands in ``out_dir`` unless every file rendered.
+    """
+    say = progress or (lambda _msg: None)
     out_dir = Path(out_dir)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)

@@ -201,13 +201,23 @@ def load_spec(path: str | Path) -> ReportSpec:
     try:
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise InputError(p, "bestand niet gevonden") from None
+        raise InputError(
+            p,
+            "rapportspecificatie niet gevonden; maak er een naar het voorbeeld "
+            "content/rapporten/2023.yaml of geef --spec",
+        ) from None
+    except IsADirectoryError:
+        raise InputError(p, "dit is een map, geen YAML-bestand") from None
     except UnicodeDecodeError:
         raise InputError(p, "het bestand is geen UTF-8-tekst") from None
     return parse_spec(text, p)
 
 
-def default_spec_path(year: int, root: Path | None = None) -> Path:
-    """``content/rapporten/<year>.yaml`` under the project root (or ``root``)."""
-    base = root if root is not None else Path.cwd()
-    return base / "content" / "rapporten" / f"{year}.yaml"
+def default_spec_path(year: int, content_root: Path | None = None) -> Path:
+    """``<content>/rapporten/<year>.yaml``; the content folder is the catalogue's
+    (``HICMONITOR_CONTENT``, else ``content/`` of the repository)."""
+    if content_root is None:
+        from hicmonitor.catalog.loading import default_content_dir
+
+        content_root = default_content_dir()
+    return Path(content_root) / "rapporten" / f"{year}.yaml"

@@ -1,0 +1,58 @@
+"""Fixtures of the report tests: the real store, the real catalogue and the example spec,
+and the six output files made once per session with the real renderers."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from hicmonitor import store, taxonomy
+from hicmonitor.catalog.check import load_catalog
+from hicmonitor.catalog.models import Catalog
+from hicmonitor.reports.rapport import make_reports
+from hicmonitor.reports.spec import ReportSpec, load_spec
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLE_SPEC = REPO / "content" / "rapporten" / "2023.yaml"
+NATIONAL_CSV = REPO / "data" / "nl" / "registered_crime_national_yearly.csv"
+
+
+@pytest.fixture(scope="session")
+def spec() -> ReportSpec:
+    return load_spec(EXAMPLE_SPEC)
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    return load_catalog(REPO / "content")
+
+
+@pytest.fixture(scope="session")
+def outputs(
+    loaded_db_template: Path, spec: ReportSpec, catalog: Catalog, tmp_path_factory
+) -> dict[str, Path]:
+    """All six files for the example spec: keys like 'kamerbrief.pdf'."""
+    out = tmp_path_factory.mktemp("out")
+    con = store.connect(loaded_db_template, read_only=True)
+    try:
+        paths = make_reports(con, spec, out, catalog=catalog)
+    finally:
+        con.close()
+    return {f"{p.name.split('_')[0]}.{p.suffix[1:]}": p for p in paths}
+
+
+@pytest.fixture(scope="session")
+def csv_counts() -> dict[str, dict[int, int]]:
+    """National counts per category and year, summed straight from the raw CSV."""
+    wanted = {code: c.id for c in taxonomy.police_categories() for code in c.codes}
+    out: dict[str, dict[int, int]] = {}
+    with NATIONAL_CSV.open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            code = row["incident_type_code"].split(" ", 1)[0]
+            if code in wanted:
+                per_year = out.setdefault(wanted[code], {})
+                year = int(row["year"])
+                per_year[year] = per_year.get(year, 0) + int(row["incident_count"])
+    return out
