@@ -671,6 +671,66 @@ def wetgeving(
 
 # --- rapport (issue 5) -----------------------------------------------------------------
 
+
+@app.command("rapport")
+def rapport(
+    jaar: Annotated[
+        int | None,
+        typer.Option("--jaar", help="Rapportjaar (standaard: het laatste volledige jaar)."),
+    ] = None,
+    spec: Annotated[
+        Path | None,
+        typer.Option(
+            "--spec",
+            help="Rapportspecificatie (YAML); standaard content/rapporten/<jaar>.yaml.",
+        ),
+    ] = None,
+    uit: Annotated[Path, typer.Option("--uit", help="Uitvoermap.")] = Path("out"),
+    formaat: Annotated[
+        str, typer.Option("--formaat", help="Formaten, komma-gescheiden: docx,pdf,html.")
+    ] = "docx,pdf,html",
+) -> None:
+    """Maak de Kamerbrief en de beslisnota (Word, PDF, HTML) voor een rapportjaar."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from hicmonitor import store
+    from hicmonitor.reports import rapport as rp
+    from hicmonitor.reports.figures import check_year, latest_complete_year
+    from hicmonitor.reports.spec import default_spec_path, load_spec
+
+    try:
+        formats = rp.parse_formats(formaat)
+        con = store.connect_loaded(db_path())
+        year = jaar if jaar is not None else latest_complete_year(con)
+        check_year(con, year)
+        spec_path = spec if spec is not None else default_spec_path(year)
+        report_spec = load_spec(spec_path)
+        if report_spec.jaar != year:
+            raise HicError(
+                f"{spec_path}: de specificatie is voor {report_spec.jaar}, gevraagd is {year}"
+            )
+        with Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            console=err_console,
+            transient=True,
+        ) as bar:
+            task = bar.add_task("rapport maken", total=None)
+            paths = rp.make_reports(
+                con,
+                report_spec,
+                uit,
+                formats,
+                progress=lambda msg: bar.update(task, description=msg),
+            )
+    except HicError as exc:
+        err_console.print(f"[bold red]fout:[/] {exc}", highlight=False)
+        raise typer.Exit(1) from None
+    for p in paths:
+        console.print(f"geschreven: {p}", highlight=False)
+
+
 # --- woo (issue 6) ---------------------------------------------------------------------
 
 # --- nabijheid (issue 7) ---------------------------------------------------------------
