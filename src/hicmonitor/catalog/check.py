@@ -24,6 +24,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from hicmonitor.catalog.loading import (
+    KIND_DIRS,
     PathKey,
     Problem,
     RawItem,
@@ -377,7 +378,14 @@ def check_content(
         files=catalog.files,
     )
     all_problems = sorted(problems + more, key=lambda p: (str(p.file), p.line or 0))
-    return CheckResult(catalog, tuple(all_problems), files=len(raws))
+    files = sum(
+        1
+        for kind in KIND_DIRS
+        if (root / kind).is_dir()
+        for p in (root / kind).iterdir()
+        if p.is_file() and not p.name.startswith(".")
+    )
+    return CheckResult(catalog, tuple(all_problems), files=files)
 
 
 def load_catalog(root: Path | str | None = None) -> Catalog:
