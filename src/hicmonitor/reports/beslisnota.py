@@ -55,7 +55,7 @@ TOELICHTING: tuple[tuple[str, str, str], ...] = (
     ("4.8", "Communicatie", "communicatie"),
     ("4.9", "Ontwikkelingen hiervoor", "ontwikkelingen_hiervoor"),
 )
-LEVEL_FACTS = {"level_pct", "latest_count", "base_count"}
+LEVEL_FACTS = {"latest_vs_baseline_pct", "baseline_count"}
 
 
 def _aanleiding(ctx: ReportContext) -> list[Block]:
@@ -88,12 +88,15 @@ def _besluit(ctx: ReportContext) -> list[Block]:
 
 
 def level_sentence(d: CategoryDuiding, year: int) -> str | None:
-    """The duiding sentence on the latest year against the baseline (the kernpunt)."""
-    for sentence, facts in zip(d.sentences, d.sentence_facts, strict=False):
-        if LEVEL_FACTS & set(facts):
-            return sentence
-    with_year = [s for s in d.sentences if str(year) in s]
-    return with_year[-1] if with_year else (d.sentences[-1] if d.sentences else None)
+    """The kernpunt of a category: the duiding sentences on the report year's change and on
+    its level against the baseline (found by the facts they use), else the last sentence."""
+    wanted = LEVEL_FACTS | {f"change_pct_{year}"}
+    picked = [
+        s for s, facts in zip(d.sentences, d.sentence_facts, strict=False) if wanted & set(facts)
+    ]
+    if picked:
+        return " ".join(picked)
+    return d.sentences[-1] if d.sentences else None
 
 
 def _kernpunten(ctx: ReportContext) -> list[Block]:

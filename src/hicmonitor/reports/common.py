@@ -30,8 +30,7 @@ from hicmonitor.reports.render_html import long_date
 from hicmonitor.reports.spec import ReportSpec
 
 # The four groups of measures in the letter. "repressief" is a character in the catalogue,
-# not an approach: a measure that is only repressive is shown there, any other measure under
-# its first approach.
+# not an approach. A measure is listed under each group it belongs to.
 GROUPS: tuple[tuple[str, str], ...] = (
     ("dadergericht", "Dadergerichte aanpak"),
     ("slachtoffergericht", "Slachtoffergerichte aanpak"),
@@ -100,10 +99,13 @@ def _started_by(value: str, year: int) -> bool:
     return bounds is not None and bounds[0] <= year_end(year)
 
 
-def group_of(m: Measure) -> str:
-    if set(m.character) == {"repressief"}:
-        return "repressief"
-    return m.approaches[0]
+def groups_of(m: Measure) -> list[str]:
+    """The groups a measure is listed in: each of its approaches, and 'repressief' when its
+    character includes it."""
+    out = list(m.approaches)
+    if "repressief" in m.character:
+        out.append("repressief")
+    return out
 
 
 def measures_in_year(catalog: Catalog, year: int) -> list[Measure]:
@@ -121,7 +123,7 @@ def measures_in_year(catalog: Catalog, year: int) -> list[Measure]:
 
 def measures_by_group(catalog: Catalog, year: int) -> list[tuple[str, str, list[Measure]]]:
     ms = measures_in_year(catalog, year)
-    return [(gid, label, [m for m in ms if group_of(m) == gid]) for gid, label in GROUPS]
+    return [(gid, label, [m for m in ms if gid in groups_of(m)]) for gid, label in GROUPS]
 
 
 def stage_in_year(track: LegislativeTrack, year: int) -> StageEntry | None:
@@ -162,11 +164,15 @@ def motion_ref(m: Motion) -> str:
 
 def motion_status(m: Motion, year: int) -> str:
     """The follow-up as known for the report year."""
+    parts = [f"status: {m.status}"]
     given = [a for a in m.answers if a.year <= year]
     if given:
         last = max(given, key=lambda a: a.year)
-        return f"{m.status}; {last.how} ({last.document})"
-    return m.status
+        if last.how != UNKNOWN:
+            parts.append(last.how)
+        if last.document != UNKNOWN:
+            parts.append(f"beantwoord in {last.document} ({last.year})")
+    return "; ".join(parts)
 
 
 def evidence_label(m: Measure) -> str:

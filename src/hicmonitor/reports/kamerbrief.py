@@ -206,6 +206,7 @@ def measures_section(ctx: ReportContext) -> Section:
             f"{year} en het niveau in de erkenningssystematiek van interventies."
         )
     ]
+    described: set[str] = set()
     for i, (gid, label, ms) in enumerate(measures_by_group(ctx.catalog, year), start=1):
         if not ms:
             sub: list[Block] = [para(NOT_APPLICABLE)]
@@ -218,7 +219,11 @@ def measures_section(ctx: ReportContext) -> Section:
                     key=MEASURES_TABLE.format(group=gid),
                 )
             ]
-            sub += [Paragraph([Text(f"{m.name}. ", bold=True), Text(m.description)]) for m in ms]
+            # each measure is described once, under the first group that lists it
+            for m in ms:
+                if m.id not in described:
+                    described.add(m.id)
+                    sub.append(Paragraph([Text(f"{m.name}. ", bold=True), Text(m.description)]))
         blocks.append(Section(label, sub, number=f"2.{i}", key=f"aanpak-{gid}"))
     return Section("Maatregelen", blocks, number="2", key="maatregelen")
 
