@@ -137,6 +137,18 @@ def test_crime_table_lands_whole(server: ODataServer, loaded_db: Path) -> None:
     assert "kwartaalcijfers" in text and "2023KW01" in text and "9.9.9" in text
 
 
+def test_bulk_load_path_gives_the_same_rows(server: ODataServer, loaded_db: Path) -> None:
+    table = crimes()
+    con = store.connect(loaded_db)
+    result = cbs_download.load(con, cbs_download.fetch("47022NED", base_url=server.url), fast=True)
+    codes, regions = known(con)
+    expected = expected_counts(table.rows, "RegioS", codes, regions)
+    assert stored_counts(con, result.load.source_id) == expected
+    assert result.load.skipped_empty == sum(
+        r[MEASURE] is None and "KW" not in r["Perioden"] for r in table.rows
+    )
+
+
 def test_paging_with_small_pages(loaded_db: Path) -> None:
     table = crimes()
     with ODataServer([table], page_size=7) as srv:

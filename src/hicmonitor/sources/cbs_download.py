@@ -71,6 +71,9 @@ from hicmonitor.sources.cbs_opendata import COUNT_COL, CRIME_COL, PERIOD_COL, RE
 URL_ENV = "HICMONITOR_CBS_URL"
 TIMEOUT_SECONDS = 120.0
 CRIME_DIMENSION = "SoortMisdrijf"
+# From this many rows the loader's bulk path is used (about 8x faster at 200,000 rows, same rows;
+# see benchmarks/bench_haal.py).
+FAST_ROWS = 50_000
 
 
 @dataclass(frozen=True)
@@ -371,25 +374,49 @@ def convert(download: Download, vocab: Vocabulary) -> Converted:
     return _convert_population(download.rows, region_dim, period_dim, measures, vocab)
 
 
+class _Keys(dict):
+    """Trimmed dimension keys, computed once per distinct raw key (tables repeat them a lot)."""
+
+    def __missing__(self, raw: object) -> str:
+        key = self[raw] = str(raw or "").strip()
+        return key
+
+
 def _convert_crime(
     rows: list[dict], region_dim: str, period_dim: str, measure: str, vocab: Vocabulary
 ) -> Converted:
     out = Converted(header=CRIME_HEADER, records=[])
+    keys = _Keys()
+    # Per distinct (code, region, period) part: None if kept, else the reason to skip.
+    verdicts: dict[tuple[str, str], str | None] = {}
+
+    def verdict(kind: str, value: str) -> str | None:
+        found = verdicts.get((kind, value), 0)
+        if found == 0:
+            if kind == "period":
+                found = SKIP_QUARTER if _QUARTER.match(value) else None
+            elif kind == "code":
+                found = None if value in vocab.crime_codes else SKIP_CRIME_CODE
+            else:
+                found = None if _region_ok(value, vocab) else SKIP_REGION
+            verdicts[(kind, value)] = found
+        return found
+
+    append = out.records.append
     for row in rows:
-        code = str(row.get(CRIME_DIMENSION) or "").strip()
-        region = str(row.get(region_dim) or "").strip()
-        period = str(row.get(period_dim) or "").strip()
-        if _QUARTER.match(period):
-            out.skip(SKIP_QUARTER, period)
-        elif code not in vocab.crime_codes:
-            out.skip(SKIP_CRIME_CODE, code)
-        elif not _region_ok(region, vocab):
-            out.skip(SKIP_REGION, region)
+        code = keys[row.get(CRIME_DIMENSION)]
+        region = keys[row.get(region_dim)]
+        period = keys[row.get(period_dim)]
+        for kind, value in (("period", period), ("code", code), ("region", region)):
+            reason = verdict(kind, value)
+            if reason is not None:
+                out.skip(reason, value)
+                break
         else:
-            value = _number(row.get(measure))
-            out.records.append(
-                [row.get("ID", ""), code, region, period, "" if value is None else value]
-            )
+            value = row.get(measure)
+            if not isinstance(value, int):
+                value = _number(value)
+            append([row.get("ID", ""), code, region, period, "" if value is None else value])
     return out
 
 
@@ -460,9 +487,18 @@ class HaalResult:
 
 
 def load(
-    con: duckdb.DuckDBPyConnection, download: Download, *, out: str | Path | None = None
+    con: duckdb.DuckDBPyConnection,
+    download: Download,
+    *,
+    out: str | Path | None = None,
+    fast: bool | None = None,
 ) -> HaalResult:
-    """Convert, write the CSV (to ``out`` or a temporary file) and load it in one transaction."""
+    """Convert, write the CSV (to ``out`` or a temporary file) and load it in one transaction.
+
+    ``fast`` picks the loader's path for crime tables (default: the bulk path from
+    ``FAST_ROWS`` rows on; the CSV was written from checked rows, and the loader falls back to
+    the precise path to name a bad line should a bulk check fail).
+    """
     converted = convert(download, loading.vocabulary(con))
     table = download.spec.table_id
     if not download.rows:
@@ -484,7 +520,9 @@ def load(
         path = tmpdir / f"{table}.csv"
     write_csv(converted, path)
     try:
-        result = loading.load_file(con, path)
+        if fast is None:
+            fast = len(converted.records) >= FAST_ROWS
+        result = loading.load_file(con, path, fast=fast)
     except HicError as exc:
         if tmpdir is not None:
             raise HicError(f"{exc} (de download is bewaard in {path})") from None
