@@ -23,7 +23,7 @@ from pathlib import Path
 from lxml import etree
 
 from hicmonitor.woo.detect import GROUND, Detector, Redaction, _merge, surname_needles
-from hicmonitor.woo.ooxml import NS, Package, w
+from hicmonitor.woo.ooxml import Package, qn, w
 from hicmonitor.woo.register import name_regex
 from hicmonitor.woo.section5 import Block, find_cut, is_memo
 
@@ -460,22 +460,22 @@ def scrub_properties(pkg: Package) -> int:
     if pkg.has(core):
         root = pkg.xml(core)
         drop = {
-            "{%s}creator" % NS["dc"],
-            "{%s}lastModifiedBy" % NS["cp"],
-            "{%s}description" % NS["dc"],
-            "{%s}subject" % NS["dc"],
-            "{%s}keywords" % NS["cp"],
-            "{%s}category" % NS["cp"],
-            "{%s}contentStatus" % NS["cp"],
-            "{%s}lastPrinted" % NS["cp"],
-            "{%s}identifier" % NS["dc"],
-            "{%s}version" % NS["cp"],
+            qn("dc", "creator"),
+            qn("cp", "lastModifiedBy"),
+            qn("dc", "description"),
+            qn("dc", "subject"),
+            qn("cp", "keywords"),
+            qn("cp", "category"),
+            qn("cp", "contentStatus"),
+            qn("cp", "lastPrinted"),
+            qn("dc", "identifier"),
+            qn("cp", "version"),
         }
         for el in list(root):
             if el.tag in drop:
                 root.remove(el)
                 n += 1
-            elif el.tag == "{%s}revision" % NS["cp"]:
+            elif el.tag == qn("cp", "revision"):
                 el.text = "1"
     app = "docProps/app.xml"
     if pkg.has(app):
@@ -531,7 +531,7 @@ def iter_slots(pkg: Package) -> Iterator[Slot]:
             for i, p in enumerate(root.iter(w("p"))):
                 yield Slot(name, "p", i, p, _para_text(p))
         i = 0
-        for el in root.iter("{%s}t" % NS["a"], w("instrText")):
+        for el in root.iter(qn("a", "t"), w("instrText")):
             if el.text:
                 yield Slot(name, "t", i, el, el.text)
                 i += 1
@@ -621,68 +621,79 @@ def _insert_ordered(rpr: etree._Element, el: etree._Element) -> None:
     rpr.append(el)
 
 
+def _inside(spans: list[tuple[int, int]], pos: int) -> tuple[int, int] | None:
+    for s, e in spans:
+        if s <= pos < e:
+            return (s, e)
+    return None
+
+
 def _redact_paragraph(p: etree._Element, spans: list[tuple[int, int]]) -> None:
     """Split runs at span boundaries; a span becomes one box run, its text is gone."""
-
-    def inside(pos: int) -> tuple[int, int] | None:
-        for s, e in spans:
-            if s <= pos < e:
-                return (s, e)
-        return None
-
     pos = 0
     for run in list(_runs(p)):
         children = [c for c in run if c.tag != w("rPr")]
         lens = [len(_atom_text(c)) for c in children]
         end = pos + sum(lens)
-        if not any(s < end and pos < e for s, e in spans):
-            pos = end
+        if any(s < end and pos < e for s, e in spans):
+            new_runs = _split_run(run, children, lens, pos, spans)
+            parent = run.getparent()
+            idx = parent.index(run)
+            parent.remove(run)
+            for k, r in enumerate(new_runs):
+                parent.insert(idx + k, r)
+        pos = end
+
+
+def _split_run(
+    run: etree._Element,
+    children: list[etree._Element],
+    lens: list[int],
+    pos: int,
+    spans: list[tuple[int, int]],
+) -> list[etree._Element]:
+    """The runs that replace ``run``: kept pieces with its formatting, and boxes."""
+    rpr = run.find(w("rPr"))
+    new_runs: list[etree._Element] = []
+    current: list[etree._Element] = []
+
+    def flush() -> None:
+        if current:
+            r = etree.Element(w("r"))
+            if rpr is not None:
+                r.append(copy.deepcopy(rpr))
+            r.extend(current)
+            new_runs.append(r)
+            current.clear()
+
+    for child, n in zip(children, lens, strict=True):
+        if n == 0:
+            current.append(child)
             continue
-        rpr = run.find(w("rPr"))
-        new_runs: list[etree._Element] = []
-        current: list[etree._Element] = []
-
-        def flush() -> None:
-            if current:
-                r = etree.Element(w("r"))
-                if rpr is not None:
-                    r.append(copy.deepcopy(rpr))
-                r.extend(current)
-                new_runs.append(r)
-                current.clear()
-
-        for child, n in zip(children, lens, strict=True):
-            if n == 0:
+        if child.tag != w("t"):
+            span = _inside(spans, pos)
+            if span is None:
                 current.append(child)
-                continue
-            if child.tag != w("t"):
-                span = inside(pos)
-                if span is None:
-                    current.append(child)
-                elif span[0] == pos:
-                    flush()
-                    new_runs.append(_box_run(rpr))
-                pos += n
-                continue
-            text = child.text or ""
-            cuts = sorted({0, n} | {b - pos for s, e in spans for b in (s, e) if pos < b < pos + n})
-            for a, b in zip(cuts, cuts[1:], strict=False):
-                span = inside(pos + a)
-                if span is None:
-                    t = etree.Element(w("t"))
-                    t.text = text[a:b]
-                    t.set(XML_SPACE, "preserve")
-                    current.append(t)
-                elif span[0] == pos + a:
-                    flush()
-                    new_runs.append(_box_run(rpr))
+            elif span[0] == pos:
+                flush()
+                new_runs.append(_box_run(rpr))
             pos += n
-        flush()
-        parent = run.getparent()
-        idx = parent.index(run)
-        parent.remove(run)
-        for k, r in enumerate(new_runs):
-            parent.insert(idx + k, r)
+            continue
+        text = child.text or ""
+        cuts = sorted({0, n} | {b - pos for s, e in spans for b in (s, e) if pos < b < pos + n})
+        for a, b in zip(cuts, cuts[1:], strict=False):
+            span = _inside(spans, pos + a)
+            if span is None:
+                t = etree.Element(w("t"))
+                t.text = text[a:b]
+                t.set(XML_SPACE, "preserve")
+                current.append(t)
+            elif span[0] == pos + a:
+                flush()
+                new_runs.append(_box_run(rpr))
+        pos += n
+    flush()
+    return new_runs
 
 
 def _replace_spans(text: str, spans: list[tuple[int, int]], box: str) -> str:
@@ -727,7 +738,7 @@ def _unlink_personal_hyperlinks(pkg: Package, redacted: list[str]) -> None:
         targets = pkg.rel_targets(name)
         root = pkg.xml(name)
         for h in list(root.iter(w("hyperlink"))):
-            rid = h.get("{%s}id" % NS["r"])
+            rid = h.get(qn("r", "id"))
             if rid is None or rid not in targets:
                 continue
             _, target, _ = targets[rid]

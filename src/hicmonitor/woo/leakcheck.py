@@ -82,36 +82,61 @@ def mask(needle: str) -> str:
 
 
 class _Matcher:
+    """All needles compiled into two alternations, so each haystack is scanned once."""
+
     def __init__(self, needles: Needles) -> None:
-        self.entries: list[tuple[str, str, re.Pattern[str], str | None]] = []
+        self.entries: list[tuple[str, str, re.Pattern[str]]] = []
+        self.squeezed: list[tuple[str, str, str]] = []
         seen: set[tuple[str, str]] = set()
+        names: list[str] = []
+        sentences: list[str] = []
         for kind, raw in needles.items():
             n = _fold_keep_case(raw).strip()
             if len(re.sub(r"\W", "", n)) < 3 or (kind, n) in seen:
                 continue
             seen.add((kind, n))
-            body = r"\s*".join(re.escape(part) for part in n.split())
-            body = re.sub(r"(\\-|-)", r"\\s*-\\s*", body)
+            body = _flex(n)
             if kind == "tekst uit sectie 5":
                 rx = re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE)
+                sentences.append(body)
             else:
-                upper = r"\s*".join(re.escape(part) for part in n.upper().split())
-                rx = re.compile(rf"(?<!\w)(?:{body}|{upper})(?!\w)")
+                alt = f"{body}|{_flex(n.upper())}"
+                rx = re.compile(rf"(?<!\w)(?:{alt})(?!\w)")
+                names.append(alt)
+            self.entries.append((kind, raw, rx))
             sq = _squeeze(n)
-            self.entries.append((kind, raw, rx, sq if len(sq) >= _SQUEEZE_MIN else None))
+            if len(sq) >= _SQUEEZE_MIN:
+                self.squeezed.append((kind, raw, sq))
+        self.names_rx = re.compile(rf"(?<!\w)(?:{'|'.join(names)})(?!\w)") if names else None
+        self.sentences_rx = (
+            re.compile(rf"(?<!\w)(?:{'|'.join(sentences)})(?!\w)", re.IGNORECASE)
+            if sentences
+            else None
+        )
 
     def search(self, haystack: str) -> Iterator[tuple[str, str]]:
         folded = _fold_keep_case(haystack)
-        squeezed: str | None = None
-        for kind, raw, rx, sq in self.entries:
-            if rx.search(folded):
-                yield kind, raw
-                continue
-            if sq is not None:
-                if squeezed is None:
-                    squeezed = _squeeze(haystack)
+        hits: set[str] = set()
+        for rx in (self.names_rx, self.sentences_rx):
+            if rx is not None:
+                hits |= {m.group(0) for m in rx.finditer(folded)}
+        found: set[tuple[str, str]] = set()
+        for hit in hits:
+            for kind, raw, rx in self.entries:
+                if (kind, raw) not in found and rx.fullmatch(hit):
+                    found.add((kind, raw))
+        if self.squeezed:
+            squeezed = _squeeze(haystack)
+            for kind, raw, sq in self.squeezed:
                 if sq in squeezed:
-                    yield kind, raw
+                    found.add((kind, raw))
+        yield from sorted(found)
+
+
+def _flex(needle: str) -> str:
+    """Regex for a needle that tolerates any whitespace between its words and at hyphens."""
+    body = r"\s*".join(re.escape(part) for part in needle.split())
+    return body.replace(r"\-", r"\s*\-\s*")
 
 
 def section5_needles(section5_texts: Iterable[str], kept_text: str) -> list[str]:
@@ -163,7 +188,7 @@ def _pdf_haystacks(data: bytes) -> Iterator[tuple[str, str]]:
             except Exception:  # noqa: BLE001 - undecodable filter: raw bytes remain
                 continue
     for n, s in enumerate(streams):
-        yield from _bytes_haystacks(s, f"pdf-stroom {n + 1} (gedecomprimeerd)")
+        yield from _bytes_haystacks(s, f"pdf-stroom {n + 1} (gedecomprimeerd)", utf16=False)
     yield from _bytes_haystacks(data, "ruwe bytes")
 
 
@@ -184,13 +209,13 @@ def etree_text(el: object) -> str:
     return " ".join(out)
 
 
-def _bytes_haystacks(data: bytes, where: str) -> Iterator[tuple[str, str]]:
+def _bytes_haystacks(data: bytes, where: str, utf16: bool = True) -> Iterator[tuple[str, str]]:
     yield where, data.decode("latin-1")
     try:
         yield where + " (utf-8)", data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    for enc in ("utf-16-be", "utf-16-le"):
+    for enc in ("utf-16-be", "utf-16-le") if utf16 else ():
         for off in (0, 1):
             yield f"{where} ({enc})", data[off:].decode(enc, errors="replace")
 

@@ -30,7 +30,7 @@ NS = {
     "v": "urn:schemas-microsoft-com:vml",
     "o": "urn:schemas-microsoft-com:office:office",
 }
-W = "{%s}" % NS["w"]
+W = "{" + NS["w"] + "}"
 R_NS = NS["r"]
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -53,6 +53,11 @@ _IMPLICIT = (
     "/custom-properties",
     "/customXmlProps",
 )
+
+
+def qn(prefix: str, local: str) -> str:
+    """Clark notation for ``prefix:local``."""
+    return "{" + NS[prefix] + "}" + local
 
 
 def w(tag: str) -> str:
@@ -222,7 +227,7 @@ class Package:
     def _fix_content_types(self) -> None:
         ct = self.xml("[Content_Types].xml")
         for ov in list(ct):
-            if ov.tag == "{%s}Override" % NS["ct"]:
+            if ov.tag == qn("ct", "Override"):
                 if ov.get("PartName", "").lstrip("/") not in self.parts:
                     ct.remove(ov)
 
@@ -251,6 +256,6 @@ def _referenced_ids(root: etree._Element) -> set[str]:
     ids = set()
     for el in root.iter():
         for k, v in el.attrib.items():
-            if k.startswith("{%s}" % R_NS) or k.startswith("{urn:schemas-microsoft-com:office"):
+            if k.startswith("{" + R_NS + "}") or k.startswith("{urn:schemas-microsoft-com:office"):
                 ids.add(v)
     return ids

@@ -24,7 +24,7 @@ from hicmonitor.woo.inventory import (
     write_log,
 )
 from hicmonitor.woo.leakcheck import Leak, Needles, check_files, section5_needles
-from hicmonitor.woo.ooxml import NS, Package
+from hicmonitor.woo.ooxml import Package, qn
 from hicmonitor.woo.register import fold
 from hicmonitor.woo.render import render_pdf
 
@@ -71,7 +71,7 @@ def _document_date(pkg: Package) -> str:
     if pkg.has("docProps/core.xml"):
         root = pkg.xml("docProps/core.xml")
         for tag in ("created", "modified"):
-            el = root.find("{%s}%s" % (NS["dcterms"], tag))
+            el = root.find(qn("dcterms", tag))
             if el is not None and el.text:
                 return el.text[:10]
     return dt.date.today().isoformat()

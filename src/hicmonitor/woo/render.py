@@ -14,7 +14,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from hicmonitor.woo.ooxml import NS, Package, w
+from hicmonitor.woo.ooxml import Package, qn, w
 
 BOX_CSS = (
     ".woo-lak { background: #000; color: #fff; padding: 0 .25em; font-family: sans-serif;"
@@ -183,7 +183,7 @@ def docx_to_html(pkg: Package, title: str = "Woo-publicatie") -> str:
 def document_title(pkg: Package) -> str:
     """The (already redacted) title property, or a neutral default."""
     if pkg.has("docProps/core.xml"):
-        el = pkg.xml("docProps/core.xml").find("{%s}title" % NS["dc"])
+        el = pkg.xml("docProps/core.xml").find(qn("dc", "title"))
         if el is not None and (el.text or "").strip():
             return el.text.strip()
     return "Woo-publicatie"
