@@ -733,6 +733,76 @@ def rapport(
 
 # --- woo (issue 6) ---------------------------------------------------------------------
 
+
+@app.command("woo")
+def woo(
+    documenten: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Word-documenten (.docx) om te publiceren, of: controleer BESTAND --tegen ORIGINEEL."
+        ),
+    ],
+    uit: Annotated[Path, typer.Option("--uit", help="Map voor de publicatie.")] = Path(
+        "woo-publicatie"
+    ),
+    voorstel: Annotated[
+        bool, typer.Option("--voorstel", help="Schrijf voorgestelde lakkingen ter beoordeling.")
+    ] = False,
+    toepassen: Annotated[
+        list[Path] | None,
+        typer.Option("--toepassen", help="Beoordeeld voorstelbestand (per document) toepassen."),
+    ] = None,
+    tegen: Annotated[
+        Path | None, typer.Option("--tegen", help="Origineel document voor 'controleer'.")
+    ] = None,
+    personen: Annotated[
+        Path | None, typer.Option("--personen", help="Personenregister (YAML).")
+    ] = None,
+) -> None:
+    """Publiceer onder de Woo: sectie 5 eruit, persoonsgegevens gelakt (5.1.2e), lekcontrole."""
+    try:
+        from hicmonitor.woo.detect import Detector
+        from hicmonitor.woo.publish import check_against, publish, write_proposal
+        from hicmonitor.woo.register import load_register
+
+        detector = Detector(load_register(personen))
+        if documenten and str(documenten[0]) == "controleer":
+            if len(documenten) != 2 or tegen is None:
+                raise HicError("gebruik: hic woo controleer BESTAND --tegen ORIGINEEL.docx")
+            leaks = check_against(documenten[1], tegen, detector)
+            if leaks:
+                for lk in leaks:
+                    err_console.print(f"[red]lek:[/] {lk}", highlight=False)
+                raise HicError(f"lekcontrole mislukt: {len(leaks)} lek(ken) in {documenten[1]}")
+            console.print(f"[green]geen lekken[/] in {documenten[1]}")
+            return
+        if voorstel:
+            for doc in documenten:
+                path = write_proposal(doc, uit, detector)
+                console.print(f"voorstel geschreven: {path} (zet 'besluit' op ja of nee)")
+            return
+        decisions = {}
+        if toepassen:
+            if len(toepassen) != len(documenten):
+                raise HicError("geef per document één --toepassen voorstelbestand")
+            decisions = dict(zip(documenten, toepassen, strict=True))
+        pub = publish(list(documenten), uit, detector, decisions=decisions)
+        for o in pub.documents:
+            for w_ in o.result.warnings:
+                err_console.print(f"[yellow]waarschuwing:[/] {o.source.name}: {w_}")
+            console.print(
+                f"{o.source.name}: {len(o.result.findings)} lakking(en), "
+                f"sectie 5 {'verwijderd' if o.result.section5_found else 'niet gevonden'}, "
+                f"{o.pages} pagina('s) -> {o.docx.name}, {o.pdf.name}"
+            )
+        console.print(f"inventarislijst: {pub.inventory_csv}, {pub.inventory_xlsx}")
+        console.print(f"lakverslag: {pub.log_csv}")
+        console.print("[green]lekcontrole geslaagd[/]")
+    except HicError as exc:
+        err_console.print(f"[bold red]fout:[/] {exc}", highlight=False)
+        raise typer.Exit(1) from exc
+
+
 # --- nabijheid (issue 7) ---------------------------------------------------------------
 
 nabijheid_app = typer.Typer(
