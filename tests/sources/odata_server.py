@@ -18,6 +18,7 @@ import json
 import re
 import socket
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -441,6 +442,7 @@ class ODataServer:
         self.page_size = page_size
         self.requests: list[Request] = []
         self.failures: dict[tuple[str, int | None], int] = {}
+        self.delay = 0.0  # seconds to wait before answering (timeouts)
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -496,6 +498,8 @@ class ODataServer:
         query = {k: v[0] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
         request = Request(parts.path, query)
         self.requests.append(request)
+        if self.delay:
+            time.sleep(self.delay)
         segments = [s for s in parts.path.split("/") if s]
         if segments[:2] == ["ODataCatalog", "Tables"]:
             value = [dict(t.info) for t in self.tables.values()]

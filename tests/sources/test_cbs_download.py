@@ -281,6 +281,12 @@ def test_unreachable_server(loaded_db: Path, tmp_path: Path) -> None:
     assert not fresh.exists()
 
 
+def test_slow_server_times_out(server: ODataServer) -> None:
+    server.delay = 1.0
+    with pytest.raises(HicError, match="geen antwoord van .* binnen 0.2 seconden"):
+        cbs_download.fetch("47022NED", base_url=server.url, timeout=0.2)
+
+
 def test_cli_with_env_url_keeps_csv(server: ODataServer, loaded_db: Path, tmp_path: Path) -> None:
     out = tmp_path / "download" / "misdrijven.csv"
     proc = run_cli(

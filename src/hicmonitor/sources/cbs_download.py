@@ -69,7 +69,8 @@ from hicmonitor.sources.base import Vocabulary
 from hicmonitor.sources.cbs_opendata import COUNT_COL, CRIME_COL, PERIOD_COL, REGION_COL
 
 URL_ENV = "HICMONITOR_CBS_URL"
-TIMEOUT_SECONDS = 120.0
+CONNECT_TIMEOUT_SECONDS = 10.0
+TIMEOUT_SECONDS = 120.0  # per response (a page of 10,000 rows)
 CRIME_DIMENSION = "SoortMisdrijf"
 # From this many rows the loader's bulk path is used (about 8x faster at 200,000 rows, same rows;
 # see benchmarks/bench_haal.py).
@@ -249,7 +250,10 @@ def fetch(
     base = base_url or os.environ.get(URL_ENV) or f"https://{spec.catalog}"
     use_https, catalog_url = _split_base(base)
     no_connection = f"geen verbinding met {base}; gebruik hic laad met een gedownload bestand"
-    kwargs = {"timeout": timeout, "proxies": requests.utils.get_environ_proxies(base)}
+    kwargs = {
+        "timeout": (CONNECT_TIMEOUT_SECONDS, timeout),
+        "proxies": requests.utils.get_environ_proxies(base),
+    }
     try:
         # Progress first: its handler also keeps cbsodata's logging.info calls from installing
         # a stderr handler on the root logger (logging.basicConfig) when it has none.
@@ -276,6 +280,8 @@ def fetch(
             f"{base} gaf een fout (HTTP {status}) bij het downloaden van {spec.table_id}; "
             "probeer het later opnieuw of gebruik hic laad met een gedownload bestand"
         ) from None
+    except requests.ConnectTimeout:
+        raise HicError(no_connection) from None
     except requests.Timeout:
         raise HicError(
             f"geen antwoord van {base} binnen {timeout:g} seconden; "
