@@ -68,7 +68,12 @@ def municipality_codes() -> tuple[str, ...]:
 
 @cache
 def published() -> dict[str, dict[int, int]]:
-    cols = {"overvallen": "overval", "straatroof": "straatroof", "woninginbraak": "woninginbraak", "geweld": "geweld"}
+    cols = {
+        "overvallen": "overval",
+        "straatroof": "straatroof",
+        "woninginbraak": "woninginbraak",
+        "geweld": "geweld",
+    }
     out: dict[str, dict[int, int]] = {c: {} for c in cols.values()}
     with (NL / "published_hic_national_2009_2019.csv").open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):

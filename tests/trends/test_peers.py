@@ -33,7 +33,13 @@ def _expected_rr(a: int, e1: float, b: int, e2: float) -> tuple[float, float, fl
 
 @pytest.mark.parametrize(
     "a,e1,b,e2",
-    [(10, 1000, 100, 20000), (0, 1273, 9, 11522), (1781, 924708, 2521, 1602877), (3, 500, 0, 800), (1, 977, 8, 11818)],
+    [
+        (10, 1000, 100, 20000),
+        (0, 1273, 9, 11522),
+        (1781, 924708, 2521, 1602877),
+        (3, 500, 0, 800),
+        (1, 977, 8, 11818),
+    ],
 )
 def test_rate_ratio_interval_matches_scipy(a, e1, b, e2) -> None:
     rr, lo, hi = peers.rate_ratio_ci(np.array([a]), np.array([e1]), np.array([b]), np.array([e2]))

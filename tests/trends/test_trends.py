@@ -82,7 +82,9 @@ def test_prepandemic_fit_matches_statsmodels_glm(frames, cat: str, region: str) 
     series = raw.national()[cat] if region == "NL01" else raw.municipal()[(cat, region)]
     years = [y for y in sorted(series) if 2012 <= y <= 2019]
     a, b = _glm(years, [series[y] for y in years])
-    sub = frames.counts[(frames.counts["region_code"] == region) & (frames.counts["category"] == cat)]
+    sub = frames.counts[
+        (frames.counts["region_code"] == region) & (frames.counts["category"] == cat)
+    ]
     fit = trends.prepandemic_fits(sub).iloc[0]
     assert fit["intercept"] == pytest.approx(a, rel=1e-7, abs=1e-8)
     assert fit["slope"] == pytest.approx(b, rel=1e-7, abs=1e-8)
@@ -110,12 +112,19 @@ def test_zeros_and_missing_population_never_divide_by_zero() -> None:
     pop = pd.DataFrame({"region_code": "GM9999", "year": [2019, 2020], "inhabitants": [0, 1000]})
     t = trends.yearly_trends(counts, pop)
     by = {int(r["year"]): r for _, r in t.iterrows()}
-    assert math.isnan(by[2020]["change_pct"]) and by[2020]["change_note"] == trends.NOTE_PREVIOUS_ZERO
+    assert (
+        math.isnan(by[2020]["change_pct"]) and by[2020]["change_note"] == trends.NOTE_PREVIOUS_ZERO
+    )
     assert by[2021]["change_pct"] == -100.0
     assert math.isnan(by[2020]["index"]) and by[2020]["index_note"] == trends.NOTE_BASELINE_ZERO
-    assert math.isnan(by[2019]["rate_per_1000"]) and by[2019]["rate_note"] == trends.NOTE_ZERO_POPULATION
+    assert (
+        math.isnan(by[2019]["rate_per_1000"])
+        and by[2019]["rate_note"] == trends.NOTE_ZERO_POPULATION
+    )
     assert by[2020]["rate_per_1000"] == pytest.approx(3.0)
-    assert math.isnan(by[2018]["rate_per_1000"]) and by[2018]["rate_note"] == trends.NOTE_NO_POPULATION
+    assert (
+        math.isnan(by[2018]["rate_per_1000"]) and by[2018]["rate_note"] == trends.NOTE_NO_POPULATION
+    )
     fits = trends.prepandemic_fits(counts)
     assert math.isnan(fits["slope"].iloc[0]) and fits["note"].iloc[0]
     assert np.isfinite(t["trend_deviation_pct"]).sum() == 0
@@ -148,8 +157,14 @@ def test_monthly_change_on_same_month_a_year_earlier() -> None:
 
 @pytest.mark.parametrize(
     "spec,years",
-    [(None, (2019,)), (2018, (2018,)), ("2019", (2019,)), ("2017-2019", (2017, 2018, 2019)),
-     ("2017 – 2019", (2017, 2018, 2019)), ([2019, 2017], (2017, 2019))],
+    [
+        (None, (2019,)),
+        (2018, (2018,)),
+        ("2019", (2019,)),
+        ("2017-2019", (2017, 2018, 2019)),
+        ("2017 – 2019", (2017, 2018, 2019)),
+        ([2019, 2017], (2017, 2019)),
+    ],
 )
 def test_parse_baseline(spec, years) -> None:
     assert trends.parse_baseline(spec).years == years

@@ -193,10 +193,12 @@ class _Builder:
         return _squash(_template(self.cfg, template).render(**self.base_ctx, **ctx))
 
     def say(self, template: str, ctx: dict[str, Any], uses: list[str]) -> None:
+        """Add a sentence; ``uses`` names its facts (the series' years are always implied)."""
+        uses = [*uses, "years"] if "years" in self.d.facts else list(uses)
         missing = [u for u in uses if u not in self.d.facts]
         assert not missing, missing
         self.d.sentences.append(self.render(template, ctx))
-        self.d.sentence_facts.append(tuple(uses))
+        self.d.sentence_facts.append(tuple(dict.fromkeys(uses)))
 
 
 def _direction(pct: float, stable: float) -> str:
@@ -353,6 +355,7 @@ def _build(
             f"geregistreerde {noun['plural']} {where} in {y}" + (" (voorlopig)" if prov[y] else ""),
         )
     first, last = years[0], years[-1]
+    b.fact("years", list(years), "jaar", "de jaren met cijfers")
     b.fact("first_year", first, "jaar", "eerste jaar van de reeks")
     b.fact("last_year", last, "jaar", "laatste jaar van de reeks")
 
