@@ -49,7 +49,8 @@ def hic_chart(
             "axes.titlesize": 9,
         }
     ):
-        fig, axes = plt.subplots(2, 2, figsize=(6.3, 4.2), dpi=200, layout="constrained")
+        fig, axes = plt.subplots(2, 2, figsize=(6.3, 4.2), dpi=200)
+        fig.subplots_adjust(left=0.09, right=0.985, bottom=0.07, top=0.94, wspace=0.28, hspace=0.42)
         fmt = FuncFormatter(lambda v, _pos: number(v))
         for ax, row in zip(axes.flat, figs.categories, strict=False):
             years = [y for y in sorted(row.counts) if figs.base_year <= y <= figs.year]

@@ -8,6 +8,7 @@ page 1, and on every later page the same column repeating directorate, date and 
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from hicmonitor.reports.model import Document
@@ -19,6 +20,10 @@ PDF_VARIANT = "pdf/a-2a"  # PDF/A-2 level A: tagged structure, embedded fonts, U
 def render_pdf(doc: Document, target: Path) -> Path:
     """Write ``doc`` as a tagged PDF/A-2a file."""
     import weasyprint  # heavy import, only when a PDF is asked for
+
+    # WeasyPrint logs CSS it ignores and font-subsetting notes as warnings; they are not the
+    # user's concern (the tests check the output itself)
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
 
     html = weasyprint.HTML(string=build_html(doc, paged=True), base_url=None)
     html.write_pdf(
