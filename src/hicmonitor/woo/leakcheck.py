@@ -32,6 +32,8 @@ from hicmonitor.errors import HicError
 
 _MIN_SECTION5 = 20
 _SQUEEZE_MIN = 8
+# The marker line itself is boilerplate, not section 5 content.
+_MARKER = re.compile(r"(?i)alles\s+onder\s+deze\s+streep\s+wordt\s+verwijderd\.?")
 
 
 @dataclass
@@ -147,6 +149,8 @@ def section5_needles(section5_texts: Iterable[str], kept_text: str) -> list[str]
         pieces = [t, *re.split(r"(?<=[.!?;:])\s+|\n", t)]
         for piece in pieces:
             s = piece.strip()
+            if _MARKER.search(s):
+                s = _MARKER.sub(" ", s).strip(" -—–_*=")
             if len(s) >= _MIN_SECTION5 and len(s.split()) >= 3 and _squeeze(s) not in kept:
                 out.append(s)
     return sorted(set(out))
