@@ -12,7 +12,6 @@ import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pdfplumber
 import pypdf
