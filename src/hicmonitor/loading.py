@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import csv
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +31,7 @@ from hicmonitor.sources.base import ATM_COLUMNS, COUNT_COLUMNS, KEY_COLUMNS, POP
 
 DATA_ENV = "HICMONITOR_DATA"
 FAST_PATH_BYTES = 64 * 1024 * 1024
+BULK_MEMORY_LIMIT = "2.5GB"
 CODELIST = "nl/SoortMisdrijf_codelist.csv"
 EMBEDDED_FILES = (
     "nl/registered_crime_national_yearly.csv",
@@ -66,19 +69,19 @@ class LoadResult:
         if self.status == "al geladen":
             return f"{self.file}: al geladen (bron {self.source_id}); niets gewijzigd"
         text = (
-            f"{self.file}: {self.rows:,} rijen {self.kind} geladen (bron {self.source_id})".replace(
-                ",", "."
-            )
+            f"{self.file}: {dutch_int(self.rows)} rijen {self.kind} geladen (bron {self.source_id})"
         )
         if self.replaced:
-            text += f"; {self.replaced:,} rijen van bron {', '.join(map(str, self.revises))} herzien".replace(
-                ",", "."
-            )
+            sources = ", ".join(map(str, self.revises))
+            text += f"; {dutch_int(self.replaced)} rijen van bron {sources} herzien"
         if self.skipped_empty:
-            text += f"; {self.skipped_empty:,} lege cellen (geen cijfer) overgeslagen".replace(
-                ",", "."
-            )
+            text += f"; {dutch_int(self.skipped_empty)} lege cellen (geen cijfer) overgeslagen"
         return text
+
+
+def dutch_int(value: int) -> str:
+    """22706 -> '22.706' (Dutch thousands separator)."""
+    return f"{value:,}".replace(",", ".")
 
 
 def vocabulary(con: duckdb.DuckDBPyConnection) -> Vocabulary:
@@ -192,17 +195,32 @@ def _reject_error(con: duckdb.DuckDBPyConnection, path: Path) -> InputError | No
 
 
 def _bulk_checks(con: duckdb.DuckDBPyConnection, source_id: int, vocab: Vocabulary) -> None:
-    bad = con.execute(
+    """Checks on the inserted rows; raises ``_BulkCheckFailed`` at the first violation.
+
+    Duplicate keys are found by counting distinct 64-bit hashes of the key (one pass, memory
+    bounded by DuckDB's limit); only if that count falls short does an exact GROUP BY decide,
+    so a hash collision can never refuse a valid file.
+    """
+    bad_period, negative, rows, distinct = con.execute(
         """
         SELECT count(*) FILTER (WHERE period IS NULL OR period_kind IS NULL),
                count(*) FILTER (WHERE count < 0),
-               count(*) - count(DISTINCT (period, period_kind, region_code, crime_code))
+               count(*),
+               count(DISTINCT hash(period, period_kind, region_code, crime_code))
         FROM counts WHERE source_id = ?
         """,
         [source_id],
     ).fetchone()
-    if any(bad):
+    if bad_period or negative:
         raise _BulkCheckFailed
+    if distinct < rows:
+        duplicates = con.execute(
+            "SELECT count(*) FROM (SELECT 1 FROM counts WHERE source_id = ? "
+            "GROUP BY period, period_kind, region_code, crime_code HAVING count(*) > 1)",
+            [source_id],
+        ).fetchone()[0]
+        if duplicates:
+            raise _BulkCheckFailed
     codes = {
         r[0]
         for r in con.execute(
@@ -217,6 +235,24 @@ def _bulk_checks(con: duckdb.DuckDBPyConnection, source_id: int, vocab: Vocabula
         level = regionmod.level_of(code or "")
         if level is None or (level in {"land", "gemeente"} and code not in vocab.regions):
             raise _BulkCheckFailed
+
+
+@contextmanager
+def _bulk_settings(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Settings for a bulk load: no insertion order to keep, memory bounded (spills to disk)."""
+    old = dict(
+        con.execute(
+            "SELECT name, value FROM duckdb_settings() "
+            "WHERE name IN ('preserve_insertion_order', 'memory_limit')"
+        ).fetchall()
+    )
+    con.execute("SET preserve_insertion_order = false")
+    con.execute(f"SET memory_limit = '{BULK_MEMORY_LIMIT}'")
+    try:
+        yield
+    finally:
+        con.execute(f"SET preserve_insertion_order = {old['preserve_insertion_order']}")
+        con.execute(f"SET memory_limit = '{old['memory_limit']}'")
 
 
 def _load_fast(
