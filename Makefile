@@ -34,6 +34,8 @@ lint: install
 	$(BIN)/ruff check src tests benchmarks
 
 test: install system-deps lint
+	@mkdir -p out
+	$(BIN)/hic --db $(DB) catalogus controleer
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 bench: install
