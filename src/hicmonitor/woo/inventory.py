@@ -37,7 +37,8 @@ def assess(result: Result) -> tuple[str, str, str]:
         notes.append("sectie 5 (onder de streep) niet openbaar gemaakt")
     if result.findings:
         notes.append(f"{len(result.findings)} lakking(en) persoonsgegevens")
-    notes += result.warnings
+    if not result.section5_found:
+        notes.append("geen sectie 5-markering gevonden")
     partly = bool(result.findings) or result.section5_found
     return ("deels openbaar" if partly else "openbaar", ", ".join(grounds), "; ".join(notes))
 

@@ -37,13 +37,19 @@ def fold(text: str) -> str:
 
 
 def _letter_pattern(ch: str) -> str:
-    """A regex for one character that accepts it with or without diacritics."""
+    """A regex for one letter with or without diacritics; a lowercase letter may also be
+    written in capitals (all-caps headers), a capital never in lowercase ("Bakker" does
+    not match the baker, "bakker")."""
     base = unicodedata.normalize("NFD", ch)[0]
     if base in "ıİ":
-        base = "i"
-    variants = {ch, base, ch.upper(), ch.lower(), base.upper(), base.lower()}
-    if base.lower() == "i":
-        variants |= {"ı", "İ"}
+        base = "I" if ch == "İ" else "i"
+    variants = {ch, base}
+    if ch.islower():
+        variants |= {ch.upper(), base.upper()}
+    if base == "i":
+        variants |= {"ı", "İ", "I"}
+    if base == "I":
+        variants |= {"İ"}
     if len(variants) == 1:
         return re.escape(ch) + _COMBINING
     return "[" + "".join(re.escape(v) for v in sorted(variants)) + "]" + _COMBINING
@@ -145,7 +151,7 @@ class Register:
             name_regex(f) for f in sorted(self.publieke_functies, key=len, reverse=True)
         )
         org = r"(?:\s+(?:van|voor)(?:\s+(?:en|de|het|der|den|van|voor|[A-ZÀ-Ý][\w'’-]*))+)?"
-        return re.compile(rf"(?<!\w)(?:{words}){org}\s*,?\s*$", re.IGNORECASE)
+        return re.compile(rf"(?<!\w)(?:{words}){org}\s*,?\s*$")
 
     @cached_property
     def public_folded(self) -> set[str]:

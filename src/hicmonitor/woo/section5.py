@@ -14,7 +14,7 @@ from dataclasses import dataclass
 LINE_TEXT = "Alles onder deze streep wordt verwijderd"
 _LINE_RE = re.compile(r"alles\s+onder\s+deze\s+streep\s+wordt\s+verwijderd", re.IGNORECASE)
 _NUMBER_RE = re.compile(r"^\s*(?:sectie\s+|§\s*)?(\d+)(?:[.)]|\s)")
-_TITLE_WORDS = re.compile(r"(?i)niet[\s-]*openbaar|onder\s+de(?:ze)?\s+streep|intern\b")
+_TITLE_WORDS = re.compile(r"(?i)niet[\s-]*openba(?:ar|re)|onder\s+de(?:ze)?\s+streep|intern\b")
 
 
 @dataclass(frozen=True)
