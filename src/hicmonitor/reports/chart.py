@@ -42,7 +42,7 @@ def hic_chart(
         {
             "font.family": FONT_FAMILY,
             "font.size": 8,
-            "svg.fonttype": "none",
+            "svg.fonttype": "path",  # no font needed where the SVG is shown
             "axes.spines.top": False,
             "axes.spines.right": False,
             "axes.titleweight": "bold",

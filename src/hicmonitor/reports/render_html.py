@@ -53,14 +53,21 @@ def _resource(*parts: str) -> bytes:
 
 
 @cache
-def font_face_css() -> str:
-    """``@font-face`` rules with the package's fonts embedded as data URLs."""
+def font_face_css(embed: bool = True) -> str:
+    """``@font-face`` rules for the package's fonts: embedded as data URLs (self-contained
+    HTML), or as ``file:`` URLs of the package files (the PDF, where WeasyPrint embeds the
+    font itself and need not tokenise half a megabyte of base64)."""
     rules = []
+    folder = files("hicmonitor.reports").joinpath("fonts")
     for name, weight, style in FONTS:
-        data = base64.b64encode(_resource("fonts", name)).decode("ascii")
+        if embed:
+            data = base64.b64encode(_resource("fonts", name)).decode("ascii")
+            src = f"data:font/ttf;base64,{data}"
+        else:
+            src = Path(str(folder.joinpath(name))).resolve().as_uri()
         rules.append(
-            '@font-face { font-family: "Noto Sans"; '
-            f"src: url(data:font/ttf;base64,{data}) format('truetype'); "
+            '@font-face { font-family: "HIC Noto Sans"; '
+            f"src: url({src}) format('truetype'); "
             f"font-weight: {weight}; font-style: {style}; }}"
         )
     return "\n".join(rules)
@@ -85,7 +92,7 @@ def _image_src(fig: Figure) -> str:
 
 def build_html(doc: Document, *, paged: bool) -> str:
     """The document as one HTML string; ``paged`` selects the print (PDF) layout."""
-    css = [font_face_css(), _resource("templates", "base.css").decode("utf-8")]
+    css = [font_face_css(embed=not paged), _resource("templates", "base.css").decode("utf-8")]
     css.append(_resource("templates", "print.css" if paged else "screen.css").decode("utf-8"))
     if paged and doc.header.sender:
         # the ministry's name above the text on the first page (a page-margin box)
