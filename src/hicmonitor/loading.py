@@ -31,7 +31,7 @@ from hicmonitor.sources.base import ATM_COLUMNS, COUNT_COLUMNS, KEY_COLUMNS, POP
 
 DATA_ENV = "HICMONITOR_DATA"
 FAST_PATH_BYTES = 64 * 1024 * 1024
-BULK_MEMORY_LIMIT = "2.5GB"
+BULK_MEMORY_LIMIT = "1.5GB"
 CODELIST = "nl/SoortMisdrijf_codelist.csv"
 EMBEDDED_FILES = (
     "nl/registered_crime_national_yearly.csv",
@@ -197,23 +197,26 @@ def _reject_error(con: duckdb.DuckDBPyConnection, path: Path) -> InputError | No
 def _bulk_checks(con: duckdb.DuckDBPyConnection, source_id: int, vocab: Vocabulary) -> None:
     """Checks on the inserted rows; raises ``_BulkCheckFailed`` at the first violation.
 
-    Duplicate keys are found by counting distinct 64-bit hashes of the key (one pass, memory
-    bounded by DuckDB's limit); only if that count falls short does an exact GROUP BY decide,
-    so a hash collision can never refuse a valid file.
+    Duplicate keys are found by grouping on a 64-bit hash of the key (one pass over one
+    integer column, spilling to disk within DuckDB's memory limit); only if two rows share a hash
+    does an exact GROUP BY on the key decide, so a hash collision can never refuse a valid file.
     """
-    bad_period, negative, rows, distinct = con.execute(
+    bad_period, negative = con.execute(
         """
         SELECT count(*) FILTER (WHERE period IS NULL OR period_kind IS NULL),
-               count(*) FILTER (WHERE count < 0),
-               count(*),
-               count(DISTINCT hash(period, period_kind, region_code, crime_code))
+               count(*) FILTER (WHERE count < 0)
         FROM counts WHERE source_id = ?
         """,
         [source_id],
     ).fetchone()
     if bad_period or negative:
         raise _BulkCheckFailed
-    if distinct < rows:
+    same_hash = con.execute(
+        "SELECT count(*) FROM (SELECT hash(period, period_kind, region_code, crime_code) AS h "
+        "FROM counts WHERE source_id = ? GROUP BY h HAVING count(*) > 1)",
+        [source_id],
+    ).fetchone()[0]
+    if same_hash:
         duplicates = con.execute(
             "SELECT count(*) FROM (SELECT 1 FROM counts WHERE source_id = ? "
             "GROUP BY period, period_kind, region_code, crime_code HAVING count(*) > 1)",

@@ -35,22 +35,31 @@ def test_embedded_national_counts_equal_raw_csv(shared_con) -> None:
 def test_embedded_municipal_counts_equal_raw_csv(shared_con) -> None:
     with (NL / "registered_crime_gemeente_yearly.csv").open(encoding="utf-8") as fh:
         raw = {
-            (r["crime_code"], r["region_code"], int(r["year"])): (int(r["registered_crimes"]), r["provisional"] == "1")
+            (r["crime_code"], r["region_code"], int(r["year"])): (
+                int(r["registered_crimes"]),
+                r["provisional"] == "1",
+            )
             for r in csv.DictReader(fh)
         }
     frame = store.crime_counts(shared_con)
     frame = frame[frame["region_code"] != "NL01"]
-    stored = {(r.crime_code, r.region_code, r.year): (r.count, r.provisional) for r in frame.itertuples()}
+    stored = {
+        (r.crime_code, r.region_code, r.year): (r.count, r.provisional) for r in frame.itertuples()
+    }
     assert stored == raw
 
 
 def test_population_and_atm_equal_raw(shared_con) -> None:
     with (NL / "population_gemeente_yearly.csv").open(encoding="utf-8") as fh:
-        raw = {(r["region_code"], int(r["year"])): int(r["inhabitants"]) for r in csv.DictReader(fh)}
+        raw = {
+            (r["region_code"], int(r["year"])): int(r["inhabitants"]) for r in csv.DictReader(fh)
+        }
     pop = store.population(shared_con)
     assert {(r.region_code, r.year): r.inhabitants for r in pop.itertuples()} == raw
     with (NL / "published_atm_attacks.csv").open(encoding="utf-8") as fh:
-        raw_atm = sorted((int(r["year"]), r["counter"], r["kind"], int(r["count"])) for r in csv.DictReader(fh))
+        raw_atm = sorted(
+            (int(r["year"]), r["counter"], r["kind"], int(r["count"])) for r in csv.DictReader(fh)
+        )
     atm = store.atm_attacks(shared_con)
     assert sorted((r.year, r.counter, r.kind, r.count) for r in atm.itertuples()) == raw_atm
 
@@ -60,7 +69,10 @@ def test_category_counts_sum_the_taxonomy_codes(shared_con) -> None:
     cats = store.category_counts(shared_con, regions=["NL01"])
     geweld = cats[(cats.category == "geweld") & (cats.year == 2023)]["count"].item()
     assert geweld == raw[("1.4.2", 2023)] + raw[("1.4.4", 2023)] + raw[("1.4.5", 2023)]
-    assert cats[(cats.category == "straatroof") & (cats.year == 2019)]["count"].item() == raw[("1.4.6", 2019)]
+    assert (
+        cats[(cats.category == "straatroof") & (cats.year == 2019)]["count"].item()
+        == raw[("1.4.6", 2019)]
+    )
 
 
 def test_same_file_twice_changes_nothing(loaded_db: Path) -> None:
@@ -81,24 +93,33 @@ CBS_HEADER = "ID,SoortMisdrijf,RegioS,Perioden,GeregistreerdeMisdrijven_1,Geregi
 
 def test_cbs_format_years_months_and_levels(tmp_path: Path, loaded_db: Path) -> None:
     con = store.connect(loaded_db)
-    path = write(tmp_path / "cbs.csv", CBS_HEADER, [
-        "0,1.1.1 ,GM0363    ,2024MM01,150,0.2",
-        "1,1.1.1 ,GM0363    ,2024MM02,140,0.2",
-        "2,1.4.6 ,WK036301  ,2024MM02,3,",
-        "3,1.4.6 ,BU03630101,2024MM02,,",
-        "4,1.4.7 ,RE13      ,2024JJ00,55,",
-    ])
+    path = write(
+        tmp_path / "cbs.csv",
+        CBS_HEADER,
+        [
+            "0,1.1.1 ,GM0363    ,2024MM01,150,0.2",
+            "1,1.1.1 ,GM0363    ,2024MM02,140,0.2",
+            "2,1.4.6 ,WK036301  ,2024MM02,3,",
+            "3,1.4.6 ,BU03630101,2024MM02,,",
+            "4,1.4.7 ,RE13      ,2024JJ00,55,",
+        ],
+    )
     result = loading.load_file(con, path)
     assert (result.rows, result.skipped_empty) == (4, 1)
     months = store.crime_counts(con, regions=["GM0363"], period_kind="maand")
     assert list(months["period"].dt.date) == [dt.date(2024, 1, 1), dt.date(2024, 2, 1)]
     assert list(months["count"]) == [150, 140]
-    levels = dict(con.execute("SELECT code, level FROM regions WHERE code IN ('WK036301', 'RE13')").fetchall())
+    levels = dict(
+        con.execute("SELECT code, level FROM regions WHERE code IN ('WK036301', 'RE13')").fetchall()
+    )
     assert levels == {"WK036301": "wijk", "RE13": "politieregio"}
 
 
 def test_fast_and_precise_paths_agree(tmp_path: Path, loaded_db_template: Path) -> None:
-    rows = [f"{i},1.1.1 ,BU0363{i % 100:04d},2023MM{(i // 100) % 12 + 1:02d},{i % 17}," for i in range(1200)]
+    rows = [
+        f"{i},1.1.1 ,BU0363{i % 100:04d},2023MM{(i // 100) % 12 + 1:02d},{i % 17},"
+        for i in range(1200)
+    ]
     path = write(tmp_path / "cbs.csv", CBS_HEADER, rows)
     tables = []
     for fast in (False, True):
@@ -107,7 +128,14 @@ def test_fast_and_precise_paths_agree(tmp_path: Path, loaded_db_template: Path) 
         con = store.connect(db)
         result = loading.load_file(con, path, fast=fast)
         assert result.rows == 1200
-        tables.append(sorted(con.execute("SELECT period, period_kind, region_code, crime_code, count FROM counts WHERE source_id = ?", [result.source_id]).fetchall()))
+        tables.append(
+            sorted(
+                con.execute(
+                    "SELECT period, period_kind, region_code, crime_code, count FROM counts WHERE source_id = ?",
+                    [result.source_id],
+                ).fetchall()
+            )
+        )
     assert tables[0] == tables[1]
 
 
@@ -128,9 +156,17 @@ def test_fast_path_bad_row_names_its_line(tmp_path: Path, loaded_db: Path) -> No
 
 def test_revised_file_replaces_exactly_its_rows(tmp_path: Path, loaded_db: Path) -> None:
     con = store.connect(loaded_db)
-    first = write(tmp_path / "v1.csv", CBS_HEADER, ["0,1.1.1 ,GM0363,2024MM01,150,", "1,1.1.1 ,GM0363,2024MM02,140,"])
+    first = write(
+        tmp_path / "v1.csv",
+        CBS_HEADER,
+        ["0,1.1.1 ,GM0363,2024MM01,150,", "1,1.1.1 ,GM0363,2024MM02,140,"],
+    )
     r1 = loading.load_file(con, first)
-    revised = write(tmp_path / "v2.csv", CBS_HEADER, ["0,1.1.1 ,GM0363,2024MM02,145,", "1,1.1.1 ,GM0363,2024MM03,130,"])
+    revised = write(
+        tmp_path / "v2.csv",
+        CBS_HEADER,
+        ["0,1.1.1 ,GM0363,2024MM02,145,", "1,1.1.1 ,GM0363,2024MM03,130,"],
+    )
     before = dump(con)
     r2 = loading.load_file(con, revised)
     assert r2.status == "herzien" and r2.replaced == 1 and r2.revises == [r1.source_id]
@@ -141,10 +177,26 @@ def test_revised_file_replaces_exactly_its_rows(tmp_path: Path, loaded_db: Path)
     assert after["population"] == before["population"]
     untouched = [r for r in after["counts"] if r[1] == "jaar"]
     assert untouched == [r for r in before["counts"] if r[1] == "jaar"]
-    assert con.execute("SELECT revises FROM sources WHERE id = ?", [r2.source_id]).fetchone()[0] == [r1.source_id]
+    assert con.execute("SELECT revises FROM sources WHERE id = ?", [r2.source_id]).fetchone()[
+        0
+    ] == [r1.source_id]
 
 
 def test_leading_bom_is_accepted(tmp_path: Path, loaded_db: Path) -> None:
     con = store.connect(loaded_db)
     path = write(tmp_path / "bom.csv", CBS_HEADER, ["0,1.1.1 ,GM0363,2024MM05,99,"], bom=True)
     assert loading.load_file(con, path).rows == 1
+
+
+def test_fast_path_duplicate_key_names_both_lines(tmp_path: Path, loaded_db: Path) -> None:
+    from hicmonitor.errors import InputError
+
+    rows = [f"{i},1.1.1 ,BU0363{i:04d},2023MM01,{i}," for i in range(50)]
+    rows.append("50,1.1.1 ,BU03630007,2023MM01,3,")
+    path = write(tmp_path / "cbs.csv", CBS_HEADER, rows)
+    con = store.connect(loaded_db)
+    before = dump(con)
+    with pytest.raises(InputError, match="regel 9") as info:
+        loading.load_file(con, path, fast=True)
+    assert info.value.line == 52
+    assert dump(con) == before
