@@ -91,8 +91,18 @@ def test_cli_exit_code_and_message(loaded_db: Path) -> None:
     before = dump(con)
     con.close()
     proc = subprocess.run(
-        [sys.executable, "-m", "hicmonitor", "--db", str(loaded_db), "laad", str(BAD / "negative_count.csv")],
-        capture_output=True, text=True, env={**os.environ, "COLUMNS": "200"},
+        [
+            sys.executable,
+            "-m",
+            "hicmonitor",
+            "--db",
+            str(loaded_db),
+            "laad",
+            str(BAD / "negative_count.csv"),
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "200"},
     )
     assert proc.returncode == 1
     assert "negative_count.csv, regel 3, veld 'registered_crimes'" in proc.stderr

@@ -20,16 +20,25 @@ NL = DATA / "nl"
 def hic(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "hicmonitor", "--db", str(db), *args],
-        capture_output=True, text=True, env={**os.environ, "COLUMNS": "200"},
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "200"},
     )
 
 
 def amsterdam_raw() -> dict[int, tuple[int, int]]:
     with (NL / "registered_crime_gemeente_yearly.csv").open(encoding="utf-8") as fh:
-        crimes = {int(r["year"]): int(r["registered_crimes"]) for r in csv.DictReader(fh)
-                  if r["region_code"] == "GM0363" and r["crime_code"] == "1.1.1"}
+        crimes = {
+            int(r["year"]): int(r["registered_crimes"])
+            for r in csv.DictReader(fh)
+            if r["region_code"] == "GM0363" and r["crime_code"] == "1.1.1"
+        }
     with (NL / "population_gemeente_yearly.csv").open(encoding="utf-8") as fh:
-        pop = {int(r["year"]): int(r["inhabitants"]) for r in csv.DictReader(fh) if r["region_code"] == "GM0363"}
+        pop = {
+            int(r["year"]): int(r["inhabitants"])
+            for r in csv.DictReader(fh)
+            if r["region_code"] == "GM0363"
+        }
     return {y: (crimes[y], pop[y]) for y in crimes}
 
 
@@ -59,7 +68,18 @@ def test_cijfers_exports(loaded_db: Path, tmp_path: Path) -> None:
     raw = amsterdam_raw()
     for fmt in ("csv", "json", "parquet", "xlsx"):
         out = tmp_path / f"a.{fmt}"
-        proc = hic(loaded_db, "cijfers", "--regio", "Amsterdam", "--categorie", "woninginbraak", "--formaat", fmt, "--uit", str(out))
+        proc = hic(
+            loaded_db,
+            "cijfers",
+            "--regio",
+            "Amsterdam",
+            "--categorie",
+            "woninginbraak",
+            "--formaat",
+            fmt,
+            "--uit",
+            str(out),
+        )
         assert proc.returncode == 0, proc.stderr
         if fmt == "csv":
             rows = [(int(r["year"]), int(r["count"])) for r in csv.DictReader(out.open())]
@@ -71,7 +91,10 @@ def test_cijfers_exports(loaded_db: Path, tmp_path: Path) -> None:
         else:
             ws = openpyxl.load_workbook(out).active
             head = [c.value for c in ws[1]]
-            rows = [(r[head.index("year")], r[head.index("count")]) for r in ws.iter_rows(min_row=2, values_only=True)]
+            rows = [
+                (r[head.index("year")], r[head.index("count")])
+                for r in ws.iter_rows(min_row=2, values_only=True)
+            ]
         assert dict(rows) == {y: c for y, (c, _) in raw.items()}
 
 

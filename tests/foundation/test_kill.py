@@ -40,13 +40,16 @@ def test_sigkill_mid_load_leaves_store_unchanged(tmp_path: Path, loaded_db: Path
     size0 = loaded_db.stat().st_size
     proc = subprocess.Popen(
         [sys.executable, "-m", "hicmonitor", "--db", str(loaded_db), "laad", str(data)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     wal = loaded_db.with_name(loaded_db.name + ".wal")
     deadline = time.monotonic() + 120
     # Wait until the load is writing: the database file or its WAL has grown.
     while time.monotonic() < deadline:
-        grown = loaded_db.stat().st_size > size0 + (1 << 20) or (wal.exists() and wal.stat().st_size > (1 << 20))
+        grown = loaded_db.stat().st_size > size0 + (1 << 20) or (
+            wal.exists() and wal.stat().st_size > (1 << 20)
+        )
         if grown or proc.poll() is not None:
             break
         time.sleep(0.02)

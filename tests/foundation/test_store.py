@@ -27,7 +27,9 @@ def test_v1_file_is_migrated_keeping_its_rows(tmp_path: Path) -> None:
     path = tmp_path / "old.duckdb"
     raw = duckdb.connect(str(path))
     raw.execute(store.SCHEMA_V1)
-    raw.execute("INSERT INTO sources (file_name, sha256, kind, rows) VALUES ('a.csv', 'abc', 'misdrijven', 1)")
+    raw.execute(
+        "INSERT INTO sources (file_name, sha256, kind, rows) VALUES ('a.csv', 'abc', 'misdrijven', 1)"
+    )
     raw.execute("INSERT INTO counts VALUES (DATE '2020-01-01', 'jaar', 'NL01', '1.1.1', 30571, 1)")
     raw.close()
     con = store.connect(path)

@@ -29,16 +29,22 @@ def test_default_geweld_is_the_subset_closest_to_the_published_series() -> None:
     national = {}
     with (NL / "registered_crime_national_yearly.csv").open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
-            national[(row["incident_type_code"].split(" ")[0], int(row["year"]))] = int(row["incident_count"])
+            national[(row["incident_type_code"].split(" ")[0], int(row["year"]))] = int(
+                row["incident_count"]
+            )
     with (NL / "published_hic_national_2009_2019.csv").open(encoding="utf-8") as fh:
         published = {int(r["year"]): int(r["geweld"]) for r in csv.DictReader(fh)}
     years = [y for y in published if ("1.4.5", y) in national]
     codes = ["1.4.1", "1.4.2", "1.4.3", "1.4.4", "1.4.5"]
 
     def mean_abs_diff(subset: tuple[str, ...]) -> float:
-        return sum(abs(sum(national[(c, y)] for c in subset) - published[y]) for y in years) / len(years)
+        return sum(abs(sum(national[(c, y)] for c in subset) - published[y]) for y in years) / len(
+            years
+        )
 
-    best = min((s for k in range(1, 6) for s in itertools.combinations(codes, k)), key=mean_abs_diff)
+    best = min(
+        (s for k in range(1, 6) for s in itertools.combinations(codes, k)), key=mean_abs_diff
+    )
     assert taxonomy.category("geweld").codes == best
 
 
@@ -93,8 +99,14 @@ def test_level_of_codes() -> None:
 
 @pytest.mark.parametrize(
     ("text", "code"),
-    [("Amsterdam", "GM0363"), ("amsterdam", "GM0363"), ("GM0363", "GM0363"),
-     ("s-Hertogenbosch", "GM0796"), ("'S-HERTOGENBOSCH", "GM0796"), ("Sudwest-Fryslan", "GM1900")],
+    [
+        ("Amsterdam", "GM0363"),
+        ("amsterdam", "GM0363"),
+        ("GM0363", "GM0363"),
+        ("s-Hertogenbosch", "GM0796"),
+        ("'S-HERTOGENBOSCH", "GM0796"),
+        ("Sudwest-Fryslan", "GM1900"),
+    ],
 )
 def test_resolve_region(shared_con, text: str, code: str) -> None:
     assert resolve_region(shared_con, text)[0] == code
