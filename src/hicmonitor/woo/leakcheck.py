@@ -66,11 +66,14 @@ class Leak:
         return f"{self.file}: {self.kind} ({self.hint}) gevonden in {self.where}"
 
 
+_COMBINING_RE = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_INVISIBLE = str.maketrans({"\u00ad": None, "\u200b": None, "\ufeff": None, "ı": "i"})
+
+
 def _fold_keep_case(text: str) -> str:
-    d = unicodedata.normalize("NFKD", text)
-    d = "".join(c for c in d if not unicodedata.combining(c))
-    d = d.replace("ı", "i").replace("\u00ad", "").replace("\u200b", "").replace("\ufeff", "")
-    return d
+    if text.isascii():
+        return text
+    return _COMBINING_RE.sub("", unicodedata.normalize("NFKD", text)).translate(_INVISIBLE)
 
 
 def _squeeze(text: str) -> str:
@@ -170,8 +173,6 @@ def _pdf_haystacks(data: bytes) -> Iterator[tuple[str, str]]:
         raise HicError(f"PDF niet leesbaar voor de lekcontrole: {exc}") from exc
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         yield "pdf-tekst (pdfplumber)", "\n".join(p.extract_text() or "" for p in pdf.pages)
-        words = " ".join(w["text"] for p in pdf.pages for w in p.extract_words())
-        yield "pdf-woorden (pdfplumber)", words
     meta = reader.metadata or {}
     yield "pdf-metadata", "\n".join(f"{k} {v}" for k, v in meta.items())
     xmp = reader.xmp_metadata
