@@ -143,7 +143,8 @@ def test_beslisnota_docx_sections_in_order_below_the_line(outputs):
 def test_beslisnota_header_and_approval_block(outputs, spec):
     d = docx.Document(str(outputs["beslisnota.docx"]))
     section = d.sections[0]
-    first = " ".join(c.text for t in section.first_page_header.tables for c in t._cells)
+    framed = d.element.body.xpath("./w:p[w:pPr/w:framePr]")
+    first = " ".join(docx.text.paragraph.Paragraph(p, d).text for p in framed)
     for piece in (
         spec.afzender.ministerie,
         spec.afzender.directoraat_generaal,
@@ -156,8 +157,11 @@ def test_beslisnota_header_and_approval_block(outputs, spec):
         *spec.bijlagen,
     ):
         assert piece in first
-    later = " ".join(c.text for t in section.header.tables for c in t._cells)
+    later = " ".join(p.text for p in section.header.paragraphs)
     assert spec.afzender.directie in later and spec.kenmerk in later and "18 december 2023" in later
+    assert spec.afzender.bezoekadres[0] not in later
+    # page 1's column is a text frame anchored to the page, at the right (x in twips)
+    assert all(int(x) > 8000 for x in d.element.body.xpath(".//w:framePr/@w:x"))
     approval = [[c.text for c in row.cells] for t in d.tables for row in t.rows]
     assert ["Minister", "Datum", "Eindparaaf"] in approval
     assert ["SG", "Datum", "Paraaf"] in approval

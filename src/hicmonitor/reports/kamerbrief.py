@@ -105,7 +105,7 @@ def figures_table(ctx: ReportContext) -> Table:
     return Table(
         caption=f"Tabel 1. Geregistreerde High Impact Crimes, {figs.base_year} en "
         f"{cols[-5] if len(cols) >= 5 else cols[0]}–{figs.year}",
-        columns=["Categorie", *[str(y) for y in cols], f"{figs.year} t.o.v. {prev}"],
+        columns=["Categorie", *[str(y) for y in cols], f"t.o.v. {prev}"],
         rows=rows,
         note=note,
         key=FIGURES_TABLE,

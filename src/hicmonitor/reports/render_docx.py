@@ -23,7 +23,6 @@ from docx.opc.part import Part
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt, RGBColor
-from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from hicmonitor.reports.model import (
@@ -46,6 +45,7 @@ FONT = "Noto Sans"
 BLUE = RGBColor(0x15, 0x42, 0x73)
 GREY = RGBColor(0x53, 0x53, 0x53)
 TABLE_STYLE = "Light List Accent 1"
+TEXT_WIDTH_MM = 120.0  # A4 210 mm minus margins 24 + 66 mm
 CT_FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -189,70 +189,72 @@ def _add_inlines(paragraph: DocxParagraph, items: list[Inline], notes: _Footnote
         run.italic = item.italic or None
 
 
-def _floating(table: DocxTable, x_mm: float, y_mm: float, width_mm: float) -> None:
-    """Anchor a table to the page (a 'floating table'), like a text frame."""
-    tbl_pr = table._tbl.tblPr
-    pos = OxmlElement("w:tblpPr")
-    pos.set(qn("w:horzAnchor"), "page")
-    pos.set(qn("w:vertAnchor"), "page")
-    pos.set(qn("w:tblpX"), str(int(x_mm * 56.7)))
-    pos.set(qn("w:tblpY"), str(int(y_mm * 56.7)))
-    tbl_pr.insert(0, pos)
-    table.autofit = False
-    table.columns[0].width = Mm(width_mm)
-    for cell in table.columns[0].cells:
-        cell.width = Mm(width_mm)
+def _frame(paragraph: DocxParagraph, x_mm: float, y_mm: float, width_mm: float) -> None:
+    """Put a paragraph in a text frame anchored to the page (``w:framePr``); consecutive
+    paragraphs with the same frame properties share one frame, in Word and LibreOffice."""
+    frame = OxmlElement("w:framePr")
+    frame.set(qn("w:w"), str(int(width_mm * 56.7)))
+    frame.set(qn("w:hSpace"), "180")
+    frame.set(qn("w:wrap"), "around")
+    frame.set(qn("w:vAnchor"), "page")
+    frame.set(qn("w:hAnchor"), "page")
+    frame.set(qn("w:x"), str(int(x_mm * 56.7)))
+    frame.set(qn("w:y"), str(int(y_mm * 56.7)))
+    p_pr = paragraph._p.get_or_add_pPr()
+    # schema order: pStyle, keepNext, keepLines, pageBreakBefore, framePr, ...
+    before = [qn(t) for t in ("w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore")]
+    at = max((i + 1 for i, el in enumerate(p_pr) if el.tag in before), default=0)
+    p_pr.insert(at, frame)
 
 
-def _colofon(header, style, lines: list[tuple[str, bool]], y_mm: float) -> None:  # noqa: ANN001
-    table = header.add_table(rows=1, cols=1, width=Mm(44))
-    _floating(table, 150, y_mm, 44)
-    cell = table.cell(0, 0)
-    first = True
-    for text, bold in lines:
-        p = cell.paragraphs[0] if first else cell.add_paragraph()
-        first = False
-        p.style = style
-        if text:
-            run = p.add_run(text)
-            run.bold = bold or None
-
-
-def _headers(document, doc: Document) -> None:  # noqa: ANN001
-    section = document.sections[0]
-    section.page_height, section.page_width = Mm(297), Mm(210)
-    section.left_margin, section.right_margin = Mm(24), Mm(66)
-    section.top_margin, section.bottom_margin = Mm(30), Mm(22)
-    section.header_distance = Mm(12)
-    section.different_first_page_header_footer = True
-    # first page: ministry name on top, the sender column at the right
-    first = section.first_page_header
-    p = first.paragraphs[0]
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = p.add_run(doc.header.sender[0] if doc.header.sender else "")
-    run.bold = True
-    run.font.color.rgb = BLUE
-    lines: list[tuple[str, bool]] = []
-    for i, s in enumerate(doc.header.sender):
-        lines.append((s, i == 0))
+def _colofon(document, doc: Document) -> None:  # noqa: ANN001
+    """Page 1's sender column: paragraphs in one text frame anchored to the page at the right
+    (in the body, where both Word and LibreOffice position frames)."""
+    lines: list[tuple[str, bool]] = [(s, i == 0) for i, s in enumerate(doc.header.sender)]
     lines.append(("", False))
     for f in doc.header.fields:
         if f.label:
             lines.append((f.label, True))
         lines.extend((line, False) for line in f.lines)
         lines.append(("", False))
-    _colofon(first, document.styles["Colofon"], lines, 44)
-    # later pages: directorate, date and kenmerk
+    style = document.styles["Colofon"]
+    for text, bold in lines[:-1]:
+        p = document.add_paragraph(style=style)  # pStyle first, then the frame in w:pPr
+        _frame(p, 150, 44, 46)
+        if text:
+            p.add_run(text).bold = bold or None
+
+
+def _headers(document, doc: Document) -> None:  # noqa: ANN001
+    section = document.sections[0]
+    section.page_height, section.page_width = Mm(297), Mm(210)
+    section.left_margin, section.right_margin = Mm(24), Mm(66)
+    section.top_margin, section.bottom_margin = Mm(44), Mm(22)
+    section.header_distance = Mm(12)
+    section.different_first_page_header_footer = True
+    style = document.styles["Colofon"]
+    # first page: the ministry's name on top (the sender column is a frame in the body)
+    first = section.first_page_header
+    p = first.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = p.add_run(doc.header.sender[0] if doc.header.sender else "")
+    run.bold = True
+    run.font.color.rgb = BLUE
+    # later pages: directorate, date and kenmerk in the right margin column, as header
+    # paragraphs indented into the margin (no frame: LibreOffice ignores frames in headers)
     later = section.header
     later.is_linked_to_previous = False
-    margin: list[tuple[str, bool]] = []
-    for line in doc.margin:
-        margin.append((line, False))
-    _colofon(later, document.styles["Colofon"], margin, 30)
+    for i, line in enumerate(doc.margin):
+        p = later.paragraphs[0] if i == 0 else later.add_paragraph()
+        p.style = style
+        p.paragraph_format.left_indent = Mm(150 - 24)
+        p.paragraph_format.right_indent = Mm(-(66 - 14))
+        p.paragraph_format.space_after = Pt(3)
+        p.add_run(line)
     footer = section.footer
     fp = footer.paragraphs[0]
     fp.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    fp.style = document.styles["Colofon"]
+    fp.style = style
     fp.add_run("Pagina ")
     _field(fp, "PAGE")
     fp.add_run(" van ")
@@ -304,8 +306,18 @@ def _table(document, t: Table, notes: _Footnotes) -> None:  # noqa: ANN001
             cells[j].text = format_number(value)
             if j in numeric_cols:
                 cells[j].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    table.autofit = False
+    margins = parse_xml(
+        f'<w:tblCellMar {nsdecls("w")}><w:left w:w="57" w:type="dxa"/>'
+        '<w:right w:w="57" w:type="dxa"/></w:tblCellMar>'
+    )
+    table._tbl.tblPr.append(margins)
+    widths = _column_widths(t, TEXT_WIDTH_MM)
+    for j, col in enumerate(table.columns):
+        col.width = Mm(widths[j])  # the grid (LibreOffice reads this)
     for r in table.rows:
-        for c in r.cells:
+        for j, c in enumerate(r.cells):
+            c.width = Mm(widths[j])
             for p in c.paragraphs:
                 p.paragraph_format.space_after = Pt(0)
                 for run in p.runs:
@@ -313,6 +325,23 @@ def _table(document, t: Table, notes: _Footnotes) -> None:  # noqa: ANN001
     if t.note:
         p = document.add_paragraph(style="Tabelnoot")
         _add_inlines(p, t.note, notes)
+
+
+def _column_widths(t: Table, total: float) -> list[float]:
+    """Column widths in mm: numeric columns narrow, text columns share the rest by length."""
+    n = len(t.columns)
+    numeric = [any(is_numeric(r[j]) for r in t.rows) for j in range(n)]
+    num_w = 12.0
+    text_cols = [j for j in range(n) if not numeric[j]]
+    rest = max(total - num_w * (n - len(text_cols)), 20.0)
+    lengths = {
+        j: max([len(str(t.columns[j]))] + [len(format_number(r[j])) for r in t.rows])
+        for j in text_cols
+    }
+    weight = sum(min(v, 60) for v in lengths.values()) or 1
+    return [
+        num_w if numeric[j] else max(rest * min(lengths[j], 60) / weight, 16.0) for j in range(n)
+    ]
 
 
 def _non_public_line(document, line: NonPublicLine) -> None:  # noqa: ANN001
@@ -378,6 +407,7 @@ def render_docx(doc: Document, target: Path) -> Path:
     document = new_docx()
     _setup_styles(document)
     _headers(document, doc)
+    _colofon(document, doc)
     props = document.core_properties
     props.title = f"{doc.title}: {doc.subject}"
     props.subject = doc.subject
