@@ -11,6 +11,7 @@ builds: without a prepared cache it stops with a clear message.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import sys
@@ -63,7 +64,18 @@ def load_deduce() -> Any:
             "uit (onderdeel van 'make install')"
         )
     deduce = _quiet_import()
-    return deduce.Deduce(cache_path=cache_path())
+    # Unpickling creates millions of small objects; the cyclic GC running over and over
+    # during that made loading 3-4x slower. Pause it, then move the loaded objects to the
+    # permanent generation so later collections skip them.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        engine = deduce.Deduce(cache_path=cache_path())
+    finally:
+        if was_enabled:
+            gc.enable()
+    gc.freeze()
+    return engine
 
 
 def prepare(force: bool = False) -> Path:
