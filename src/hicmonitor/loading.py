@@ -265,7 +265,7 @@ def _load_fast(
     literal = "'" + str(path).replace("'", "''") + "'"
     select = reader.fast_sql(literal)  # type: ignore[operator]
     try:
-        with store.transaction(con):
+        with _bulk_settings(con), store.transaction(con):
             source_id = store.record_source(
                 con, file_name=path.name, sha256=sha, kind=reader.kind, rows=0
             )
