@@ -737,14 +737,28 @@ def rapport(
 @app.command("woo")
 def woo(
     documenten: Annotated[
-        list[Path],
+        list[Path] | None,
         typer.Argument(
             help="Word-documenten (.docx) om te publiceren, of: controleer BESTAND --tegen ORIGINEEL."
         ),
-    ],
+    ] = None,
     uit: Annotated[Path, typer.Option("--uit", help="Map voor de publicatie.")] = Path(
         "woo-publicatie"
     ),
+    rapport: Annotated[
+        int | None,
+        typer.Option(
+            "--rapport",
+            help="Publiceer de gegenereerde Kamerbrief en beslisnota van dit rapportjaar.",
+        ),
+    ] = None,
+    spec: Annotated[
+        Path | None,
+        typer.Option(
+            "--spec",
+            help="Rapportspecificatie bij --rapport (standaard content/rapporten/<jaar>.yaml).",
+        ),
+    ] = None,
     voorstel: Annotated[
         bool, typer.Option("--voorstel", help="Schrijf voorgestelde lakkingen ter beoordeling.")
     ] = False,
@@ -766,6 +780,14 @@ def woo(
         from hicmonitor.woo.register import load_register
 
         detector = Detector(load_register(personen))
+        documenten = documenten or []
+        if rapport is not None:
+            if documenten:
+                raise HicError("geef óf Word-documenten óf --rapport JAAR, niet allebei")
+            _woo_rapport(rapport, spec, uit, detector)
+            return
+        if not documenten:
+            raise HicError("geef Word-documenten (.docx) om te publiceren, of --rapport JAAR")
         if documenten and str(documenten[0]) == "controleer":
             if len(documenten) != 2 or tegen is None:
                 raise HicError("gebruik: hic woo controleer BESTAND --tegen ORIGINEEL.docx")
@@ -801,6 +823,38 @@ def woo(
     except HicError as exc:
         err_console.print(f"[bold red]fout:[/] {exc}", highlight=False)
         raise typer.Exit(1) from exc
+
+
+def _woo_rapport(year: int, spec: Path | None, uit: Path, detector) -> None:  # noqa: ANN001
+    """`hic woo --rapport JAAR`: the generated documents, redacted at the source."""
+    from hicmonitor import store
+    from hicmonitor.reports.figures import check_year
+    from hicmonitor.reports.spec import default_spec_path, load_spec
+    from hicmonitor.woo.generated import publish_report
+
+    con = store.connect_loaded(db_path())
+    check_year(con, year)
+    spec_path = spec if spec is not None else default_spec_path(year)
+    report_spec = load_spec(spec_path)
+    if report_spec.jaar != year:
+        raise HicError(
+            f"{spec_path}: de specificatie is voor {report_spec.jaar}, gevraagd is {year}"
+        )
+    with err_console.status("woo-publicatie maken") as status:
+        pub = publish_report(
+            con, report_spec, uit, detector, progress=lambda msg: status.update(msg)
+        )
+    for o in pub.documents:
+        for w_ in o.result.warnings:
+            err_console.print(f"[yellow]waarschuwing:[/] {o.kind}: {w_}")
+        console.print(
+            f"{o.kind}: {len(o.result.findings)} lakking(en), sectie 5 "
+            f"{'verwijderd' if o.result.section5_found else 'niet aanwezig'} -> "
+            + ", ".join(f.name for f in o.files)
+        )
+    console.print(f"inventarislijst: {pub.inventory_csv}, {pub.inventory_xlsx}")
+    console.print(f"lakverslag: {pub.log_csv}")
+    console.print("[green]lekcontrole geslaagd[/]")
 
 
 # --- nabijheid (issue 7) ---------------------------------------------------------------

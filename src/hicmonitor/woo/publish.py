@@ -124,30 +124,58 @@ def publish(
             log += log_rows(docx.name, res)
             needles = needles_for(res, detector, rejected)
             all_leaks += check_files([docx, pdf], needles)
-        inv_csv = stage / "inventarislijst.csv"
-        inv_xlsx = stage / "inventarislijst.xlsx"
-        log_csv = stage / "lakverslag.csv"
-        write_inventory(inventory, inv_csv, inv_xlsx)
-        write_log(log, log_csv)
-        for o in outcomes:
-            needles = needles_for(o.result, detector, o.rejected)
-            all_leaks += check_files([inv_csv, inv_xlsx, log_csv], needles)
-        if all_leaks:
-            raise LeakError(all_leaks)
-        out_dir.mkdir(parents=True, exist_ok=True)
-        final = []
-        for p in [*(x for o in outcomes for x in (o.docx, o.pdf)), inv_csv, inv_xlsx, log_csv]:
-            target = out_dir / p.name
-            shutil.move(str(p), target)
-            final.append(target)
+        final = finish(
+            stage,
+            out_dir,
+            [x for o in outcomes for x in (o.docx, o.pdf)],
+            inventory,
+            log,
+            [needles_for(o.result, detector, o.rejected) for o in outcomes],
+            all_leaks,
+        )
         for o in outcomes:
             o.docx = out_dir / o.docx.name
             o.pdf = out_dir / o.pdf.name
-        return Publication(
-            outcomes, out_dir / inv_csv.name, out_dir / inv_xlsx.name, out_dir / log_csv.name
-        )
+        return Publication(outcomes, *final[-3:])
     finally:
         shutil.rmtree(stage, ignore_errors=True)
+
+
+def finish(
+    stage: Path,
+    out_dir: Path,
+    documents: list[Path],
+    inventory: list[InventoryRow],
+    log: list[list[str | int]],
+    needles: list[Needles],
+    leaks: list[Leak],
+) -> list[Path]:
+    """Complete a staged publication: write the inventory list and the redaction log, run
+    the leak check on them (``leaks`` holds what the documents' own checks found), and
+    only when nothing leaked move everything into ``out_dir``.
+
+    Returns the final paths: the documents, then inventory CSV, XLSX and log.
+    """
+    inv_csv = stage / "inventarislijst.csv"
+    inv_xlsx = stage / "inventarislijst.xlsx"
+    log_csv = stage / "lakverslag.csv"
+    write_inventory(inventory, inv_csv, inv_xlsx)
+    write_log(log, log_csv)
+    leaks = list(leaks)
+    for n in needles:
+        leaks += check_files([inv_csv, inv_xlsx, log_csv], n)
+    if leaks:
+        raise LeakError(leaks)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise HicError(f"{out_dir}: kan de uitvoermap niet maken ({exc.strerror})") from None
+    final = []
+    for p in [*documents, inv_csv, inv_xlsx, log_csv]:
+        target = out_dir / p.name
+        shutil.move(str(p), target)
+        final.append(target)
+    return final
 
 
 class LeakError(HicError):
@@ -173,4 +201,12 @@ def check_against(target: Path, original: Path, detector: Detector) -> list[Leak
     return check_files([target], needles_for(res, detector))
 
 
-__all__ = ["Finding", "LeakError", "Publication", "check_against", "publish", "write_proposal"]
+__all__ = [
+    "Finding",
+    "LeakError",
+    "Publication",
+    "check_against",
+    "finish",
+    "publish",
+    "write_proposal",
+]
