@@ -1,5 +1,6 @@
 # hicmonitor — the two commands of the README:
-#   make run    creates the environment, installs, loads the embedded data and runs the main job
+#   make run    creates the environment, installs, loads the embedded data, prints the national
+#               HIC table and writes the Kamerbrief and beslisnota for $(YEAR) (DOCX, PDF, HTML) to out/
 #   make test   the same installation plus test tools, then lint, content check and the test suite
 PYTHON ?= python3
 VENV   := .venv
@@ -15,6 +16,8 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -r requirements.lock
 	$(BIN)/python -m pip install -q --no-deps -e .
+	# deduce's lookup structures are built once here (about two minutes), never per run
+	$(BIN)/python -m hicmonitor.woo.prepare
 	touch $@
 
 install: $(STAMP)
@@ -29,6 +32,7 @@ run: install
 	@mkdir -p out
 	$(BIN)/hic --db $(DB) status
 	$(BIN)/hic --db $(DB) cijfers
+	$(BIN)/hic --db $(DB) rapport --jaar $(YEAR) --uit out
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks

@@ -64,7 +64,7 @@ def test_national_woninginbraak_states_the_facts(full_analysis) -> None:
     # the level against 2019
     level = (s[2023] / s[2019] - 1) * 100
     assert (
-        f"In 2023 lag het aantal met {nl_int(s[2023])} {approx(level)} onder het niveau van 2019 "
+        f"In 2023 lag het aantal ({nl_int(s[2023])}) {approx(level)} onder het niveau van 2019 "
         f"({nl_int(s[2019])})"
     ) in text
     # the lowest year
