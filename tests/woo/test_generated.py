@@ -46,6 +46,7 @@ from hicmonitor.reports.model import (
 )
 from hicmonitor.reports.rapport import build_documents, render
 from hicmonitor.reports.spec import parse_spec
+from hicmonitor.woo.detect import Detector
 from hicmonitor.woo.generated import publish_documents, spec_texts
 from hicmonitor.woo.model_redact import BOX_TOKEN_RE, redact_document
 from hicmonitor.woo.publish import LeakError
@@ -518,3 +519,40 @@ def test_model_redaction_is_pure_and_complete(detector):
     assert "kopblok, Contactpersoon" in where and "akkoordblok, rij 2" in where
     assert "voetnoot 1" in where
     assert all(f.grond == "5.1.2e" for f in res.findings)
+
+
+def test_names_found_in_one_document_are_redacted_in_the_others(register, tmp_path):
+    """Pooling across a publication: the memo only says "Baarsma"; the letter named him."""
+    import datetime as dt
+
+    plain = Detector(register, use_deduce=False)
+
+    def doc(kind: str, text: str) -> Document:
+        return Document(
+            kind=kind,
+            title=kind,
+            subject="Test",
+            date=dt.date(2023, 12, 18),
+            reference="T-2",
+            header=HeaderBlock(["Ministerie van Justitie en Veiligheid"], []),
+            margin=[],
+            body=[Paragraph([Text(text)])],
+        )
+
+    letter = doc("kamerbrief", "Opgesteld door: Hendriks Baarsma")
+    memo = doc("beslisnota", "Baarsma is akkoord met de aanpak.")
+    alone, _ = redact_document(memo, plain)
+    assert alone.body[0] == Paragraph([Text("Baarsma is akkoord met de aanpak.")])
+    pooled, res = redact_document(memo, plain, known={"Hendriks Baarsma": "naam"})
+    assert pooled.body[0].content[0].redaction == "5.1.2e"
+    assert [f.bron for f in res.findings] == ["herhaling"]
+    out = tmp_path / "uit"
+    pub = publish_documents(
+        {"kamerbrief": letter, "beslisnota": memo},
+        {"kamerbrief": "brief", "beslisnota": "nota"},
+        out,
+        plain,
+        formats=("html",),
+    )
+    assert [len(o.result.findings) for o in pub.documents] == [1, 1]
+    assert "Baarsma" not in (out / "nota.openbaar.html").read_text(encoding="utf-8")

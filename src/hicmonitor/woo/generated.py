@@ -155,9 +155,19 @@ def publish_documents(
         log: list[list[str | int]] = []
         leaks: list[Leak] = []
         needles = []
+        # first pass: what each document redacts; then every document redacts the strings
+        # of all (an unregistered name found in the letter also goes in the memo)
+        first = {
+            k: redact_document(d, detector, deduce_texts=deduce_texts) for k, d in docs.items()
+        }
+        known = {f.text: f.klasse for _, res in first.values() for f in res.findings}
         for nr, (kind, doc) in enumerate(docs.items(), start=1):
             say(f"{kind} lakken")
-            redacted, res = redact_document(doc, detector, deduce_texts=deduce_texts)
+            redacted, res = first[kind]
+            if set(known) - {f.text for f in res.findings}:
+                redacted, res = redact_document(
+                    doc, detector, deduce_texts=deduce_texts, known=known
+                )
             files = []
             for fmt in formats:
                 path = stage / f"{names[kind]}.openbaar.{fmt}"
@@ -165,6 +175,7 @@ def publish_documents(
                 files.append(render(redacted, fmt, path))
             say(f"lekcontrole {kind}")
             n = needles_for(res, detector)
+            n.redacted = sorted(set(n.redacted) | set(known))
             needles.append(n)
             leaks += check_files(files, n)
             label = files[0].name if len(files) == 1 else f"{names[kind]}.openbaar"

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from hicmonitor.reports.model import (
@@ -324,6 +324,7 @@ def redact_document(
     detector: Detector,
     *,
     deduce_texts: Iterable[str] | None = None,
+    known: Mapping[str, str] | None = None,
 ) -> tuple[Document, Result]:
     """Redact a document model for Woo publication; ``doc`` itself is left unchanged.
 
@@ -336,6 +337,10 @@ def redact_document(
     "Ram- en plofkraken" or the measure "Stop Heling", is then only checked by the register
     and the patterns, which do not mistake those words for names. ``None`` runs deduce on
     every unit.
+
+    ``known`` maps strings redacted elsewhere (in the other documents of the same
+    publication) to their class; they are redacted here too, like the second pass does
+    within the document.
     """
     out = copy.deepcopy(doc)
     res = Result()
@@ -355,7 +360,7 @@ def redact_document(
 
     raw = _detect(texts, detector, deduce_texts)
     raw = _drop_places(texts, raw)
-    raw = _repeat(texts, raw, detector)
+    raw = _repeat(texts, raw, detector, known or {})
     for n, (unit, text, found) in enumerate(zip(units, texts, raw, strict=True)):
         if not found:
             continue
@@ -412,17 +417,20 @@ def _drop_places(texts: list[str], raw: list[list[Redaction]]) -> list[list[Reda
 
 
 def _repeat(
-    texts: list[str], raw: list[list[Redaction]], detector: Detector
+    texts: list[str], raw: list[list[Redaction]], detector: Detector, known: Mapping[str, str]
 ) -> list[list[Redaction]]:
     """Second pass (as for Word input): every redacted string and surname, everywhere."""
+    redacted = [
+        (text[r.start : r.end], r.klasse)
+        for text, found in zip(texts, raw, strict=True)
+        for r in found
+    ]
     needles: dict[str, str] = {}
-    for text, found in zip(texts, raw, strict=True):
-        for r in found:
-            t = text[r.start : r.end]
-            needles.setdefault(t, r.klasse)
-            if r.klasse in ("naam", "ondertekening"):
-                for n in surname_needles(t, detector.register):
-                    needles.setdefault(n, "naam")
+    for t, klasse in [*redacted, *known.items()]:
+        needles.setdefault(t, klasse)
+        if klasse in ("naam", "ondertekening"):
+            for n in surname_needles(t, detector.register):
+                needles.setdefault(n, "naam")
     rx = _needle_regex(needles)
     if rx is None:
         return raw
