@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import csv
 import dataclasses
+import html
 import re
 import unicodedata
 import zipfile
@@ -47,7 +48,8 @@ from hicmonitor.reports.model import (
 from hicmonitor.reports.rapport import build_documents, render
 from hicmonitor.reports.spec import parse_spec
 from hicmonitor.woo.detect import Detector
-from hicmonitor.woo.generated import publish_documents, spec_texts
+from hicmonitor.woo.generated import html_text_leaks, publish_documents, spec_texts
+from hicmonitor.woo.leakcheck import Needles
 from hicmonitor.woo.model_redact import BOX_TOKEN_RE, redact_document
 from hicmonitor.woo.publish import LeakError
 
@@ -281,9 +283,9 @@ def test_boxes_are_white_on_black_in_every_format(published, kind):
     # the contact in the sender column (a plain string field) is a box too
     assert any("contactpersoon" in xml[: xml.index(r)][-400:] for r in runs)
     # HTML: a box element for every redaction, never the token characters
-    html = out_file(published, kind, "html").read_text(encoding="utf-8")
-    spans = re.findall(r'<span class="lak"[^>]*>5\.1\.2e</span>', html)
-    assert spans and not BOX_TOKEN_RE.search(html) and "\ue000" not in html
+    page = out_file(published, kind, "html").read_text(encoding="utf-8")
+    spans = re.findall(r'<span class="lak"[^>]*>5\.1\.2e</span>', page)
+    assert spans and not BOX_TOKEN_RE.search(page) and "\ue000" not in page
     # PDF: every '5.1.2e' word lies on a black filled rectangle
     with pdfplumber.open(out_file(published, kind, "pdf")) as pdf:
         boxes = 0
@@ -556,3 +558,13 @@ def test_names_found_in_one_document_are_redacted_in_the_others(register, tmp_pa
     )
     assert [len(o.result.findings) for o in pub.documents] == [1, 1]
     assert "Baarsma" not in (out / "nota.openbaar.html").read_text(encoding="utf-8")
+
+
+def test_html_leak_check_reads_text_with_entities_decoded(tmp_path):
+    sentence = 'Het is \'n kwestie van "vertrouwen" in de aanpak'
+    page = tmp_path / "nota.openbaar.html"
+    page.write_text(f"<p>{html.escape(sentence)}</p>", encoding="utf-8")
+    assert sentence not in page.read_text(encoding="utf-8")  # the bytes hold entities
+    leaks = html_text_leaks([page], Needles(section5=[sentence]))
+    assert [(lk.file, lk.kind) for lk in leaks] == [("nota.openbaar.html", "tekst uit sectie 5")]
+    assert html_text_leaks([page], Needles(section5=["Een andere zin over iets anders"])) == []

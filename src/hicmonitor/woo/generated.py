@@ -25,7 +25,7 @@ from hicmonitor.reports.model import Document
 from hicmonitor.woo.detect import Detector
 from hicmonitor.woo.docx_redact import Finding, Result, apply, iter_slots
 from hicmonitor.woo.inventory import InventoryRow, assess, log_rows
-from hicmonitor.woo.leakcheck import Leak, check_files
+from hicmonitor.woo.leakcheck import Leak, Needles, _Matcher, check_files, mask
 from hicmonitor.woo.model_redact import BOX_TOKEN_RE, plain_text, redact_document
 from hicmonitor.woo.ooxml import Package
 from hicmonitor.woo.publish import finish, needles_for
@@ -113,6 +113,20 @@ def render(doc: Document, fmt: str, target: Path) -> Path:
     return target
 
 
+def html_text_leaks(files: Iterable[Path], needles: Needles) -> list[Leak]:
+    """The leak check on the text of HTML outputs with entities decoded: the raw bytes
+    hold "van &#39;t" where the text says "van 't", and a needle with an apostrophe or a
+    quote would not match the bytes alone."""
+    matcher = _Matcher(needles)
+    out = []
+    for f in files:
+        if f.suffix.lower() in (".html", ".htm"):
+            text = html.unescape(f.read_text(encoding="utf-8", errors="replace"))
+            for kind, raw in matcher.search(text):
+                out.append(Leak(f.name, "html-tekst (entiteiten gedecodeerd)", kind, mask(raw)))
+    return out
+
+
 @dataclass
 class GeneratedOutcome:
     kind: str
@@ -177,7 +191,7 @@ def publish_documents(
             n = needles_for(res, detector)
             n.redacted = sorted(set(n.redacted) | set(known))
             needles.append(n)
-            leaks += check_files(files, n)
+            leaks += check_files(files, n) + html_text_leaks(files, n)
             label = files[0].name if len(files) == 1 else f"{names[kind]}.openbaar"
             inventory.append(InventoryRow(nr, doc.date.isoformat(), label, *assess(res)))
             log += log_rows(label, res)
