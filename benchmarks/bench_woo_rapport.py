@@ -33,8 +33,8 @@ from hicmonitor.reports.rapport import build_documents
 from hicmonitor.reports.rapport import render as render_plain
 from hicmonitor.reports.spec import parse_spec
 from hicmonitor.woo.detect import Detector
+from hicmonitor.woo.generated import html_text_leaks, spec_texts
 from hicmonitor.woo.generated import render as render_redacted
-from hicmonitor.woo.generated import spec_texts
 from hicmonitor.woo.leakcheck import check_files
 from hicmonitor.woo.model_redact import redact_document
 from hicmonitor.woo.publish import needles_for
@@ -103,7 +103,8 @@ def main() -> None:
         t = time.perf_counter()
         for kind, res in results.items():
             files = [tmp / f"red-{kind}-{k}.{fmt}" for fmt in FORMATS]
-            leaks = check_files(files, needles_for(res, detector))
+            needles = needles_for(res, detector)
+            leaks = check_files(files, needles) + html_text_leaks(files, needles)
             assert not leaks, leaks
         leak.append(time.perf_counter() - t)
         n_pages = sum(pages(tmp / f"red-{kind}-{k}.pdf") for kind in docs)
