@@ -44,6 +44,14 @@ def test_summary_only_significant_and_meaningful_cells(small):
     assert cells[0].startswith("Op dezelfde locatie en binnen 7 dagen")
 
 
+def test_summary_article_agrees_with_the_noun(small):
+    de_word = " ".join(summary_nl(small, "woninginbraak"))
+    het_word = " ".join(summary_nl(small, "incident"))
+    assert "een volgende woninginbraak" in de_word and "een volgend " not in de_word
+    assert "een volgend incident" in het_word and "een volgende incident" not in het_word
+    assert "een volgend geweldsdelict" in " ".join(summary_nl(small, "geweld"))
+
+
 def test_summary_without_pattern(small):
     strict = summary_nl(small, "straatroof", min_ratio=100)
     assert len(strict) == 1 and strict[0].startswith("Geen significant")

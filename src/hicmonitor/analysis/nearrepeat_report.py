@@ -31,6 +31,13 @@ NOUNS: dict[str, str] = {
     "ram_plofkraak": "ram- of plofkraak",
     "incident": "incident",
 }
+#: Nouns that take "het" (and so the uninflected adjective: "een volgend incident").
+NEUTER = {"incident", "geweldsdelict", "delict", "misdrijf"}
+
+
+def _next(noun: str) -> str:
+    """'volgend' or 'volgende', agreeing with the noun after the indefinite article."""
+    return "volgend" if noun.split()[-1] in NEUTER else "volgende"
 
 
 def _pct(v: float, digits: int = 2) -> str:
@@ -174,12 +181,12 @@ def summary_nl(
     if len(near) > len(same):
         lines.append(
             "Significant en betekenisvol nabijheidspatroon gevonden: na een "
-            f"{noun} is er in de omgeving een tijd lang meer kans op een volgende {noun}."
+            f"{noun} is er in de omgeving een tijd lang meer kans op een {_next(noun)} {noun}."
         )
     if same:
         lines.append(
             "Significant en betekenisvol patroon van herhaald slachtofferschap gevonden: na een "
-            f"{noun} is er op dezelfde locatie een tijd lang meer kans op een volgende."
+            f"{noun} is er op dezelfde locatie een tijd lang meer kans op een {_next(noun)}."
         )
     for i, j in near:
         sa, sb = result.space.edges[i], result.space.edges[i + 1]
@@ -189,7 +196,7 @@ def summary_nl(
         pct = round((ratio[i, j] - 1) * 100)
         text = f"{sp} en {tp} na een {noun}"
         lines.append(
-            f"{text[0].upper()}{text[1:]} is de kans op een volgende {noun} ongeveer {pct}% "
+            f"{text[0].upper()}{text[1:]} is de kans op een {_next(noun)} {noun} ongeveer {pct}% "
             f"groter dan zonder patroon (afstand {s_int[i]} m, dagen {t_int[j]}; Knox-ratio "
             f"{_pct(ratio[i, j])}; p = {_pct(result.p_values[i, j], 3)})."
         )
