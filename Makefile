@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 DB     ?= out/hicmonitor.duckdb
 YEAR   ?= 2023
 
-.PHONY: install system-deps run test lint bench clean
+.PHONY: install screenshots run test lint bench clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,11 +22,11 @@ $(STAMP): pyproject.toml requirements.lock
 
 install: $(STAMP)
 
-# Debian packages the tests need (pdftoppm for PDF page renderings). Root only; skipped when present.
-system-deps:
-	@if ! command -v pdftoppm >/dev/null 2>&1; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null; \
-	  else echo "installeer poppler-utils (pdftoppm) voor de PDF-tests"; fi; fi
+# PNG renderings of the report pages for docs/ (needs Debian's poppler-utils for pdftoppm).
+screenshots: run
+	@command -v pdftoppm >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null; }
+	pdftoppm -r 70 -l 2 -png out/kamerbrief_$(YEAR)_*.pdf docs/img/rapport-kamerbrief
+	pdftoppm -r 70 -l 3 -png out/beslisnota_$(YEAR)_*.pdf docs/img/rapport-beslisnota
 
 run: install
 	@mkdir -p out
@@ -37,7 +37,7 @@ run: install
 lint: install
 	$(BIN)/ruff check src tests benchmarks
 
-test: install system-deps lint
+test: install lint
 	@mkdir -p out
 	$(BIN)/hic --db $(DB) catalogus controleer
 	$(BIN)/python -m pytest -q -p no:cacheprovider
