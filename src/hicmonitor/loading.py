@@ -100,16 +100,16 @@ def _add_regions(con: duckdb.DuckDBPyConnection, codes: list[str]) -> None:
         )
 
 
-def _replace_and_insert(
-    con: duckdb.DuckDBPyConnection, kind: str, new_table: str, source_id: int
+def _replace_keys(
+    con: duckdb.DuckDBPyConnection, kind: str, new_keys: str, source_id: int
 ) -> tuple[int, list[int]]:
-    """Delete stored rows whose key is in ``new_table``; insert the new rows. Returns (replaced, revised sources)."""
-    table, keys, cols = TABLES[kind], KEY_COLUMNS[kind], COLUMNS[kind]
+    """Delete rows of other sources whose key is in ``new_keys``: (rows replaced, sources revised)."""
+    table, keys = TABLES[kind], KEY_COLUMNS[kind]
     on = " AND ".join(f"t.{k} = n.{k}" for k in keys)
     revised = [
         r[0]
         for r in con.execute(
-            f"SELECT DISTINCT t.source_id FROM {table} t JOIN {new_table} n ON {on} "
+            f"SELECT DISTINCT t.source_id FROM {table} t JOIN {new_keys} n ON {on} "
             "WHERE t.source_id <> ? ORDER BY 1",
             [source_id],
         ).fetchall()
@@ -117,12 +117,20 @@ def _replace_and_insert(
     replaced = 0
     if revised:
         replaced = con.execute(
-            f"DELETE FROM {table} t USING {new_table} n WHERE {on} AND t.source_id <> ?",
+            f"DELETE FROM {table} t USING {new_keys} n WHERE {on} AND t.source_id <> ?",
             [source_id],
         ).fetchone()[0]
-    col_list = ", ".join(cols)
+    return replaced, revised
+
+
+def _replace_and_insert(
+    con: duckdb.DuckDBPyConnection, kind: str, new_table: str, source_id: int
+) -> tuple[int, list[int]]:
+    """Replace stored rows whose key is in ``new_table``, then insert the new rows."""
+    replaced, revised = _replace_keys(con, kind, new_table, source_id)
+    col_list = ", ".join(COLUMNS[kind])
     con.execute(
-        f"INSERT INTO {table} ({col_list}, source_id) SELECT {col_list}, ? FROM {new_table}",
+        f"INSERT INTO {TABLES[kind]} ({col_list}, source_id) SELECT {col_list}, ? FROM {new_table}",
         [source_id],
     )
     return replaced, revised
@@ -301,20 +309,7 @@ def _load_fast(
                 "AND o.crime_code = c.crime_code)",
                 [source_id, source_id],
             )
-            on = "t.period = n.period AND t.period_kind = n.period_kind AND t.region_code = n.region_code AND t.crime_code = n.crime_code"
-            revised = [
-                r[0]
-                for r in con.execute(
-                    f"SELECT DISTINCT t.source_id FROM counts t JOIN _new_keys n ON {on} WHERE t.source_id <> ? ORDER BY 1",
-                    [source_id],
-                ).fetchall()
-            ]
-            replaced = 0
-            if revised:
-                replaced = con.execute(
-                    f"DELETE FROM counts t USING _new_keys n WHERE {on} AND t.source_id <> ?",
-                    [source_id],
-                ).fetchone()[0]
+            replaced, revised = _replace_keys(con, "misdrijven", "_new_keys", source_id)
             con.execute("DROP TABLE _new_keys")
             con.execute(
                 "UPDATE sources SET rows = ?, revises = ? WHERE id = ?",

@@ -154,7 +154,10 @@ def test_fast_path_bad_row_names_its_line(tmp_path: Path, loaded_db: Path) -> No
     assert dump(con) == before
 
 
-def test_revised_file_replaces_exactly_its_rows(tmp_path: Path, loaded_db: Path) -> None:
+@pytest.mark.parametrize("fast", [False, True], ids=["precise", "bulk"])
+def test_revised_file_replaces_exactly_its_rows(
+    tmp_path: Path, loaded_db: Path, fast: bool
+) -> None:
     con = store.connect(loaded_db)
     first = write(
         tmp_path / "v1.csv",
@@ -168,7 +171,7 @@ def test_revised_file_replaces_exactly_its_rows(tmp_path: Path, loaded_db: Path)
         ["0,1.1.1 ,GM0363,2024MM02,145,", "1,1.1.1 ,GM0363,2024MM03,130,"],
     )
     before = dump(con)
-    r2 = loading.load_file(con, revised)
+    r2 = loading.load_file(con, revised, fast=fast)
     assert r2.status == "herzien" and r2.replaced == 1 and r2.revises == [r1.source_id]
     after = dump(con)
     months = store.crime_counts(con, regions=["GM0363"], period_kind="maand")
