@@ -37,6 +37,24 @@ def shared_con(loaded_db_template: Path):
     con.close()
 
 
+def national_counts_by_category() -> dict[str, dict[int, int]]:
+    """National counts per HIC category and year, summed straight from the raw CSV."""
+    import csv
+
+    from hicmonitor import taxonomy
+
+    wanted = {code: c.id for c in taxonomy.police_categories() for code in c.codes}
+    out: dict[str, dict[int, int]] = {}
+    with (DATA / "nl" / "registered_crime_national_yearly.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            code = row["incident_type_code"].split(" ", 1)[0]
+            if code in wanted:
+                per_year = out.setdefault(wanted[code], {})
+                year = int(row["year"])
+                per_year[year] = per_year.get(year, 0) + int(row["incident_count"])
+    return out
+
+
 def dump(con) -> dict[str, list[tuple]]:
     """Every row of every table, sorted: equal dumps mean an unchanged store."""
     tables = [
@@ -45,6 +63,4 @@ def dump(con) -> dict[str, list[tuple]]:
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY 1"
         ).fetchall()
     ]
-    return {
-        t: sorted(con.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in tables
-    }
+    return {t: sorted(con.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in tables}

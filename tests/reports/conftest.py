@@ -3,20 +3,19 @@ and the six output files made once per session with the real renderers."""
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pytest
 
-from hicmonitor import store, taxonomy
+from hicmonitor import store
 from hicmonitor.catalog.check import load_catalog
 from hicmonitor.catalog.models import Catalog
 from hicmonitor.reports.rapport import make_reports
 from hicmonitor.reports.spec import ReportSpec, load_spec
+from tests.conftest import national_counts_by_category
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE_SPEC = REPO / "content" / "rapporten" / "2023.yaml"
-NATIONAL_CSV = REPO / "data" / "nl" / "registered_crime_national_yearly.csv"
 
 
 @pytest.fixture(scope="session")
@@ -46,13 +45,4 @@ def outputs(
 @pytest.fixture(scope="session")
 def csv_counts() -> dict[str, dict[int, int]]:
     """National counts per category and year, summed straight from the raw CSV."""
-    wanted = {code: c.id for c in taxonomy.police_categories() for code in c.codes}
-    out: dict[str, dict[int, int]] = {}
-    with NATIONAL_CSV.open(encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            code = row["incident_type_code"].split(" ", 1)[0]
-            if code in wanted:
-                per_year = out.setdefault(wanted[code], {})
-                year = int(row["year"])
-                per_year[year] = per_year.get(year, 0) + int(row["incident_count"])
-    return out
+    return national_counts_by_category()

@@ -52,12 +52,12 @@ from hicmonitor.woo.generated import html_text_leaks, publish_documents, spec_te
 from hicmonitor.woo.leakcheck import Needles
 from hicmonitor.woo.model_redact import BOX_TOKEN_RE, redact_document
 from hicmonitor.woo.publish import LeakError
+from tests.conftest import national_counts_by_category
 
 from ..reports.readback import docx_tables, parse_html, parse_int
 from .conftest import REGISTER, ROOT
 
 EXAMPLE_SPEC = ROOT / "content" / "rapporten" / "2023.yaml"
-NATIONAL_CSV = ROOT / "data" / "nl" / "registered_crime_national_yearly.csv"
 MINISTER = "D. Yeşilgöz-Zegerius"
 SECTION5 = [
     "Het vertrouwelijke overleg met de banken over de geldautomaten blijft binnenskamers.",
@@ -175,16 +175,7 @@ def found_secrets(path: Path, secrets: list[str]) -> list[tuple[str, str]]:
 
 
 def csv_counts() -> dict[str, dict[int, int]]:
-    """National counts per category and year, summed straight from the raw CSV."""
-    wanted = {code: c.id for c in taxonomy.police_categories() for code in c.codes}
-    out: dict[str, dict[int, int]] = {}
-    with NATIONAL_CSV.open(encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            code = row["incident_type_code"].split(" ", 1)[0]
-            if code in wanted:
-                per = out.setdefault(wanted[code], {})
-                per[int(row["year"])] = per.get(int(row["year"]), 0) + int(row["incident_count"])
-    return out
+    return national_counts_by_category()
 
 
 # -- fixtures --------------------------------------------------------------------------
