@@ -42,8 +42,16 @@ test: install lint
 	$(BIN)/hic --db $(DB) catalogus controleer
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
+# All speed benchmarks, each reporting a ratio against a baseline measured in the same run.
+# bench_load at 5% of full size here; `--schaal 1` is the full 92-million-row run.
 bench: install
-	$(BIN)/python benchmarks/bench_load.py --schaal 0.01
+	$(BIN)/python benchmarks/bench_load.py --schaal 0.05
+	$(BIN)/python benchmarks/bench_trends.py
+	$(BIN)/python benchmarks/bench_rapport.py
+	$(BIN)/python benchmarks/bench_nearrepeat.py
+	$(BIN)/python benchmarks/bench_woo.py
+	$(BIN)/python benchmarks/bench_woo_rapport.py
+	$(BIN)/python benchmarks/bench_haal.py
 
 clean:
 	rm -rf $(VENV) out
