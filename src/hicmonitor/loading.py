@@ -27,7 +27,14 @@ from hicmonitor import regions as regionmod
 from hicmonitor import store
 from hicmonitor.errors import HicError, InputError
 from hicmonitor.sources import Reader, Vocabulary, detect
-from hicmonitor.sources.base import ATM_COLUMNS, COUNT_COLUMNS, KEY_COLUMNS, POPULATION_COLUMNS
+from hicmonitor.sources.base import (
+    ATM_COLUMNS,
+    COUNT_COLUMNS,
+    FIRST_YEAR,
+    KEY_COLUMNS,
+    POPULATION_COLUMNS,
+    last_year,
+)
 
 DATA_ENV = "HICMONITOR_DATA"
 FAST_PATH_BYTES = 64 * 1024 * 1024
@@ -205,9 +212,10 @@ def _reject_error(con: duckdb.DuckDBPyConnection, path: Path) -> InputError | No
 def _bulk_checks(con: duckdb.DuckDBPyConnection, source_id: int, vocab: Vocabulary) -> None:
     """Checks on the inserted rows; raises ``_BulkCheckFailed`` at the first violation.
 
-    Duplicate keys are found by grouping on a 64-bit hash of the key (one pass over one
-    integer column, spilling to disk within DuckDB's memory limit); only if two rows share a hash
-    does an exact GROUP BY on the key decide, so a hash collision can never refuse a valid file.
+    Duplicate keys, exactly and cheaply: per (region, crime code, period kind) the periods are
+    marked in a bitstring (one bit per month since FIRST_YEAR); a group has a duplicate exactly
+    when it has more rows than set bits. This groups ~1 row in 120 instead of every key, which
+    is several times faster than a distinct count over all keys.
     """
     bad_period, negative = con.execute(
         """
@@ -219,19 +227,22 @@ def _bulk_checks(con: duckdb.DuckDBPyConnection, source_id: int, vocab: Vocabula
     ).fetchone()
     if bad_period or negative:
         raise _BulkCheckFailed
-    same_hash = con.execute(
-        "SELECT count(*) FROM (SELECT hash(period, period_kind, region_code, crime_code) AS h "
-        "FROM counts WHERE source_id = ? GROUP BY h HAVING count(*) > 1)",
+    first, last = FIRST_YEAR, last_year()
+    duplicated = con.execute(
+        f"""
+        SELECT count(*) FROM (
+          SELECT count(*) AS n,
+                 bit_count(bitstring_agg(
+                   ((year(period) - {first}) * 12 + month(period) - 1)::INTEGER,
+                   0, {(last - first + 1) * 12 - 1})) AS distinct_periods
+          FROM counts WHERE source_id = ?
+          GROUP BY region_code, crime_code, period_kind
+        ) WHERE n <> distinct_periods
+        """,
         [source_id],
     ).fetchone()[0]
-    if same_hash:
-        duplicates = con.execute(
-            "SELECT count(*) FROM (SELECT 1 FROM counts WHERE source_id = ? "
-            "GROUP BY period, period_kind, region_code, crime_code HAVING count(*) > 1)",
-            [source_id],
-        ).fetchone()[0]
-        if duplicates:
-            raise _BulkCheckFailed
+    if duplicated:
+        raise _BulkCheckFailed
     codes = {
         r[0]
         for r in con.execute(

@@ -203,3 +203,21 @@ def test_fast_path_duplicate_key_names_both_lines(tmp_path: Path, loaded_db: Pat
         loading.load_file(con, path, fast=True)
     assert info.value.line == 52
     assert dump(con) == before
+
+
+def test_fast_path_year_and_january_are_different_keys(tmp_path: Path, loaded_db: Path) -> None:
+    from hicmonitor.errors import InputError
+
+    rows = [
+        "0,1.1.1 ,GM0363,2023JJ00,1700,",
+        "1,1.1.1 ,GM0363,2023MM01,150,",
+        "2,1.1.1 ,GM0363,2022JJ00,1731,",
+    ]
+    con = store.connect(loaded_db)
+    assert loading.load_file(con, write(tmp_path / "ok.csv", CBS_HEADER, rows), fast=True).rows == 3
+    rows.append("3,1.1.1 ,GM0363,2022JJ00,1731,")
+    before = dump(con)
+    with pytest.raises(InputError, match="regel 4") as info:
+        loading.load_file(con, write(tmp_path / "dup.csv", CBS_HEADER, rows), fast=True)
+    assert info.value.line == 5
+    assert dump(con) == before
