@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import os
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -267,8 +268,17 @@ def _bulk_settings(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
         con.execute(f"SET memory_limit = '{old['memory_limit']}'")
 
 
+class _AlreadyLoaded(Exception):
+    def __init__(self, source_id: int) -> None:
+        self.source_id = source_id
+
+
 def _load_fast(
-    con: duckdb.DuckDBPyConnection, path: Path, reader: Reader, header: list[str], sha: str
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    reader: Reader,
+    header: list[str],
+    sha: Future[str],
 ) -> LoadResult:
     vocab = vocabulary(con)
     literal = "'" + str(path).replace("'", "''") + "'"
@@ -276,7 +286,7 @@ def _load_fast(
     try:
         with _bulk_settings(con), store.transaction(con):
             source_id = store.record_source(
-                con, file_name=path.name, sha256=sha, kind=reader.kind, rows=0
+                con, file_name=path.name, sha256="", kind=reader.kind, rows=0
             )
             con.execute(
                 "INSERT INTO counts (period, period_kind, region_code, crime_code, count, provisional, source_id) "
@@ -300,10 +310,18 @@ def _load_fast(
             )
             replaced, revised = _replace_keys(con, "misdrijven", "_new_keys", source_id)
             con.execute("DROP TABLE _new_keys")
+            digest = sha.result()
+            existing = store.find_source(con, digest)
+            if existing is not None:
+                raise _AlreadyLoaded(existing)
             con.execute(
-                "UPDATE sources SET rows = ?, revises = ? WHERE id = ?",
-                [rows, revised or None, source_id],
+                "UPDATE sources SET sha256 = ?, rows = ?, revises = ? WHERE id = ?",
+                [digest, rows, revised or None, source_id],
             )
+    except _AlreadyLoaded as done:
+        return LoadResult(
+            file=path.name, kind=reader.kind, status="al geladen", source_id=done.source_id
+        )
     except duckdb.Error as exc:
         raise InputError(path, f"onleesbaar bestand ({exc})") from None
     except _BulkCheckFailed:
@@ -328,19 +346,26 @@ def _load_fast(
 def load_file(
     con: duckdb.DuckDBPyConnection, path: str | Path, *, fast: bool | None = None
 ) -> LoadResult:
-    """Load one file (format detected from its header) in one transaction."""
+    """Load one file (format detected from its header) in one transaction.
+
+    On the bulk path the file's sha256 is computed in a thread while DuckDB loads (hashing a
+    3 GB file takes seconds); the "already loaded" check then happens before the commit, and a
+    file loaded before is rolled back and reported as such.
+    """
     path = Path(path)
     reader, header = detect(path)
-    sha = store.file_sha256(path)
-    existing = store.find_source(con, sha)
-    if existing is not None:
-        return LoadResult(file=path.name, kind=reader.kind, status="al geladen", source_id=existing)
     use_fast = reader.fast_sql is not None and (
         fast if fast is not None else path.stat().st_size > FAST_PATH_BYTES
     )
     if use_fast:
-        return _load_fast(con, path, reader, header, sha)
-    return _load_precise(con, path, reader, header, sha)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            sha = pool.submit(store.file_sha256, path)
+            return _load_fast(con, path, reader, header, sha)
+    sha_now = store.file_sha256(path)
+    existing = store.find_source(con, sha_now)
+    if existing is not None:
+        return LoadResult(file=path.name, kind=reader.kind, status="al geladen", source_id=existing)
+    return _load_precise(con, path, reader, header, sha_now)
 
 
 def _codelist(path: Path) -> list[tuple[str, str]]:

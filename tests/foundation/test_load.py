@@ -221,3 +221,19 @@ def test_fast_path_year_and_january_are_different_keys(tmp_path: Path, loaded_db
         loading.load_file(con, write(tmp_path / "dup.csv", CBS_HEADER, rows), fast=True)
     assert info.value.line == 5
     assert dump(con) == before
+
+
+def test_fast_path_same_file_twice_changes_nothing(tmp_path: Path, loaded_db: Path) -> None:
+    rows = [f"{i},1.1.1 ,BU0363{i:04d},2023MM01,{i}," for i in range(100)]
+    path = write(tmp_path / "cbs.csv", CBS_HEADER, rows)
+    con = store.connect(loaded_db)
+    first = loading.load_file(con, path, fast=True)
+    assert first.status == "geladen"
+    stored_sha = con.execute(
+        "SELECT sha256 FROM sources WHERE id = ?", [first.source_id]
+    ).fetchone()[0]
+    assert stored_sha == store.file_sha256(path)
+    before = dump(con)
+    again = loading.load_file(con, path, fast=True)
+    assert (again.status, again.source_id) == ("al geladen", first.source_id)
+    assert dump(con) == before
