@@ -217,11 +217,12 @@ def _bulk_checks(
 
     Raises ``_BulkCheckFailed`` on an invalid period, a negative count, a duplicate key, or an
     unknown crime code or region. Duplicate keys are found exactly and cheaply: per (region,
-    crime code, period kind) the periods are marked in a bitstring (one bit per month since
-    FIRST_YEAR); a group holds a duplicate exactly when it has more rows than set bits. That
-    groups about one row in a hundred instead of every key.
+    crime code) the periods are marked in a bitstring (one bit per month since
+    FIRST_YEAR, then one bit per year for yearly rows); a group holds a duplicate exactly when
+    it has more rows than set bits. That groups about one row in a hundred instead of every key.
     """
     first, last = FIRST_YEAR, last_year()
+    months = (last - first + 1) * 12  # month bits first, then one bit per year
     bad, negative, duplicated, rows, empty, codes, regions = con.execute(
         f"""
         WITH g AS (
@@ -230,10 +231,12 @@ def _bulk_checks(
                  count(*) FILTER (WHERE count < 0) AS negative,
                  count(*) FILTER (WHERE count IS NULL) AS empty,
                  bit_count(bitstring_agg(
-                   ((year(period) - {first}) * 12 + month(period) - 1)::INTEGER,
-                   0, {(last - first + 1) * 12 - 1})) AS distinct_periods
+                   CASE WHEN period_kind = 'maand'
+                        THEN (year(period) - {first}) * 12 + month(period) - 1
+                        ELSE {months} + year(period) - {first} END::INTEGER,
+                   0, {months + last - first})) AS distinct_periods
           FROM counts WHERE source_id = ?
-          GROUP BY region_code, crime_code, period_kind
+          GROUP BY region_code, crime_code
         )
         SELECT sum(bad), sum(negative), count(*) FILTER (WHERE n <> distinct_periods),
                sum(n), sum(empty), list(DISTINCT crime_code), list(DISTINCT region_code)

@@ -3,8 +3,8 @@
 Tables 47022NED / 47018NED (police, "Geregistreerde criminaliteit") have the dimensions
 ``SoortMisdrijf`` (crime code, e.g. ``"1.1.1 "``), ``RegioS`` (``"NL01  "``, ``"GM0363"``,
 ``"WK036300"``, ``"BU03630000"``) and ``Perioden`` (``"2023JJ00"`` a year, ``"2023MM07"`` a
-month) and the measure ``GeregistreerdeMisdrijven_1``. Keys come padded with spaces; they are
-trimmed. An empty measure means "no figure" in CBS tables: such cells are not stored and are
+month) and the measure ``GeregistreerdeMisdrijven_1``. Crime and region keys come padded with
+spaces; they are trimmed. Period keys are never padded and must match exactly. An empty measure means "no figure" in CBS tables: such cells are not stored and are
 counted in the load summary. Other columns (``ID``, other measures) are ignored.
 """
 
@@ -37,7 +37,7 @@ _PERIOD = re.compile(r"^(\d{4})(JJ00|MM(0[1-9]|1[0-2]))$")
 
 def parse_period(path: Path, line: int, value: str) -> tuple[dt.date, str]:
     """``2023JJ00`` -> (2023-01-01, 'jaar'); ``2023MM07`` -> (2023-07-01, 'maand')."""
-    text = value.strip()
+    text = value  # CBS period keys are never padded: " 2023JJ00" is refused, as on the bulk path
     match = _PERIOD.match(text)
     if not match or not FIRST_YEAR <= int(match.group(1)) <= last_year():
         hint = ""
@@ -91,7 +91,7 @@ def fast_sql(source: str) -> str:
     FROM read_csv({source}, header = true, all_varchar = true,
                   types = {{'{COUNT_COL}': 'BIGINT'}}, store_rejects = true,
                   encoding = 'utf-8', strict_mode = true) r
-    LEFT JOIN {periods} p ON p.code = trim(r.{PERIOD_COL})
+    LEFT JOIN {periods} p ON p.code = r.{PERIOD_COL}
     """
 
 
