@@ -237,3 +237,29 @@ def test_fast_path_same_file_twice_changes_nothing(tmp_path: Path, loaded_db: Pa
     again = loading.load_file(con, path, fast=True)
     assert (again.status, again.source_id) == ("al geladen", first.source_id)
     assert dump(con) == before
+
+
+@pytest.mark.parametrize(
+    ("bad_row", "field", "words"),
+    [
+        ("7,1.1.1 ,GM0363,2023MM08,-4,", "GeregistreerdeMisdrijven_1", "negatief"),
+        ("7,9.9.9 ,GM0363,2023MM08,4,", "SoortMisdrijf", "onbekende misdrijfcode"),
+        ("7,1.1.1 ,GM9999,2023MM08,4,", "RegioS", "onbekende regiocode"),
+        ("7,1.1.1 ,GM0363, 2023MM08,4,", "Perioden", "onmogelijke periode"),
+    ],
+)
+def test_fast_path_rejects_like_the_precise_path(
+    tmp_path: Path, loaded_db: Path, bad_row: str, field: str, words: str
+) -> None:
+    from hicmonitor.errors import InputError
+
+    rows = [f"{i},1.1.1 ,GM0363,2023MM{i + 1:02d},{i}," for i in range(12)]
+    rows[7] = bad_row
+    path = write(tmp_path / "cbs.csv", CBS_HEADER, rows)
+    con = store.connect(loaded_db)
+    before = dump(con)
+    for fast in (True, False):
+        with pytest.raises(InputError, match=words) as info:
+            loading.load_file(con, path, fast=fast)
+        assert (info.value.line, info.value.field) == (9, field)
+    assert dump(con) == before
