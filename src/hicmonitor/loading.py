@@ -101,10 +101,12 @@ def vocabulary(con: duckdb.DuckDBPyConnection) -> Vocabulary:
 def _add_regions(con: duckdb.DuckDBPyConnection, codes: list[str]) -> None:
     """Register region codes of levels without a vocabulary (wijk, buurt, politieregio, …)."""
     known = store.region_codes(con)
-    new = [(c, regionmod.level_of(c), regionmod.parent_of(c)) for c in codes if c not in known]
+    new = [c for c in codes if c not in known]
     if new:
-        con.executemany(
-            "INSERT INTO regions (code, name, level, parent) VALUES (?, NULL, ?, ?)", new
+        con.execute(
+            "INSERT INTO regions (code, name, level, parent) "
+            "SELECT unnest(?), NULL, unnest(?), unnest(?)",
+            [new, [regionmod.level_of(c) for c in new], [regionmod.parent_of(c) for c in new]],
         )
 
 
