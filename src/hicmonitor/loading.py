@@ -14,6 +14,7 @@ violation the transaction is rolled back and the precise path runs to name the l
 from __future__ import annotations
 
 import csv
+import json
 import os
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -36,6 +37,7 @@ from hicmonitor.sources.base import (
     POPULATION_COLUMNS,
     last_year,
 )
+from hicmonitor.sources.csvfile import not_utf8_error
 
 DATA_ENV = "HICMONITOR_DATA"
 FAST_PATH_BYTES = 64 * 1024 * 1024
@@ -199,8 +201,6 @@ def _reject_error(con: duckdb.DuckDBPyConnection, path: Path) -> InputError | No
         return None
     line, column, error_type, message = row
     if error_type == "INVALID ENCODING":
-        from hicmonitor.sources.csvfile import not_utf8_error
-
         return not_utf8_error(path, int(line))
     dutch = {
         "CAST": "waarde is geen geheel getal",
@@ -403,20 +403,13 @@ def ensure_vocabulary(con: duckdb.DuckDBPyConnection, root: Path | None = None) 
             kind="misdrijfcodes",
             rows=con.execute("SELECT count(*) FROM crime_types").fetchone()[0],
         )
-        for year, boundary in sorted(regionmod.boundary_years(root / "nl").items()):
+        for _, boundary in sorted(regionmod.boundary_years(root / "nl").items()):
             store.record_source(
                 con,
                 file_name=boundary.name,
                 sha256=store.file_sha256(boundary),
                 kind="gemeentegrenzen",
-                rows=sum(
-                    1
-                    for r in regions
-                    if r.valid_from
-                    and r.valid_from <= year
-                    and (r.valid_to is None or r.valid_to >= year)
-                    and r.level == "gemeente"
-                ),
+                rows=len(json.loads(boundary.read_text("utf-8"))["features"]),
             )
 
 
