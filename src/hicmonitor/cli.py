@@ -152,11 +152,8 @@ def status() -> None:
     for col in ("id", "bestand", "soort", "rijen", "geladen op", "sha256", "herziet"):
         table.add_column(col, justify="right" if col in {"id", "rijen"} else "left")
     for row in src.itertuples():
-        revises = (
-            row.revises
-            if isinstance(row.revises, (list, tuple)) or hasattr(row.revises, "__len__")
-            else None
-        )
+        # a list column comes back as an array, or as None/NA for sources that revise nothing
+        revises = list(row.revises) if hasattr(row.revises, "__iter__") else []
         table.add_row(
             str(row.id),
             row.file_name,
@@ -164,7 +161,7 @@ def status() -> None:
             _fmt_int(row.rows),
             f"{row.loaded_at:%Y-%m-%d %H:%M}",
             row.sha256[:12],
-            ", ".join(map(str, revises)) if revises is not None and len(revises) else "",
+            ", ".join(map(str, revises)),
         )
     console.print(table)
     summary = con.execute(

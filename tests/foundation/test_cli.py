@@ -114,3 +114,17 @@ def test_unknown_region_error(loaded_db: Path) -> None:
     proc = hic(loaded_db, "cijfers", "--regio", "Amsterdm")
     assert proc.returncode == 1
     assert "onbekende regio" in proc.stderr and "Amsterdam (GM0363)" in proc.stderr
+
+
+def test_status_shows_revisions(loaded_db: Path, tmp_path: Path) -> None:
+    header = "ID,SoortMisdrijf,RegioS,Perioden,GeregistreerdeMisdrijven_1\n"
+    (tmp_path / "v1.csv").write_text(header + "0,1.1.1 ,GM0363,2024MM01,150\n", "utf-8")
+    (tmp_path / "v2.csv").write_text(header + "0,1.1.1 ,GM0363,2024MM01,151\n", "utf-8")
+    first = hic(loaded_db, "laad", str(tmp_path / "v1.csv"))
+    second = hic(loaded_db, "laad", str(tmp_path / "v2.csv"))
+    assert first.returncode == 0 and second.returncode == 0, second.stderr
+    assert "herzien" in second.stdout
+    status = hic(loaded_db, "status").stdout
+    v1_id = next(line for line in status.splitlines() if "v1.csv" in line).split("│")[1].strip()
+    v2_line = next(line for line in status.splitlines() if "v2.csv" in line)
+    assert v2_line.rstrip(" │").endswith(v1_id)
