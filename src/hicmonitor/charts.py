@@ -23,7 +23,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from hicmonitor.analysis import format_nl
+from hicmonitor import format_nl
 from hicmonitor.analysis.trends import COVID_YEARS, Baseline, parse_baseline
 from hicmonitor.errors import HicError
 

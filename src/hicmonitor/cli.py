@@ -10,11 +10,11 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
 from rich.console import Console
 
 from hicmonitor.errors import HicError
+from hicmonitor.format_nl import number as _n
 
 app = typer.Typer(
     name="hic",
@@ -105,18 +105,6 @@ def haal(
         console.print(line, highlight=False)
 
 
-def _fmt_int(value: object) -> str:
-    if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
-        return "–"
-    return f"{int(value):,}".replace(",", ".")
-
-
-def _fmt_rate(value: object) -> str:
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
-        return "–"
-    return f"{float(value):,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
-
-
 @app.command("laad")
 def laad(
     bestanden: Annotated[list[Path], typer.Argument(help="Een of meer CSV-bestanden.")],
@@ -158,7 +146,7 @@ def status() -> None:
             str(row.id),
             row.file_name,
             row.kind,
-            _fmt_int(row.rows),
+            _n(row.rows),
             f"{row.loaded_at:%Y-%m-%d %H:%M}",
             row.sha256[:12],
             ", ".join(map(str, revises)),
@@ -182,9 +170,9 @@ def status() -> None:
             level or "?",
             first.strftime(fmt),
             last.strftime(fmt),
-            _fmt_int(nreg),
-            _fmt_int(ncode),
-            _fmt_int(nrows),
+            _n(nreg),
+            _n(ncode),
+            _n(nrows),
         )
     console.print(t2)
     from hicmonitor import taxonomy
@@ -205,7 +193,7 @@ def status() -> None:
         "SELECT min(year), max(year), count(DISTINCT region_code), count(*) FROM population"
     ).fetchone()
     console.print(
-        f"Bevolking: {pop[0]}–{pop[1]}, {pop[2]} regio's, {_fmt_int(pop[3])} rijen", highlight=False
+        f"Bevolking: {pop[0]}–{pop[1]}, {pop[2]} regio's, {_n(pop[3])} rijen", highlight=False
     )
 
 
@@ -262,7 +250,7 @@ def cijfers(
         for year, row in wide.iterrows():
             t.add_row(
                 f"{year}{' (voorlopig)' if year in provisional else ''}",
-                *(_fmt_int(v) for v in row),
+                *(_n(v) for v in row),
             )
         console.print(t)
     for cat_id, part in table.groupby("category", sort=False) if with_pop else []:
@@ -274,9 +262,9 @@ def cijfers(
             t.add_column("inwoners", justify="right")
             t.add_column("per 1.000 inw.", justify="right")
         for row in part.itertuples():
-            cells = [f"{row.year}{' (voorlopig)' if row.provisional else ''}", _fmt_int(row.count)]
+            cells = [f"{row.year}{' (voorlopig)' if row.provisional else ''}", _n(row.count)]
             if with_pop:
-                cells += [_fmt_int(row.inhabitants), _fmt_rate(row.per_1000)]
+                cells += [_n(row.inhabitants), _n(row.per_1000, 2)]
             t.add_row(*cells)
         console.print(t)
     if code == "NL01" and (not categorie or "ram_plofkraak" in categorie):
@@ -289,7 +277,7 @@ def cijfers(
             for col in ("jaar", "teller", "soort", "aantal", "bron"):
                 t.add_column(col)
             for row in atm.sort_values(["year", "counter"]).itertuples():
-                t.add_row(str(row.year), row.counter, row.kind, _fmt_int(row.count), row.reference)
+                t.add_row(str(row.year), row.counter, row.kind, _n(row.count), row.reference)
             console.print(t)
 
 
@@ -370,8 +358,8 @@ def vergelijk(
     """Een gemeente naast vergelijkbare gemeenten (CBS-grootteklasse) en alle gemeenten."""
     from rich.table import Table
 
+    from hicmonitor import format_nl as nl
     from hicmonitor import store, taxonomy, trend_service
-    from hicmonitor.analysis import format_nl as nl
     from hicmonitor.regions_resolve import resolve_region
 
     con = store.connect_loaded(db_path())
@@ -453,8 +441,8 @@ def afstemming(
     """De landelijke reeks uit de database naast de gepubliceerde HIC-cijfers (2009–2019)."""
     from rich.table import Table
 
+    from hicmonitor import format_nl as nl
     from hicmonitor import loading, store, taxonomy
-    from hicmonitor.analysis import format_nl as nl
     from hicmonitor.analysis import reconcile
 
     con = store.connect_loaded(db_path())

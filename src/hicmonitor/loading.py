@@ -28,6 +28,7 @@ import pandas as pd
 from hicmonitor import regions as regionmod
 from hicmonitor import store
 from hicmonitor.errors import HicError, InputError
+from hicmonitor.format_nl import number
 from hicmonitor.sources import Reader, Vocabulary, detect
 from hicmonitor.sources.base import (
     ATM_COLUMNS,
@@ -78,20 +79,13 @@ class LoadResult:
     def summary(self) -> str:
         if self.status == "al geladen":
             return f"{self.file}: al geladen (bron {self.source_id}); niets gewijzigd"
-        text = (
-            f"{self.file}: {dutch_int(self.rows)} rijen {self.kind} geladen (bron {self.source_id})"
-        )
+        text = f"{self.file}: {number(self.rows)} rijen {self.kind} geladen (bron {self.source_id})"
         if self.replaced:
             sources = ", ".join(map(str, self.revises))
-            text += f"; {dutch_int(self.replaced)} rijen van bron {sources} herzien"
+            text += f"; {number(self.replaced)} rijen van bron {sources} herzien"
         if self.skipped_empty:
-            text += f"; {dutch_int(self.skipped_empty)} lege cellen (geen cijfer) overgeslagen"
+            text += f"; {number(self.skipped_empty)} lege cellen (geen cijfer) overgeslagen"
         return text
-
-
-def dutch_int(value: int) -> str:
-    """22706 -> '22.706' (Dutch thousands separator)."""
-    return f"{value:,}".replace(",", ".")
 
 
 def vocabulary(con: duckdb.DuckDBPyConnection) -> Vocabulary:

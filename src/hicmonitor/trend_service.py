@@ -166,7 +166,7 @@ def trend_rows(part: pd.DataFrame) -> tuple[list[list[str]], list[str]]:
     index, the rate per 1,000 inhabitants, the pre-pandemic trend and the deviation from it,
     and a mark "corona" or "voorlopig".
     """
-    from hicmonitor.analysis import format_nl as nl
+    from hicmonitor import format_nl as nl
 
     rows: list[list[str]] = []
     notes: list[str] = []

@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from hicmonitor.analysis import format_nl
+from hicmonitor import format_nl
 from hicmonitor.analysis.trends import (
     DEFAULT_FIT_YEARS,
     Baseline,

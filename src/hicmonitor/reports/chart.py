@@ -18,7 +18,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
-from hicmonitor.analysis.format_nl import number  # noqa: E402
+from hicmonitor.format_nl import number  # noqa: E402
 from hicmonitor.reports.figures import ReportFigures  # noqa: E402
 
 FONT_FAMILY = "Noto Sans"

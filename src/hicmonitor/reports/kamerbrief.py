@@ -10,7 +10,7 @@ commitment, 5 closing, and the signatories. Every figure comes from the context 
 from __future__ import annotations
 
 from hicmonitor import taxonomy
-from hicmonitor.analysis.format_nl import percent
+from hicmonitor.format_nl import percent
 from hicmonitor.reports.common import (
     answered_in,
     dutch_list,

@@ -6,13 +6,17 @@ that cannot be computed is shown as an en dash ("–"), with the reason kept bes
 
 from __future__ import annotations
 
-import math
-
 MISSING = "–"
 
 
-def _is_missing(value: float | int | None) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+def _is_missing(value: object) -> bool:
+    """None, NaN, or pandas' NA (whose comparisons raise instead of answering)."""
+    if value is None:
+        return True
+    try:
+        return bool(value != value)
+    except TypeError:
+        return True
 
 
 def number(value: float | int | None, decimals: int = 0) -> str:
