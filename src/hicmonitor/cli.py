@@ -225,7 +225,7 @@ def cijfers(
     pop = store.population(con, regions=[code]) if code != "NL01" else None
     table = figures.hic_table(counts, pop, categories=categorie or None)
     if table.empty:
-        known = sorted(set(store.category_counts(con, regions=[code])["category"]))
+        known = sorted(set(counts["category"]))
         raise HicError(
             f"geen cijfers voor {name} ({code})"
             + (

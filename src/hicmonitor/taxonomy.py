@@ -7,12 +7,15 @@ to no category here.
 
 from __future__ import annotations
 
+import difflib
 import os
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
 import yaml
+
+from hicmonitor.errors import HicError
 
 GEWELD_ENV = "HICMONITOR_GEWELD"
 
@@ -30,8 +33,8 @@ class Category:
         return self.series is None
 
 
-class TaxonomyError(ValueError):
-    pass
+class TaxonomyError(HicError, ValueError):
+    """A category or code the taxonomy does not know (a user error: printed, exit 1)."""
 
 
 def _geweld_override(allowed: list[str]) -> tuple[str, ...] | None:
@@ -79,12 +82,15 @@ def police_categories() -> tuple[Category, ...]:
 
 
 def category(cat_id: str) -> Category:
+    """The category with this id (case and surrounding spaces ignored); unknown ids name the closest."""
+    key = cat_id.strip().lower()
     for c in categories():
-        if c.id == cat_id:
+        if c.id == key:
             return c
-    raise TaxonomyError(
-        f"onbekende categorie {cat_id!r}; kies uit: {', '.join(c.id for c in categories())}"
-    )
+    known = [c.id for c in categories()]
+    close = difflib.get_close_matches(key, known, n=3, cutoff=0.4)
+    hint = f"; bedoelde u: {', '.join(close)}" if close else ""
+    raise TaxonomyError(f"onbekende categorie {cat_id!r}{hint} (kies uit: {', '.join(known)})")
 
 
 def code_to_category() -> dict[str, str]:

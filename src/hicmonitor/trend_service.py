@@ -11,7 +11,6 @@ and the duiding of every (category, region).
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -103,11 +102,7 @@ def check_categories(frames: TrendFrames, categories: list[str] | None, region: 
         return [c for c in known if c in present]
     out = []
     for cat in categories:
-        key = cat.strip().lower()
-        if key not in known:
-            close = difflib.get_close_matches(key, known, n=3, cutoff=0.4)
-            hint = f"; bedoelde u: {', '.join(close)}" if close else ""
-            raise HicError(f"onbekende categorie {cat!r}{hint} (kies uit: {', '.join(known)})")
+        key = taxonomy.category(cat).id
         if key not in present:
             name = frames.names.get(region, region)
             have = ", ".join(c for c in known if c in present) or "geen"

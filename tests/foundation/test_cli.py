@@ -128,3 +128,10 @@ def test_status_shows_revisions(loaded_db: Path, tmp_path: Path) -> None:
     v1_id = next(line for line in status.splitlines() if "v1.csv" in line).split("│")[1].strip()
     v2_line = next(line for line in status.splitlines() if "v2.csv" in line)
     assert v2_line.rstrip(" │").endswith(v1_id)
+
+
+def test_unknown_category_error_without_traceback(loaded_db: Path) -> None:
+    proc = hic(loaded_db, "cijfers", "--categorie", "inbraak")
+    assert proc.returncode == 1
+    assert "onbekende categorie 'inbraak'; bedoelde u: woninginbraak" in proc.stderr
+    assert "Traceback" not in proc.stderr
