@@ -28,8 +28,11 @@ sys.path.insert(0, str(ROOT))
 
 from tests.sources.odata_server import FixtureTable, ODataServer, crime_table  # noqa: E402
 
-from hicmonitor import loading, store  # noqa: E402
+from hicmonitor import store  # noqa: E402
+from hicmonitor.services.database import connect_loaded  # noqa: E402
+from hicmonitor.services.loading import load_download  # noqa: E402
 from hicmonitor.sources import cbs_download  # noqa: E402
+from hicmonitor.store import loading  # noqa: E402
 
 PAGE = 10_000
 
@@ -83,7 +86,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, ODataServer([table], page_size=PAGE) as srv:
         tmpdir = Path(tmp)
         template = tmpdir / "template.duckdb"
-        store.connect_loaded(template).close()
+        connect_loaded(template).close()
         db_a, db_b = tmpdir / "a.duckdb", tmpdir / "b.duckdb"
         db_a.write_bytes(template.read_bytes())
         db_b.write_bytes(template.read_bytes())
@@ -101,7 +104,7 @@ def main() -> None:
         con = store.connect(db_a)
         csv_path = tmpdir / "47022NED.csv"
         t0 = time.perf_counter()
-        result = cbs_download.load(con, download, out=csv_path)
+        result = load_download(con, download, out=csv_path)
         t_load = time.perf_counter() - t0
         con.close()
 

@@ -29,7 +29,7 @@ NEIGHBOURHOODS, MONTHS, YEARS = 13_000, 12, 10
 def generate(path: Path, scale: float) -> int:
     import duckdb
 
-    from hicmonitor import loading
+    from hicmonitor.store import loading
 
     codes = [c for c, _ in loading._codelist(loading.data_dir() / loading.CODELIST)]
     n_bu = max(1, int(NEIGHBOURHOODS * scale))
@@ -60,7 +60,8 @@ def child(mode: str, csv_path: str, db_path: str) -> None:
         rows = con.execute("SELECT count(*) FROM plain").fetchone()[0]
         con.close()
     else:
-        from hicmonitor import loading, store
+        from hicmonitor import store
+        from hicmonitor.store import loading
 
         con = store.connect(db_path)
         loading.ensure_vocabulary(con)
@@ -77,31 +78,43 @@ def child(mode: str, csv_path: str, db_path: str) -> None:
 def run(mode: str, csv_path: Path, db_path: Path) -> dict:
     proc = subprocess.run(
         [sys.executable, __file__, "--kind", mode, str(csv_path), str(db_path)],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--schaal", type=float, default=0.05, help="fraction of the 13,000 neighbourhoods")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--schaal", type=float, default=0.05, help="fraction of the 13,000 neighbourhoods"
+    )
     parser.add_argument("--kind", choices=["floor", "hic"])
     parser.add_argument("paths", nargs="*")
     args = parser.parse_args()
     if args.kind:
         child(args.kind, *args.paths)
         return
-    with tempfile.TemporaryDirectory(dir=Path.cwd() / "out" if (Path.cwd() / "out").exists() else None) as tmp:
+    with tempfile.TemporaryDirectory(
+        dir=Path.cwd() / "out" if (Path.cwd() / "out").exists() else None
+    ) as tmp:
         tmp = Path(tmp)
         csv_path = tmp / "politie_buurt_maand.csv"
         t0 = time.perf_counter()
         expected = generate(csv_path, args.schaal)
-        print(f"generated {expected:,} rows ({csv_path.stat().st_size / 2**30:.2f} GiB) in {time.perf_counter() - t0:.1f} s")
+        print(
+            f"generated {expected:,} rows ({csv_path.stat().st_size / 2**30:.2f} GiB) in {time.perf_counter() - t0:.1f} s"
+        )
         floor = run("floor", csv_path, tmp / "floor.duckdb")
         hic = run("hic", csv_path, tmp / "hic.duckdb")
     assert floor["rows"] == hic["rows"] == expected, (floor, hic, expected)
     for name, r in (("duckdb read_csv (floor)", floor), ("hic laad", hic)):
-        print(f"{name:24s} {r['seconds']:8.1f} s  {r['rows'] / r['seconds']:>14,.0f} rows/s  peak {r['peak_bytes'] / 2**30:.2f} GiB")
+        print(
+            f"{name:24s} {r['seconds']:8.1f} s  {r['rows'] / r['seconds']:>14,.0f} rows/s  peak {r['peak_bytes'] / 2**30:.2f} GiB"
+        )
     print(f"ratio hic / floor: {hic['seconds'] / floor['seconds']:.2f} (target <= 1.5)")
 
 

@@ -18,8 +18,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from hicmonitor import store, trend_service
+from hicmonitor import trend_service
 from hicmonitor.analysis import duiding as dm
+from hicmonitor.services.database import connect_loaded
 
 
 def timed(fn, repeat: int) -> tuple[float, object]:
@@ -37,7 +38,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=5)
     args = ap.parse_args()
     db = args.db or Path(tempfile.mkdtemp()) / "bench.duckdb"
-    con = store.connect_loaded(db)
+    con = connect_loaded(db)
 
     t_load, frames = timed(lambda: trend_service.load_frames(con), args.repeat)
     trend_service.analyse(frames)  # warm-up (templates compiled, imports done)

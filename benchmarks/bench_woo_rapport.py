@@ -27,11 +27,11 @@ from pathlib import Path
 import pypdf
 import yaml
 
-from hicmonitor import store
 from hicmonitor.reports.context import gather
 from hicmonitor.reports.rapport import build_documents
 from hicmonitor.reports.rapport import render as render_plain
 from hicmonitor.reports.spec import parse_spec
+from hicmonitor.services.database import connect_loaded
 from hicmonitor.woo.detect import Detector
 from hicmonitor.woo.generated import html_text_leaks, spec_texts
 from hicmonitor.woo.generated import render as render_redacted
@@ -70,7 +70,7 @@ def main() -> None:
     ap.add_argument("--rondes", type=int, default=2)
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench-woo-rapport-"))
-    con = store.connect_loaded(tmp / "hic.duckdb")
+    con = connect_loaded(tmp / "hic.duckdb")
     spec = spec_with_names()
     docs = build_documents(gather(con, spec))
     for d in docs.values():

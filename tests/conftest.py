@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from hicmonitor import store
+from hicmonitor.services.database import connect_loaded
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
@@ -16,7 +17,7 @@ DATA = REPO / "data"
 @pytest.fixture(scope="session")
 def loaded_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("store") / "template.duckdb"
-    con = store.connect_loaded(path)
+    con = connect_loaded(path)
     con.close()
     return path
 

@@ -43,6 +43,18 @@ def _root(
     _state["db"] = db
 
 
+def connect_loaded(path: Path | None):  # noqa: ANN201
+    from hicmonitor.services.database import connect_loaded as _connect
+
+    return _connect(path)
+
+
+def load_download(con, download, *, out):  # noqa: ANN001, ANN201
+    from hicmonitor.services.loading import load_download as _load
+
+    return _load(con, download, out=out)
+
+
 def db_path() -> Path | None:
     """The --db option as given (None: the store picks its default)."""
     return _state["db"]
@@ -82,7 +94,6 @@ def haal(
     ] = None,
 ) -> None:
     """Download een tabel van CBS (met cbsodata) en laad hem in de database, in één transactie."""
-    from hicmonitor import store
     from hicmonitor.sources import cbs_download
 
     try:
@@ -95,9 +106,9 @@ def haal(
                     f"{tabel} downloaden… {entity}, pagina {page}"
                 ),
             )
-        con = store.connect_loaded(db_path())
+        con = connect_loaded(db_path())
         with err_console.status(f"{tabel} laden…"):
-            result = cbs_download.load(con, download, out=uit)
+            result = load_download(con, download, out=uit)
     except HicError as exc:
         err_console.print(f"[bold red]fout:[/] {exc}", highlight=False)
         raise typer.Exit(1) from None
@@ -110,9 +121,9 @@ def laad(
     bestanden: Annotated[list[Path], typer.Argument(help="Een of meer CSV-bestanden.")],
 ) -> None:
     """Laad bestanden (tidy CSV of CBS/politie open data) in de database, elk in één transactie."""
-    from hicmonitor import loading, store
+    from hicmonitor.store import loading
 
-    con = store.connect_loaded(db_path())
+    con = connect_loaded(db_path())
     failed = False
     for path in bestanden:
         try:
@@ -134,7 +145,7 @@ def status() -> None:
 
     from hicmonitor import store
 
-    con = store.connect_loaded(db_path())
+    con = connect_loaded(db_path())
     src = store.sources(con)
     table = Table(title="Bronnen", title_justify="left")
     for col in ("id", "bestand", "soort", "rijen", "geladen op", "sha256", "herziet"):
@@ -217,7 +228,7 @@ def cijfers(
     from hicmonitor import export, figures, store, taxonomy
     from hicmonitor.regions_resolve import resolve_region
 
-    con = store.connect_loaded(db_path())
+    con = connect_loaded(db_path())
     code, name = resolve_region(con, regio)
     for c in categorie or []:
         taxonomy.category(c)
@@ -308,10 +319,10 @@ def trend(
     """Trend per categorie met de duiding: verandering, index, per 1.000 inwoners, trend vóór corona."""
     from rich.table import Table
 
-    from hicmonitor import store, taxonomy, trend_service
+    from hicmonitor import taxonomy, trend_service
     from hicmonitor.regions_resolve import resolve_region
 
-    con = store.connect_loaded(db_path())
+    con = connect_loaded(db_path())
     code, name = resolve_region(con, regio)
     frames = trend_service.load_frames(con)
     cats = trend_service.check_categories(frames, categorie, code)
@@ -359,10 +370,10 @@ def vergelijk(
     from rich.table import Table
 
     from hicmonitor import format_nl as nl
-    from hicmonitor import store, taxonomy, trend_service
+    from hicmonitor import taxonomy, trend_service
     from hicmonitor.regions_resolve import resolve_region
 
-    con = store.connect_loaded(db_path())
+    con = connect_loaded(db_path())
     code, name = resolve_region(con, regio)
     if not code.startswith("GM") or code == "GM0000":
         raise HicError(f"{name} ({code}) is geen gemeente; vergelijken kan alleen per gemeente")
@@ -442,10 +453,11 @@ def afstemming(
     from rich.table import Table
 
     from hicmonitor import format_nl as nl
-    from hicmonitor import loading, store, taxonomy
+    from hicmonitor import store, taxonomy
     from hicmonitor.analysis import reconcile
+    from hicmonitor.store import loading
 
-    con = store.connect_loaded(db_path())
+    con = connect_loaded(db_path())
     path = bestand or loading.data_dir() / "nl" / reconcile.PUBLISHED_FILE
     published = reconcile.read_published(path)
     national = store.category_counts(con, regions=["NL01"])
@@ -526,10 +538,9 @@ def _catalogus_uitvoer(fmt, rows, items, uit, *, title, columns, extra=None) -> 
 @catalogus_app.command("controleer")
 def catalogus_controleer(map_: _MapOpt = None) -> None:
     """Controleer alle catalogusinhoud: schema, gemeentecodes, verwijzingen, fases, bronnen."""
-    from hicmonitor import store
     from hicmonitor.catalog.check import check_content, store_regions
 
-    con = store.connect_loaded(db_path())
+    con = connect_loaded(db_path())
     try:
         result = check_content(map_, regions=store_regions(con))
     finally:
@@ -678,14 +689,13 @@ def rapport(
     """Maak de Kamerbrief en de beslisnota (Word, PDF, HTML) voor een rapportjaar."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from hicmonitor import store
     from hicmonitor.reports import rapport as rp
     from hicmonitor.reports.figures import check_year, latest_complete_year
     from hicmonitor.reports.spec import default_spec_path, load_spec
 
     try:
         formats = rp.parse_formats(formaat)
-        con = store.connect_loaded(db_path())
+        con = connect_loaded(db_path())
         year = jaar if jaar is not None else latest_complete_year(con)
         check_year(con, year)
         spec_path = spec if spec is not None else default_spec_path(year)
@@ -812,12 +822,11 @@ def woo(
 
 def _woo_rapport(year: int, spec: Path | None, uit: Path, detector) -> None:  # noqa: ANN001
     """`hic woo --rapport JAAR`: the generated documents, redacted at the source."""
-    from hicmonitor import store
     from hicmonitor.reports.figures import check_year
     from hicmonitor.reports.spec import default_spec_path, load_spec
     from hicmonitor.woo.generated import publish_report
 
-    con = store.connect_loaded(db_path())
+    con = connect_loaded(db_path())
     check_year(con, year)
     spec_path = spec if spec is not None else default_spec_path(year)
     report_spec = load_spec(spec_path)
@@ -893,8 +902,8 @@ def _nab_edges(text: str, option: str) -> list[float]:
 
 def _nab_incidents(bestand, bron, crs, sla_over):
     """(frame, precision, name) from a file or a loaded source."""
-    from hicmonitor import incidents_store
     from hicmonitor.sources.incidents import read_incidents
+    from hicmonitor.store import incidents as incidents_store
 
     if (bestand is None) == (bron is None):
         raise HicError("geef een incidentbestand of --bron op (één van beide)")
@@ -931,8 +940,9 @@ def nabijheid_laad(
     ] = None,
 ) -> None:
     """Laad een incidentbestand in de (niet-openbare) incidententabel."""
-    from hicmonitor import incidents_store, taxonomy
+    from hicmonitor import taxonomy
     from hicmonitor.sources.incidents import read_incidents
+    from hicmonitor.store import incidents as incidents_store
 
     code = None
     if delict is not None:
@@ -959,7 +969,7 @@ def nabijheid_laad(
 @nabijheid_app.command("bronnen")
 def nabijheid_bronnen() -> None:
     """Toon de geladen incidentbestanden."""
-    from hicmonitor import incidents_store
+    from hicmonitor.store import incidents as incidents_store
 
     con = incidents_store.connect(db_path())
     try:

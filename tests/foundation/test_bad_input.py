@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from hicmonitor import loading, store
+from hicmonitor import store
 from hicmonitor.errors import InputError
+from hicmonitor.store import loading
 from tests.conftest import dump
 
 BAD = Path(__file__).parent / "bad"

@@ -59,6 +59,6 @@ def test_sigkill_mid_load_leaves_store_unchanged(tmp_path: Path, loaded_db: Path
     con = store.connect(loaded_db)
     assert dump(con) == before
     # And the store still works: the same file now loads completely.
-    from hicmonitor import loading
+    from hicmonitor.store import loading
 
     assert loading.load_file(con, data).rows == 4_000_000

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from hicmonitor import loading, store
+from hicmonitor import store
+from hicmonitor.store import loading
 from tests.conftest import DATA, dump
 
 NL = DATA / "nl"

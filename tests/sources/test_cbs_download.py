@@ -20,9 +20,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from hicmonitor import loading, store
+from hicmonitor import store
 from hicmonitor.errors import HicError
+from hicmonitor.services.loading import load_download
 from hicmonitor.sources import cbs_download
+from hicmonitor.store import loading
 from tests.conftest import dump
 from tests.sources.odata_server import (
     FixtureTable,
@@ -101,7 +103,7 @@ def test_crime_table_lands_whole(server: ODataServer, loaded_db: Path) -> None:
     table = crimes()
     download = cbs_download.fetch("47022NED", base_url=server.url)
     con = store.connect(loaded_db)
-    result = cbs_download.load(con, download)
+    result = load_download(con, download)
 
     codes, regions = known(con)
     expected = expected_counts(table.rows, "RegioS", codes, regions)
@@ -140,7 +142,7 @@ def test_crime_table_lands_whole(server: ODataServer, loaded_db: Path) -> None:
 def test_bulk_load_path_gives_the_same_rows(server: ODataServer, loaded_db: Path) -> None:
     table = crimes()
     con = store.connect(loaded_db)
-    result = cbs_download.load(con, cbs_download.fetch("47022NED", base_url=server.url), fast=True)
+    result = load_download(con, cbs_download.fetch("47022NED", base_url=server.url), fast=True)
     codes, regions = known(con)
     expected = expected_counts(table.rows, "RegioS", codes, regions)
     assert stored_counts(con, result.load.source_id) == expected
@@ -167,7 +169,7 @@ def test_filter_is_sent_with_every_page(server: ODataServer, loaded_db: Path) ->
     assert all(p.query.get("$filter") == odata_filter for p in pages)
 
     con = store.connect(loaded_db)
-    result = cbs_download.load(con, download)
+    result = load_download(con, download)
     selected = [
         r
         for r in table.rows
@@ -183,7 +185,7 @@ def test_filter_is_sent_with_every_page(server: ODataServer, loaded_db: Path) ->
 def test_47018_with_wijken_en_buurten_dimension(server: ODataServer, loaded_db: Path) -> None:
     table = crimes("47018NED", "WijkenEnBuurten")
     con = store.connect(loaded_db)
-    result = cbs_download.load(con, cbs_download.fetch("47018ned", base_url=server.url))
+    result = load_download(con, cbs_download.fetch("47018ned", base_url=server.url))
     codes, regions = known(con)
     assert stored_counts(con, result.load.source_id) == expected_counts(
         table.rows, "WijkenEnBuurten", codes, regions
@@ -200,7 +202,7 @@ def test_population_takes_average_then_first_of_january(
 ) -> None:
     table = population()
     con = store.connect(loaded_db)
-    result = cbs_download.load(con, cbs_download.fetch("70072ned", base_url=server.url))
+    result = load_download(con, cbs_download.fetch("70072ned", base_url=server.url))
     got = {
         (r[0], r[1]): r[2]
         for r in con.execute(
@@ -239,9 +241,9 @@ def test_population_takes_average_then_first_of_january(
 
 def test_same_download_twice_changes_nothing(server: ODataServer, loaded_db: Path) -> None:
     con = store.connect(loaded_db)
-    cbs_download.load(con, cbs_download.fetch("47022NED", base_url=server.url))
+    load_download(con, cbs_download.fetch("47022NED", base_url=server.url))
     before = dump(con)
-    again = cbs_download.load(con, cbs_download.fetch("47022NED", base_url=server.url))
+    again = load_download(con, cbs_download.fetch("47022NED", base_url=server.url))
     assert again.load.status == "al geladen"
     assert dump(con) == before
 
@@ -267,7 +269,7 @@ def test_unreachable_server(loaded_db: Path, tmp_path: Path) -> None:
     con = store.connect(loaded_db)
     before = dump(con)
     with pytest.raises(HicError) as info:
-        cbs_download.load(con, cbs_download.fetch("47022NED", base_url=url))
+        load_download(con, cbs_download.fetch("47022NED", base_url=url))
     assert str(info.value) == (
         f"geen verbinding met {url}; gebruik hic laad met een gedownload bestand"
     )
@@ -347,7 +349,7 @@ def test_untyped_data_set_values(loaded_db: Path) -> None:
         properties=table.properties,
     )
     con = store.connect(loaded_db)
-    result = cbs_download.load(con, download)
+    result = load_download(con, download)
     codes, regions = known(con)
     assert stored_counts(con, result.load.source_id) == expected_counts(
         table.rows, "RegioS", codes, regions

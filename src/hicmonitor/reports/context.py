@@ -11,6 +11,7 @@ from pathlib import Path
 
 import duckdb
 
+from hicmonitor import store
 from hicmonitor.catalog.models import Catalog
 from hicmonitor.reports.figures import ReportFigures, report_figures
 from hicmonitor.reports.spec import ReportSpec
@@ -61,13 +62,7 @@ def load_catalog_for_report(root: Path | None = None) -> Catalog:
 
 def count_sources(con: duckdb.DuckDBPyConnection) -> list[str]:
     """File names of the sources behind the national counts (provenance for a footnote)."""
-    rows = con.execute(
-        """
-        SELECT DISTINCT s.file_name FROM counts c JOIN sources s ON s.id = c.source_id
-        WHERE c.region_code = 'NL01' AND c.period_kind = 'jaar' ORDER BY 1
-        """
-    ).fetchall()
-    return [r[0] for r in rows]
+    return store.national_count_sources(con)
 
 
 def gather(

@@ -1,11 +1,12 @@
-"""Download a CBS / police StatLine table with the ``cbsodata`` client and load it.
+"""Download a CBS / police StatLine table with the ``cbsodata`` client and convert it to a CSV.
 
 Supported tables (``TABLES``):
 
 - ``47022NED`` and ``47018NED``: registered crimes (police, on the CBS "dataderden" catalogue
   ``dataderden.cbs.nl``). Written as a CSV in the open-data format of
   :mod:`hicmonitor.sources.cbs_opendata` (``ID,SoortMisdrijf,RegioS,Perioden,
-  GeregistreerdeMisdrijven_1``) and loaded with :func:`hicmonitor.loading.load_file`.
+  GeregistreerdeMisdrijven_1``), which :func:`hicmonitor.services.loading.load_download` loads
+  with :func:`hicmonitor.store.loading.load_file`.
 - ``70072ned``: "Regionale kerncijfers Nederland" (CBS, ``opendata.cbs.nl``). Written as the
   tidy population format ``region_code,year,inhabitants`` (:mod:`hicmonitor.sources.tidy`).
 
@@ -49,8 +50,6 @@ import logging
 import math
 import os
 import re
-import shutil
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -59,10 +58,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import cbsodata
-import duckdb
 import requests
 
-from hicmonitor import loading
 from hicmonitor import regions as regionmod
 from hicmonitor.errors import HicError
 from hicmonitor.sources.base import Vocabulary
@@ -459,87 +456,3 @@ def write_csv(converted: Converted, path: Path) -> None:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(converted.header)
         writer.writerows(converted.records)
-
-
-@dataclass
-class HaalResult:
-    """What ``hic haal`` did: the download, what was left out, and the load."""
-
-    table: str
-    title: str
-    served_rows: int
-    converted: Converted
-    load: loading.LoadResult
-    csv_path: Path | None  # kept (--uit) or None
-
-    def summary_lines(self) -> list[str]:
-        def n(value: int) -> str:
-            return f"{value:,}".replace(",", ".")
-
-        title = f" ({self.title})" if self.title else ""
-        lines = [f"{self.table}{title}: {n(self.served_rows)} rijen gedownload"]
-        for reason, count in sorted(self.converted.skipped.items()):
-            examples = ", ".join(self.converted.examples.get(reason, []))
-            lines.append(f"  {n(count)} rijen overgeslagen: {reason} (bijv. {examples})")
-        if self.converted.fallback:
-            lines.append(
-                f"  {n(self.converted.fallback)} rijen zonder gemiddeld aantal inwoners: "
-                "bevolking op 1 januari gebruikt"
-            )
-        lines.append(self.load.summary())
-        if self.csv_path is not None:
-            lines.append(f"CSV bewaard in {self.csv_path}")
-        return lines
-
-
-def load(
-    con: duckdb.DuckDBPyConnection,
-    download: Download,
-    *,
-    out: str | Path | None = None,
-    fast: bool | None = None,
-) -> HaalResult:
-    """Convert, write the CSV (to ``out`` or a temporary file) and load it in one transaction.
-
-    ``fast`` picks the loader's path for crime tables (default: the bulk path from
-    ``FAST_ROWS`` rows on; the CSV was written from checked rows, and the loader falls back to
-    the precise path to name a bad line should a bulk check fail).
-    """
-    converted = convert(download, loading.vocabulary(con))
-    table = download.spec.table_id
-    if not download.rows:
-        raise HicError(
-            f"{download.base_url} gaf geen rijen voor tabel {table}"
-            + (f" met filter {download.filter!r}" if download.filter else "")
-            + "; niets geladen"
-        )
-    if not converted.records:
-        reasons = "; ".join(f"{c} × {r}" for r, c in sorted(converted.skipped.items()))
-        raise HicError(f"tabel {table}: geen bruikbare rijen ({reasons}); niets geladen")
-    tmpdir = None
-    if out is not None:
-        path = Path(out)
-        if path.is_dir():
-            path = path / f"{table}.csv"
-    else:
-        tmpdir = Path(tempfile.mkdtemp(prefix="hic-haal-"))
-        path = tmpdir / f"{table}.csv"
-    write_csv(converted, path)
-    try:
-        if fast is None:
-            fast = len(converted.records) >= FAST_ROWS
-        result = loading.load_file(con, path, fast=fast)
-    except HicError as exc:
-        if tmpdir is not None:
-            raise HicError(f"{exc} (de download is bewaard in {path})") from None
-        raise
-    if tmpdir is not None:
-        shutil.rmtree(tmpdir, ignore_errors=True)
-    return HaalResult(
-        table=table,
-        title=str(download.info.get("ShortTitle") or download.info.get("Title") or ""),
-        served_rows=len(download.rows),
-        converted=converted,
-        load=result,
-        csv_path=path if tmpdir is None else None,
-    )

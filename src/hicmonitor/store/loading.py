@@ -62,7 +62,7 @@ COLUMNS = {
 def data_dir() -> Path:
     """The embedded data set: ``HICMONITOR_DATA`` or the repository's ``data/`` folder."""
     env = os.environ.get(DATA_ENV)
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "data"
+    return Path(env) if env else Path(__file__).resolve().parents[3] / "data"
 
 
 @dataclass

@@ -1,0 +1,17 @@
+"""Opening the store for a user's question: created, migrated and holding the embedded data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from hicmonitor import store
+from hicmonitor.store import loading
+
+
+def connect_loaded(path: str | Path | None = None) -> duckdb.DuckDBPyConnection:
+    """Open the store and load the embedded data set on first use."""
+    con = store.connect(path)
+    loading.ensure_embedded(con)
+    return con

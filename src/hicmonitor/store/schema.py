@@ -1,0 +1,105 @@
+"""The schema of the analytical store: DDL per version, migrations, the version check.
+
+Each version's schema is kept so that migrations can be tested against real old files.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from hicmonitor.errors import HicError
+
+SCHEMA_VERSION = 2
+
+SCHEMA_V1 = """
+CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
+CREATE SEQUENCE source_ids START 1;
+CREATE TABLE sources (
+    id INTEGER PRIMARY KEY DEFAULT nextval('source_ids'),
+    file_name VARCHAR NOT NULL,
+    sha256 VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL,
+    rows BIGINT NOT NULL,
+    loaded_at TIMESTAMP NOT NULL DEFAULT current_localtimestamp()
+);
+CREATE TABLE crime_types (code VARCHAR PRIMARY KEY, label VARCHAR NOT NULL);
+CREATE TABLE regions (
+    code VARCHAR PRIMARY KEY, name VARCHAR, level VARCHAR NOT NULL, parent VARCHAR,
+    valid_from INTEGER, valid_to INTEGER
+);
+CREATE TABLE counts (
+    period DATE, period_kind VARCHAR, region_code VARCHAR, crime_code VARCHAR,
+    count BIGINT, source_id INTEGER NOT NULL
+);
+CREATE TABLE population (
+    year INTEGER NOT NULL, region_code VARCHAR NOT NULL, inhabitants BIGINT NOT NULL,
+    source_id INTEGER NOT NULL
+);
+CREATE TABLE atm_attacks (
+    year INTEGER NOT NULL, counter VARCHAR NOT NULL, kind VARCHAR NOT NULL,
+    count INTEGER NOT NULL, reference VARCHAR, source_id INTEGER NOT NULL
+);
+INSERT INTO meta VALUES ('schema_version', '1');
+"""
+
+# v2: provisional figures are marked (CBS "voorlopig"), and a source records which earlier
+# sources it revised.
+MIGRATIONS: dict[int, str] = {
+    2: """
+ALTER TABLE counts ADD COLUMN provisional BOOLEAN DEFAULT false;
+ALTER TABLE sources ADD COLUMN revises INTEGER[];
+UPDATE meta SET value = '2' WHERE key = 'schema_version';
+""",
+}
+
+
+def tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The tables of the main schema."""
+    return {
+        r[0]
+        for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+        ).fetchall()
+    }
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int | None:
+    if "meta" not in tables(con):
+        return None
+    row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return int(row[0]) if row else None
+
+
+def migrate(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Create the schema in an empty file, or bring an older one up to ``SCHEMA_VERSION``."""
+    present = tables(con)
+    version = schema_version(con)
+    if version is None:
+        if present:
+            raise HicError(
+                f"{path}: dit is geen hicmonitor-database (tabellen {', '.join(sorted(present))}, "
+                "geen schemaversie); kies een ander bestand met --db"
+            )
+        con.execute("BEGIN")
+        con.execute(SCHEMA_V1)
+        con.execute("COMMIT")
+        version = 1
+    if version > SCHEMA_VERSION:
+        raise HicError(
+            f"{path}: schemaversie {version} is nieuwer dan deze hicmonitor kent "
+            f"({SCHEMA_VERSION}); werk hicmonitor bij of gebruik een ander bestand"
+        )
+    while version < SCHEMA_VERSION:
+        version += 1
+        con.execute("BEGIN")
+        con.execute(MIGRATIONS[version])
+        con.execute("COMMIT")
+
+
+def check_version(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """A read-only file must already have the current schema."""
+    version = schema_version(con)
+    if version != SCHEMA_VERSION:
+        raise HicError(f"{path}: schemaversie {version}, verwacht {SCHEMA_VERSION}")
