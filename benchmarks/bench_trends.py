@@ -18,8 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from hicmonitor import trend_service
 from hicmonitor.analysis import duiding as dm
+from hicmonitor.services import trends as trend_service
 from hicmonitor.services.database import connect_loaded
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from hicmonitor.catalog.check import RegionInfo, store_regions
+from hicmonitor.catalog.check import RegionInfo
+from hicmonitor.services.catalogue import store_regions
 from tests.conftest import REPO
 
 CONTENT = REPO / "content"

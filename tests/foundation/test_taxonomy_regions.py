@@ -10,7 +10,7 @@ import pytest
 
 from hicmonitor import regions, store, taxonomy
 from hicmonitor.errors import HicError
-from hicmonitor.regions_resolve import resolve_region
+from hicmonitor.services.regions import resolve_region
 from tests.conftest import DATA
 
 NL = DATA / "nl"

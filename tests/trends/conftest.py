@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hicmonitor import trend_service
+from hicmonitor.services import trends as trend_service
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ from functools import cache
 
 import pytest
 
-from hicmonitor import trend_service
+from hicmonitor.services import trends as trend_service
 from tests.trends import raw
 
 CATEGORIES = ("woninginbraak", "geweld")

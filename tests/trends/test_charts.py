@@ -8,8 +8,9 @@ import re
 import pytest
 from PIL import Image
 
-from hicmonitor import charts, trend_service
 from hicmonitor.errors import HicError
+from hicmonitor.reports import charts
+from hicmonitor.services import trends as trend_service
 from tests.trends import raw
 
 SAMPLE = ["GM0363", "GM0088", "GM0096", "GM0518", "GM0796", "GM1680"]

@@ -66,11 +66,9 @@ class CheckResult:
         return not self.problems
 
 
-def store_regions(con: Any) -> dict[str, RegionInfo]:
-    """The municipalities of the store (a DuckDB connection from :mod:`hicmonitor.store`)."""
-    from hicmonitor import store
-
-    frame = store.regions(con)
+def regions_from_frame(frame: Any) -> dict[str, RegionInfo]:
+    """The municipalities of a region frame (code, name, level, valid_from, valid_to), as
+    returned by ``store.regions``."""
     frame = frame[frame["level"] == "gemeente"]
     return {
         row.code: RegionInfo(
@@ -363,7 +361,7 @@ def check_content(
 ) -> CheckResult:
     """Read and check all content under ``root`` (default: :func:`default_content_dir`).
 
-    ``regions``: the store's municipalities (see :func:`store_regions`); without it the
+    ``regions``: the store's municipalities (see :func:`regions_from_frame`); without it the
     municipality codes are checked for their form only.
     """
     root = Path(root) if root is not None else default_content_dir()

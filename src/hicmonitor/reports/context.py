@@ -73,7 +73,7 @@ def gather(
     content_root: Path | None = None,
 ) -> ReportContext:
     """Collect the context for ``spec.jaar`` from the store, the analysis and the catalogue."""
-    from hicmonitor.reports.chart import hic_chart
+    from hicmonitor.reports.charts import hic_chart
 
     figs = report_figures(con, spec.jaar, spec.basisjaar)
     if catalog is None:

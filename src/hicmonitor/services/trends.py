@@ -1,4 +1,4 @@
-"""Glue between the store and the trend analysis, for the CLI, the reports and the web.
+"""Trends with their duiding: the store's frames handed to the trend analysis (CLI and web).
 
 The analysis modules (:mod:`hicmonitor.analysis.trends`, ``peers``, ``duiding``) know frames
 only; this module asks the store for the frames and hands them over.
@@ -11,6 +11,7 @@ and the duiding of every (category, region).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from hicmonitor.analysis import duiding as duidingmod
 from hicmonitor.analysis import peers as peersmod
 from hicmonitor.analysis import trends
 from hicmonitor.errors import HicError
+from hicmonitor.services.regions import resolve_region
 
 NATIONAL = "NL01"
 UNKNOWN_MUNICIPALITY = "GM0000"
@@ -203,7 +205,7 @@ def resolve_baseline(frames: TrendFrames, spec: str | None, region: str) -> tren
 def chart_targets(path: Path, categories: list[str]) -> list[tuple[str, Path]]:
     """Where to write the charts: a file (suffix .svg/.png/.json; with several categories
     the category id is added to the name) or a folder (all three formats per category)."""
-    from hicmonitor.charts import FORMATS
+    from hicmonitor.reports.charts import FORMATS
 
     suffix = path.suffix.lower()
     if suffix and suffix not in FORMATS:
@@ -227,7 +229,7 @@ def write_chart(
     """Write the chart of one category in one region to ``target`` (SVG, PNG or JSON)."""
     import json
 
-    from hicmonitor import charts
+    from hicmonitor.reports import charts
 
     part = table[(table["category"] == category) & (table["region_code"] == region)]
     title = f"{taxonomy.category(category).label} — {region_name}"
@@ -237,3 +239,66 @@ def write_chart(
         target.write_text(json.dumps(spec, ensure_ascii=False, indent=1), encoding="utf-8")
         return target
     return charts.save_figure(charts.trend_figure(part, title=title, baseline=baseline), target)
+
+
+# --- the users' questions: a region's trend, its peers -----------------------------------
+
+
+@dataclass
+class CategoryTrend:
+    category: str
+    label: str
+    rows: list[list[str]]  # Dutch table rows, columns as TREND_COLUMNS
+    notes: list[str]  # the reasons behind any "–" in the rows
+    duiding: duidingmod.Duiding
+
+
+@dataclass
+class RegionTrend:
+    code: str
+    name: str
+    baseline: trends.Baseline
+    categories: list[CategoryTrend]
+    table: pd.DataFrame  # the trend table (all asked categories, this region)
+    national_population_derived: bool  # NL01 inhabitants are the sum of all municipalities
+
+
+def region_trend(
+    con: duckdb.DuckDBPyConnection,
+    region: str = NATIONAL,
+    categories: list[str] | None = None,
+    baseline: str | None = None,
+    *,
+    frames: TrendFrames | None = None,
+) -> RegionTrend:
+    """The trend of a region (code or name) per category, with its duiding (`hic trend`)."""
+    code, name = resolve_region(con, region)
+    frames = frames or load_frames(con)
+    cats = check_categories(frames, categories, code)
+    if not cats:
+        raise HicError(f"geen HIC-cijfers voor {name} ({code}) in de database")
+    base = resolve_baseline(frames, baseline, code)
+    result = analyse(frames, regions=[code], categories=cats, baseline=base)
+    out = []
+    for cat in cats:
+        part = result.table[
+            (result.table["category"] == cat) & (result.table["region_code"] == code)
+        ]
+        rows, notes = trend_rows(part)
+        d = result.duidingen[(cat, code)]
+        d.region_name = name
+        out.append(CategoryTrend(cat, taxonomy.category(cat).label, rows, notes, d))
+    return RegionTrend(
+        code,
+        name,
+        base,
+        out,
+        result.table,
+        frames.national_population_derived and code == NATIONAL,
+    )
+
+
+def write_charts(trend: RegionTrend, path: Path) -> Iterator[Path]:
+    """Write the charts of ``trend`` to ``path`` (see :func:`chart_targets`), one by one."""
+    for cat, target in chart_targets(path, [c.category for c in trend.categories]):
+        yield write_chart(trend.table, cat, trend.code, trend.name, target, baseline=trend.baseline)

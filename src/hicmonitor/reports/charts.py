@@ -1,5 +1,6 @@
-"""Trend charts of one HIC category in one region: matplotlib (SVG, PNG) and Vega-Lite (JSON).
+"""All charts: one house style, drawn with matplotlib (SVG, PNG) and as Vega-Lite (JSON).
 
+Trend charts of one HIC category in one region (the CLI's ``trend --grafiek``, the web):
 ``trend_figure(series, ...)`` draws the yearly counts (or rates) as a line, shades the Covid
 years, marks the baseline level with a dashed line, and shows provisional years with open
 markers. Labels are Dutch and numbers use the Dutch format (22.706; 3,8).
@@ -9,28 +10,46 @@ number format through the spec's ``config.locale``).
 
 ``series`` is a frame with ``year``, the value column (``count`` by default) and optionally
 ``provisional``: one category in one region, e.g. a slice of ``yearly_trends``.
+
+The Kamerbrief's chart (``hic_chart``): one small panel per category, counts per year. Small
+multiples instead of one plot, because the categories differ a hundredfold in size
+(overvallen in the hundreds, geweld in the tens of thousands). Drawn with matplotlib's
+non-interactive Agg backend in the package's own font, as PNG (Word) and SVG (HTML/PDF).
+
+Both share the colours below.
 """
 
 from __future__ import annotations
 
+import io
 import math
 from collections.abc import Sequence
+from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
-import pandas as pd
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from hicmonitor import format_nl
-from hicmonitor.analysis.trends import COVID_YEARS, Baseline, parse_baseline
-from hicmonitor.errors import HicError
+matplotlib.use("Agg")
+
+import pandas as pd  # noqa: E402
+from matplotlib import font_manager  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
+
+from hicmonitor import format_nl  # noqa: E402
+from hicmonitor.analysis.trends import COVID_YEARS, Baseline, parse_baseline  # noqa: E402
+from hicmonitor.errors import HicError  # noqa: E402
+
+if TYPE_CHECKING:
+    from hicmonitor.reports.figures import ReportFigures
 
 VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 LINE_COLOUR = "#154273"  # Rijkshuisstijl donkerblauw
 COVID_COLOUR = "#e6e6e6"
 BASE_COLOUR = "#ca005d"
+GRID_COLOUR = "#dddddd"
+REPORT_FONT = "Noto Sans"  # shipped in reports/fonts, so PDF and Word look alike everywhere
 VALUE_LABELS = {"count": "aantal geregistreerd", "rate_per_1000": "per 1.000 inwoners"}
 FORMATS = (".svg", ".png", ".json")
 
@@ -128,7 +147,7 @@ def trend_figure(
     ax.set_xlabel("")
     ax.set_title(title, loc="left", fontsize=11)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+    ax.grid(axis="y", color=GRID_COLOUR, linewidth=0.6)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=4, fontsize=8, frameon=False)
     if len(ok) == 0:
         ax.text(0.5, 0.5, "geen cijfers", ha="center", va="center", transform=ax.transAxes)
@@ -250,3 +269,58 @@ def vega_lite(
             }
         },
     }
+
+
+# --- the Kamerbrief's chart --------------------------------------------------------------
+
+
+def _register_fonts() -> None:
+    folder = files("hicmonitor.reports").joinpath("fonts")
+    for name in ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf"):
+        font_manager.fontManager.addfont(str(folder.joinpath(name)))
+
+
+def hic_chart(
+    figs: ReportFigures, covid_years: tuple[int, ...] = (2020, 2021)
+) -> tuple[bytes, str]:
+    """The chart as (PNG bytes, SVG text) for all years from the base year to the report year."""
+    import matplotlib.pyplot as plt
+
+    _register_fonts()
+    with plt.rc_context(
+        {
+            "font.family": REPORT_FONT,
+            "font.size": 8,
+            "svg.fonttype": "path",  # no font needed where the SVG is shown
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "axes.titleweight": "bold",
+            "axes.titlesize": 9,
+        }
+    ):
+        fig, axes = plt.subplots(2, 2, figsize=(6.3, 4.2), dpi=200)
+        fig.subplots_adjust(left=0.09, right=0.985, bottom=0.07, top=0.94, wspace=0.28, hspace=0.42)
+        fmt = FuncFormatter(lambda v, _pos: format_nl.number(v))
+        for ax, row in zip(axes.flat, figs.categories, strict=False):
+            years = [y for y in sorted(row.counts) if figs.base_year <= y <= figs.year]
+            values = [row.counts[y] for y in years]
+            for cy in covid_years:
+                if years and years[0] <= cy <= years[-1]:
+                    ax.axvspan(cy - 0.5, cy + 0.5, color=COVID_COLOUR, lw=0)
+            ax.plot(years, values, color=LINE_COLOUR, lw=1.6, marker="o", ms=2.5)
+            ax.plot([years[-1]], [values[-1]], marker="o", ms=4.5, color=LINE_COLOUR)
+            ax.set_title(row.label, loc="left")
+            ax.set_ylim(bottom=0)
+            ax.yaxis.set_major_formatter(fmt)
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=6))
+            ax.grid(axis="y", color=GRID_COLOUR, lw=0.5)
+            ax.tick_params(length=2)
+        for ax in list(axes.flat)[len(figs.categories) :]:
+            ax.set_visible(False)
+        png = io.BytesIO()
+        fig.savefig(png, format="png")
+        svg = io.StringIO()
+        fig.savefig(svg, format="svg")
+        plt.close(fig)
+    text = svg.getvalue()
+    return png.getvalue(), text[text.index("<svg") :]

@@ -1,0 +1,156 @@
+"""``hic catalogus controleer``, ``hic maatregelen``, ``hic moties``, ``hic wetgeving``: the
+catalogue of the approach."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from hicmonitor.cli.common import app, console, err_console, open_store, sub_app
+from hicmonitor.errors import HicError
+
+if TYPE_CHECKING:
+    from hicmonitor.services.catalogue import Listing
+
+catalogus_app = sub_app("De catalogus van de HIC-aanpak: maatregelen, moties, wetgeving, partners.")
+app.add_typer(catalogus_app, name="catalogus")
+
+_MapOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--map", help="Map met de catalogusinhoud (standaard: HICMONITOR_CONTENT of content/)."
+    ),
+]
+_FormaatOpt = Annotated[str, typer.Option("--formaat", help="Uitvoer: tabel, json, csv of xlsx.")]
+_UitOpt = Annotated[
+    Path | None, typer.Option("--uit", help="Schrijf naar dit bestand (verplicht bij xlsx).")
+]
+_JaarOpt = Annotated[int | None, typer.Option("--jaar", help="Verslagjaar, zoals 2023.")]
+
+
+def _show(listing: Listing, fmt: str, uit: Path | None) -> None:
+    """A listing as a table on the screen, or as json/csv/xlsx to stdout or ``--uit``."""
+    from hicmonitor.catalog import tables
+    from hicmonitor.services.catalogue import export
+
+    if fmt == "tabel":
+        if uit is not None:
+            raise HicError("--uit werkt alleen met --formaat json, csv of xlsx")
+        if not listing.rows:
+            console.print(f"{listing.title}: niets gevonden.")
+            return
+        console.print(tables.rich_table(listing.rows, listing.columns, listing.title))
+        return
+    text = export(listing, fmt, uit)
+    if text is not None:
+        sys.stdout.write(text)
+    else:
+        err_console.print(f"geschreven: {uit}", highlight=False)
+
+
+@catalogus_app.command("controleer")
+def catalogus_controleer(map_: _MapOpt = None) -> None:
+    """Controleer alle catalogusinhoud: schema, gemeentecodes, verwijzingen, fases, bronnen."""
+    from hicmonitor.services.catalogue import check
+
+    con = open_store()
+    try:
+        result = check(con, map_)
+    finally:
+        con.close()
+    for problem in result.problems:
+        console.print(f"[red]fout:[/] {problem}", highlight=False, soft_wrap=True)
+    if result.problems:
+        console.print(
+            f"{result.files} bestanden gecontroleerd: {len(result.problems)} fout(en).",
+            highlight=False,
+        )
+        raise typer.Exit(1)
+    c = result.catalog
+    console.print(
+        f"{result.files} bestanden gecontroleerd, geen fouten: {len(c.measures)} maatregelen, "
+        f"{len(c.motions)} moties en toezeggingen, {len(c.legislation)} wetgevingstrajecten, "
+        f"{len(c.partners)} partners.",
+        highlight=False,
+    )
+
+
+@app.command("maatregelen")
+def maatregelen(
+    categorie: Annotated[
+        str | None, typer.Option("--categorie", help="HIC-categorie, zoals straatroof.")
+    ] = None,
+    aanpak: Annotated[
+        str | None,
+        typer.Option(
+            "--aanpak",
+            help="dadergericht, slachtoffergericht, situationeel, preventief of repressief.",
+        ),
+    ] = None,
+    erkenning_minimaal: Annotated[
+        str | None,
+        typer.Option(
+            "--erkenning-minimaal",
+            help='Minimaal erkenningsniveau, zoals "effectief volgens eerste aanwijzingen".',
+        ),
+    ] = None,
+    gemeente: Annotated[
+        str | None,
+        typer.Option(
+            "--gemeente", help="Gemeentecode of -naam; landelijke maatregelen tellen mee."
+        ),
+    ] = None,
+    jaar: _JaarOpt = None,
+    formaat: _FormaatOpt = "tabel",
+    uit: _UitOpt = None,
+    map_: _MapOpt = None,
+) -> None:
+    """Maatregelen en interventies, met aanpak, status, erkenning en bron."""
+    from hicmonitor.services import catalogue
+
+    listing = catalogue.measures(
+        category=categorie,
+        approach=aanpak,
+        min_evidence=erkenning_minimaal,
+        municipality=gemeente,
+        year=jaar,
+        content=map_,
+    )
+    _show(listing, formaat, uit)
+
+
+@app.command("moties")
+def moties(
+    status: Annotated[
+        str | None, typer.Option("--status", help="open, in uitvoering, afgedaan of onbekend.")
+    ] = None,
+    jaar: Annotated[
+        int | None,
+        typer.Option("--jaar", help="Alleen wat de voortgangsrapportage van dit jaar beantwoordt."),
+    ] = None,
+    formaat: _FormaatOpt = "tabel",
+    uit: _UitOpt = None,
+    map_: _MapOpt = None,
+) -> None:
+    """Moties en toezeggingen, met hun status en afdoening."""
+    from hicmonitor.services import catalogue
+
+    _show(catalogue.motions(status=status, year=jaar, content=map_), formaat, uit)
+
+
+@app.command("wetgeving")
+def wetgeving(
+    jaar: Annotated[
+        int | None, typer.Option("--jaar", help="De stand aan het eind van dit jaar.")
+    ] = None,
+    formaat: _FormaatOpt = "tabel",
+    uit: _UitOpt = None,
+    map_: _MapOpt = None,
+) -> None:
+    """Wetgevingstrajecten met hun laatste fase."""
+    from hicmonitor.services import catalogue
+
+    _show(catalogue.legislation(year=jaar, content=map_), formaat, uit)

@@ -1,0 +1,84 @@
+"""One municipality on one page: figures and rates per year, trend, duiding and peers.
+
+The web's municipality page renders this; so could any other front end. Categories the
+police publish only nationally (straatroof, overval) and the national series of ram- en
+plofkraken are listed in ``national_only`` instead of being shown empty.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from hicmonitor import taxonomy
+from hicmonitor.analysis.duiding import Duiding
+from hicmonitor.errors import HicError
+from hicmonitor.reports.figures import hic_table
+from hicmonitor.services import trends
+from hicmonitor.services.peers import PeerScope, scopes
+from hicmonitor.services.regions import resolve_region
+
+
+@dataclass
+class CategoryProfile:
+    category: str
+    label: str
+    # year, count, provisional, inhabitants, per_1000 (rate per 1,000 inhabitants)
+    figures: pd.DataFrame
+    # the trend table of analysis.trends.yearly_trends for this category and municipality
+    trend: pd.DataFrame
+    duiding: Duiding
+    peers: list[PeerScope] | None  # size class and all municipalities, in ``peer_year``
+
+
+@dataclass
+class MunicipalityProfile:
+    code: str
+    name: str
+    peer_year: int | None
+    categories: list[CategoryProfile]
+    national_only: list[str]  # category ids without figures for this municipality
+
+
+def municipality_profile(
+    con: duckdb.DuckDBPyConnection,
+    municipality: str,
+    *,
+    frames: trends.TrendFrames | None = None,
+) -> MunicipalityProfile:
+    """The profile of a municipality (code or name). ``frames``: loaded once and reused."""
+    code, name = resolve_region(con, municipality)
+    if not code.startswith("GM") or code == trends.UNKNOWN_MUNICIPALITY:
+        raise HicError(f"{name} ({code}) is geen gemeente")
+    frames = frames or trends.load_frames(con)
+    cats = trends.check_categories(frames, None, code)
+    if not cats:
+        raise HicError(f"geen HIC-cijfers voor {name} ({code}) in de database")
+    result = trends.analyse(frames, regions=[code], categories=cats)
+    counts = frames.counts[frames.counts["region_code"] == code]
+    population = frames.population[frames.population["region_code"] == code]
+    table = hic_table(counts, population, categories=cats)
+    out = []
+    for cat in cats:
+        figures = table[table["category"] == cat][
+            ["year", "count", "provisional", "inhabitants", "per_1000"]
+        ].reset_index(drop=True)
+        trend = result.table[
+            (result.table["category"] == cat) & (result.table["region_code"] == code)
+        ].reset_index(drop=True)
+        duiding = result.duidingen[(cat, code)]
+        duiding.region_name = name
+        peers = None
+        if result.peers is not None:
+            rows = result.peers[
+                (result.peers["region_code"] == code) & (result.peers["category"] == cat)
+            ]
+            if not rows.empty:
+                peers = scopes(rows.iloc[0])
+        out.append(
+            CategoryProfile(cat, taxonomy.category(cat).label, figures, trend, duiding, peers)
+        )
+    national_only = [c.id for c in taxonomy.categories() if c.id not in cats]
+    return MunicipalityProfile(code, name, result.peer_year, out, national_only)

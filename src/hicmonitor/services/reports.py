@@ -1,0 +1,53 @@
+"""Building the Kamerbrief and the beslisnota for a year (`hic rapport`).
+
+``resolve_spec`` picks the year (default: the latest complete one), checks that the store has
+full national figures for it and loads its specification; ``make_reports`` builds and writes
+the documents (see :mod:`hicmonitor.reports.rapport`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import duckdb
+
+from hicmonitor.errors import HicError
+from hicmonitor.reports import rapport
+from hicmonitor.reports.figures import check_year, latest_complete_year
+from hicmonitor.reports.spec import ReportSpec, default_spec_path, load_spec
+
+FORMATS = rapport.FORMATS
+
+
+def parse_formats(text: str) -> list[str]:
+    """``"docx,pdf"`` -> ``["docx", "pdf"]``; unknown formats raise a Dutch ``HicError``."""
+    return rapport.parse_formats(text)
+
+
+def resolve_spec(
+    con: duckdb.DuckDBPyConnection, year: int | None = None, spec: Path | None = None
+) -> ReportSpec:
+    """The report specification for ``year`` (default: the latest complete year), checked
+    against the store: the year must have full national figures, the spec must be for it."""
+    year = year if year is not None else latest_complete_year(con)
+    check_year(con, year)
+    spec_path = spec if spec is not None else default_spec_path(year)
+    report_spec = load_spec(spec_path)
+    if report_spec.jaar != year:
+        raise HicError(
+            f"{spec_path}: de specificatie is voor {report_spec.jaar}, gevraagd is {year}"
+        )
+    return report_spec
+
+
+def make_reports(
+    con: duckdb.DuckDBPyConnection,
+    spec: ReportSpec,
+    out_dir: Path,
+    formats: Sequence[str] = FORMATS,
+    *,
+    progress: Callable[[str], None] | None = None,
+) -> list[Path]:
+    """Build both documents for ``spec.jaar`` and write them in ``formats`` to ``out_dir``."""
+    return rapport.make_reports(con, spec, out_dir, formats, progress=progress)
