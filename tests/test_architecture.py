@@ -277,3 +277,21 @@ def test_checkers_find_planted_violations(tmp_path: Path) -> None:
         "pkg.sources.reader -> pkg.store.queries",
         "pkg.analysis.trend -> pkg.services.x",
     ]
+
+
+def test_hic_help_starts_without_the_heavy_libraries() -> None:
+    # `hic --help` must stay fast: the command modules import their services when they run
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from hicmonitor.cli import main\n"
+        "sys.argv = ['hic', '--help']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('LOADED', sorted(m for m in ('pandas', 'duckdb', 'numpy', 'matplotlib')"
+        " if m in sys.modules))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "Commands" in proc.stdout
+    assert proc.stdout.strip().splitlines()[-1] == "LOADED []"
