@@ -17,8 +17,8 @@ import pandas as pd
 
 from hicmonitor import store, taxonomy
 from hicmonitor.errors import HicError
+from hicmonitor.regions import NATIONAL
 
-NATIONAL = "NL01"
 YEARS_SHOWN = 5
 
 

@@ -9,10 +9,10 @@ import pandas as pd
 
 from hicmonitor import store, taxonomy
 from hicmonitor.errors import HicError
+from hicmonitor.regions import NATIONAL
 from hicmonitor.reports import figures
 from hicmonitor.services.regions import resolve_region
 
-NATIONAL = "NL01"
 ATM_CATEGORY = "ram_plofkraak"
 
 

@@ -13,6 +13,7 @@ import pandas as pd
 
 from hicmonitor import taxonomy
 from hicmonitor.errors import HicError
+from hicmonitor.regions import UNKNOWN_MUNICIPALITY
 from hicmonitor.services import trends
 from hicmonitor.services.regions import resolve_region
 
@@ -91,7 +92,7 @@ def compare(
 ) -> PeerComparison:
     """A municipality (code or name) against its size class and all municipalities."""
     code, name = resolve_region(con, region)
-    if not code.startswith("GM") or code == trends.UNKNOWN_MUNICIPALITY:
+    if not code.startswith("GM") or code == UNKNOWN_MUNICIPALITY:
         raise HicError(f"{name} ({code}) is geen gemeente; vergelijken kan alleen per gemeente")
     frames = frames or trends.load_frames(con)
     cats = trends.check_categories(frames, categories, code)

@@ -15,6 +15,7 @@ import pandas as pd
 from hicmonitor import taxonomy
 from hicmonitor.analysis.duiding import Duiding
 from hicmonitor.errors import HicError
+from hicmonitor.regions import UNKNOWN_MUNICIPALITY
 from hicmonitor.reports.figures import hic_table
 from hicmonitor.services import trends
 from hicmonitor.services.peers import PeerScope, scopes
@@ -50,7 +51,7 @@ def municipality_profile(
 ) -> MunicipalityProfile:
     """The profile of a municipality (code or name). ``frames``: loaded once and reused."""
     code, name = resolve_region(con, municipality)
-    if not code.startswith("GM") or code == trends.UNKNOWN_MUNICIPALITY:
+    if not code.startswith("GM") or code == UNKNOWN_MUNICIPALITY:
         raise HicError(f"{name} ({code}) is geen gemeente")
     frames = frames or trends.load_frames(con)
     cats = trends.check_categories(frames, None, code)

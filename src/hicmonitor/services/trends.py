@@ -23,10 +23,8 @@ from hicmonitor.analysis import duiding as duidingmod
 from hicmonitor.analysis import peers as peersmod
 from hicmonitor.analysis import trends
 from hicmonitor.errors import HicError
+from hicmonitor.regions import NATIONAL, UNKNOWN_MUNICIPALITY
 from hicmonitor.services.regions import resolve_region
-
-NATIONAL = "NL01"
-UNKNOWN_MUNICIPALITY = "GM0000"
 
 
 @dataclass
