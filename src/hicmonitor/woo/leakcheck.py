@@ -2,7 +2,7 @@
 
 Searched places:
 
-- PDF: the text extracted by pypdf and by pdfplumber, every stream decompressed and the
+- PDF: the text extracted by pypdf and by pdfium, every stream decompressed and the
   raw file bytes (as Latin-1 and UTF-16), the document information and XMP metadata;
 - DOCX: every part; XML parts as their raw text (entities decoded), as the joined text
   of each paragraph (so a name split across runs is found), the joined text of the whole
@@ -67,7 +67,14 @@ class Leak:
 
 
 _COMBINING_RE = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-_INVISIBLE = str.maketrans({"\u00ad": None, "\u200b": None, "\ufeff": None, "ı": "i"})
+_INVISIBLE = str.maketrans(
+    {
+        **dict.fromkeys("\u00ad\u200b\u200c\u200d\u2060\ufeff\u180e"),
+        **dict.fromkeys("\u00a0\u2007\u202f\u2009\u200a\u2002\u2003", " "),
+        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d", "-"),
+        "ı": "i",
+    }
+)
 
 
 def _fold_keep_case(text: str) -> str:
@@ -113,22 +120,34 @@ class _Matcher:
             if len(sq) >= _SQUEEZE_MIN:
                 self.squeezed.append((kind, raw, sq))
         self.names_rx = re.compile(rf"(?<!\w)(?:{'|'.join(names)})(?!\w)") if names else None
+        self.names_ci = (
+            re.compile(rf"(?<![^\W_])(?:{'|'.join(names)})(?![^\W_])", re.IGNORECASE)
+            if names
+            else None
+        )
         self.sentences_rx = (
             re.compile(rf"(?<!\w)(?:{'|'.join(sentences)})(?!\w)", re.IGNORECASE)
             if sentences
             else None
         )
 
-    def search(self, haystack: str) -> Iterator[tuple[str, str]]:
+    def search(self, haystack: str, any_case: bool = False) -> Iterator[tuple[str, str]]:
         folded = _fold_keep_case(haystack)
         hits: set[str] = set()
         for rx in (self.names_rx, self.sentences_rx):
             if rx is not None:
                 hits |= {m.group(0) for m in rx.finditer(folded)}
+        ci_hits: set[str] = set()
+        if any_case and self.names_ci is not None:
+            ci_hits = {m.group(0) for m in self.names_ci.finditer(folded)}
         found: set[tuple[str, str]] = set()
         for hit in hits:
             for kind, raw, rx in self.entries:
                 if (kind, raw) not in found and rx.fullmatch(hit):
+                    found.add((kind, raw))
+        for hit in ci_hits:
+            for kind, raw, rx in self.entries:
+                if (kind, raw) not in found and re.fullmatch(rx.pattern, hit, re.IGNORECASE):
                     found.add((kind, raw))
         if self.squeezed:
             squeezed = _squeeze(haystack)
@@ -163,16 +182,26 @@ def section5_needles(section5_texts: Iterable[str], kept_text: str) -> list[str]
 
 
 def _pdf_haystacks(data: bytes) -> Iterator[tuple[str, str]]:
-    import pdfplumber
     import pypdf
+    import pypdfium2
 
     try:
         reader = pypdf.PdfReader(io.BytesIO(data))
         yield "pdf-tekst (pypdf)", "\n".join(p.extract_text() or "" for p in reader.pages)
     except Exception as exc:  # noqa: BLE001 - a PDF we cannot read cannot be published
         raise HicError(f"PDF niet leesbaar voor de lekcontrole: {exc}") from exc
-    with pdfplumber.open(io.BytesIO(data)) as pdf:
-        yield "pdf-tekst (pdfplumber)", "\n".join(p.extract_text() or "" for p in pdf.pages)
+    pdf = pypdfium2.PdfDocument(data)
+    try:
+        texts = []
+        for i in range(len(pdf)):
+            page = pdf[i]
+            tp = page.get_textpage()
+            texts.append(tp.get_text_range())
+            tp.close()
+            page.close()
+        yield "pdf-tekst (pdfium)", "\n".join(texts)
+    finally:
+        pdf.close()
     meta = reader.metadata or {}
     yield "pdf-metadata", "\n".join(f"{k} {v}" for k, v in meta.items())
     xmp = reader.xmp_metadata
@@ -187,6 +216,8 @@ def _pdf_haystacks(data: bytes) -> Iterator[tuple[str, str]]:
         if obj is None:
             continue
         get_data = getattr(obj, "get_data", None)
+        if get_data is not None and hasattr(obj, "get") and obj.get("/Subtype") == "/Image":
+            continue  # pixel data, not text (its dictionary is in the raw bytes)
         if get_data is not None:
             try:
                 streams.append(get_data())
@@ -260,8 +291,36 @@ def _zip_haystacks(data: bytes, prefix: str, depth: int = 0) -> Iterator[tuple[s
                 yield from _xml_haystacks(blob, name)
             elif blob[:4] == b"PK\x03\x04" and depth < 3:
                 yield from _zip_haystacks(blob, name + "!", depth + 1)
+            elif blob[:8] == b"\x89PNG\r\n\x1a\n":
+                yield from _png_haystacks(blob, name)
             else:
                 yield from _bytes_haystacks(blob, name)
+
+
+def _png_haystacks(data: bytes, where: str) -> Iterator[tuple[str, str]]:
+    """A PNG's chunks except its compressed pixels; text chunks decompressed."""
+    import struct
+    import zlib
+
+    pos = 8
+    rest = bytearray(data[:8])
+    while pos + 8 <= len(data):
+        length, ctype = struct.unpack(">I4s", data[pos : pos + 8])
+        chunk = data[pos + 8 : pos + 8 + length]
+        if ctype != b"IDAT":
+            rest += ctype + chunk
+            if ctype in (b"zTXt", b"iTXt"):
+                try:
+                    key, _, body = chunk.partition(b"\0")
+                    if ctype == b"zTXt":
+                        rest += zlib.decompress(body[1:])
+                    elif body[:1] == b"\1":
+                        rest += zlib.decompress(body[2:].split(b"\0", 2)[-1])
+                except zlib.error:
+                    pass
+        pos += 12 + length
+    rest += data[pos:]
+    yield from _bytes_haystacks(bytes(rest), where + " (metadata en onderdelen)")
 
 
 def haystacks(path: Path) -> Iterator[tuple[str, str]]:
@@ -283,7 +342,8 @@ def check_file(path: str | Path, needles: Needles) -> list[Leak]:
     leaks: list[Leak] = []
     seen: set[tuple[str, str]] = set()
     for where, hay in haystacks(p):
-        for kind, raw in matcher.search(hay):
+        any_case = any(w in where for w in ("attributen", ".rels", "bestandsnaam", "pdf-stroom"))
+        for kind, raw in matcher.search(hay, any_case=any_case):
             key = (raw, where.split(" (")[0])
             if key in seen:
                 continue
