@@ -198,6 +198,8 @@ class Detector:
             return False
         if not re.match(r"^[A-ZÀ-Ý]", head) or patterns._FUNCTION_WORDS.search(head):
             return False
+        if re.fullmatch(r"(?:(?:Th|Ph|Chr|IJ|[A-ZÀ-Þ])\.\s?)+", head):
+            return True
         return bool(patterns.looks_like_name(head))
 
     def _is_public(self, text: str, start: int, end: int) -> bool:
@@ -221,7 +223,8 @@ class Detector:
         m = fr.search(before)
         if m:
             lead = before[: m.start()]
-            return not _COMPLEMENT.search(lead)
+            apposition = "," in m.group(0)
+            return not (apposition and _COMPLEMENT.search(lead))
         for m in re.finditer(r"\s+", span):
             head, rest = span[: m.start()], span[m.end() :]
             if fr.search(head) and re.match(r"^[A-ZÀ-Ý]", rest):
@@ -255,7 +258,7 @@ class Detector:
 
 
 _COMPLEMENT = re.compile(
-    r"(?i)(?:\b(?:van|namens|voor|aan|bij|door|met|over|namens)\s+(?:de|het)?\s*|"
+    r"(?i)(?:\b(?:van|namens)\s+(?:de|het)?\s*|"
     r"\b(?:woordvoerder|secretaris|adviseur|medewerker|assistent|chauffeur|"
     r"beveiliger|ambtenaar|ondersteuner|collega|plaatsvervanger)\w*\s+)$"
 )
