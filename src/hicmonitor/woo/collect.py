@@ -34,6 +34,14 @@ _NAME_FIELDS = {
 _SKIP_ATTR = re.compile(r"^(?:[0-9A-Fa-f]{8}|\d+(?:[.,]\d+)?|[a-z]{1,3}\d*|true|false|auto|none)$")
 _URL = re.compile(r"(?i)^(?:https?|mailto|file|ftp)[:]|^www\.|^\\\\|^[a-z]:\\")
 _MAX_BINARY_STRINGS = 2000
+_TECH_ATTRS = {
+    "id", "embed", "link", "dm", "lo", "qs", "cs", "relid", "type", "uri", "contenttype",
+    "partname", "extension", "requires", "ignorable", "ilvl", "numid", "abstractnumid",
+    "fldchartype", "space", "lang", "eastasia", "bidi", "themecolor", "themeshade",
+    "themetint", "color", "fill", "ascii", "hansi", "typeface", "panose", "pitchfamily",
+    "charset", "modelid", "srcid", "destid", "cxnid", "presid", "presname", "prst",
+}
+_SKIP_PARTS = re.compile(r"(?:^|/)(?:theme/theme\d*\.xml|fontTable\.xml|webSettings\.xml)$")
 _GENERIC_USERS = {
     "auteur", "author", "gebruiker", "admin", "administrator", "windows", "microsoft",
     "unknown", "onbekend", "hicmonitor", "python-docx", "system", "systeem",
@@ -107,7 +115,7 @@ class _Collector:
                     self.name_values.append((el.text.strip(), f"{where} ({_local(el)})"))
             for k, v in el.attrib.items():
                 kl = k.rsplit("}", 1)[-1].lower()
-                if not v.strip() or _SKIP_ATTR.match(v.strip()):
+                if not v.strip() or _SKIP_ATTR.match(v.strip()) or kl in _TECH_ATTRS:
                     continue
                 self.add(v, f"{where} (attribuut {kl})")
                 if kl in _NAME_FIELDS:
@@ -173,6 +181,8 @@ class _Collector:
                 blob = zf.read(info)
                 name = prefix + info.filename
                 self.add(Path(info.filename).stem, f"{name} (onderdeelnaam)")
+                if _SKIP_PARTS.search(info.filename):
+                    continue  # font and theme names of the office suite, no content
                 if info.filename.endswith((".xml", ".rels", ".vml")) or blob[:5] == b"<?xml":
                     self.xml(blob, name)
                 elif blob[:4] == b"PK\x03\x04" and depth < 4:
@@ -222,7 +232,7 @@ def collect_original(path: str | Path, detector: Detector, *, data: bytes | None
         text = text.strip(" ,;:()[]\"'")
         if len(re.sub(r"\W", "", text)) < 3:
             return
-        if detector.register.is_public_name(text):
+        if detector.register.is_public_name(text, detector.context):
             return
         hits.setdefault((text, klasse), Hit(text, klasse, where))
         if klasse in ("naam", "ondertekening"):

@@ -72,8 +72,13 @@ class Analysis:
 def analyse(src: Path, detector: Detector, *, vanaf: str | None = None) -> Analysis:
     """Read, cut section 5 and detect; nothing is written."""
     pkg = Package.open(src)
-    hits = collect_original(src, detector)
     doc = extract(pkg)
+    texts = [p.text for _, blocks in parts(doc) for p in paragraphs(blocks)]
+    detector.context = detector.register.context_for(texts)
+    try:
+        hits = collect_original(src, detector)
+    finally:
+        detector.context = set()
     res = Result()
     cut = find_section5(doc, vanaf=vanaf, name=str(src))
     res.section5_texts = apply_cut(doc, cut)
@@ -87,7 +92,6 @@ def analyse(src: Path, detector: Detector, *, vanaf: str | None = None) -> Analy
     else:
         res.actions["alinea's van sectie 5 verwijderd"] = max(1, len(res.section5_texts))
     res.actions.update(doc.dropped)
-    texts = [p.text for _, blocks in parts(doc) for p in paragraphs(blocks)]
     detector.context = detector.register.context_for(texts)
     try:
         extra = {h.text: h.klasse for h in hits}
