@@ -77,6 +77,8 @@ class _Collector:
         self.texts: dict[str, str] = {}  # text -> where (first place)
         self.cheap: dict[str, str] = {}  # binary strings: register + patterns only
         self.name_values: list[tuple[str, str]] = []
+        self.identifiers: list[tuple[str, str]] = []
+        self.visible: list[str] = []
 
     def add(self, text: str, where: str, cheap: bool = False) -> None:
         text = text.strip()
@@ -103,6 +105,7 @@ class _Collector:
         for p in root.iter("{*}p"):
             parts = [t.text or "" for t in p.iter() if isinstance(t.tag, str) and t.text and _local(t) in ("t", "delText", "instrText", "v")]
             self.add("".join(parts), f"{where} (alinea)")
+            self.visible.append("".join(t.text or "" for t in p.iter("{*}t")))
             for t in p.iter():
                 in_para.add(id(t))
         for el in root.iter():
@@ -120,6 +123,18 @@ class _Collector:
                 self.add(v, f"{where} (attribuut {kl})")
                 if kl in _NAME_FIELDS:
                     self.name_values.append((v.strip(), f"{where} (attribuut {kl})"))
+            parent = el.getparent()
+            if local in ("bookmarkstart", "alias", "tag") or (
+                local == "name" and parent is not None and _local(parent).lower() == "docpartpr"
+            ):
+                for k, v in el.attrib.items():
+                    if k.rsplit("}", 1)[-1].lower() in ("name", "val"):
+                        self.identifiers.append((v, f"{where} ({_local(el)})"))
+            if local == "instrtext" or (local == "fldsimple"):
+                code = el.text or next((v for k, v in el.attrib.items() if k.endswith("instr")), "")
+                m = re.match(r"\s*(?:MERGEFIELD|REF|PAGEREF|DOCVARIABLE|DOCPROPERTY|SET|ASK)\s+(\S+)", code or "", re.I)
+                if m:
+                    self.identifiers.append((m.group(1), f"{where} (veldcode)"))
             if local == "docvar":
                 val = next((v for k, v in el.attrib.items() if k.endswith("val")), "")
                 if val:
@@ -189,6 +204,11 @@ class _Collector:
                     self.package(blob, name + "!", depth + 1)
                 elif blob[:8] == b"\x89PNG\r\n\x1a\n" or blob[:2] == b"\xff\xd8" or blob[:4] in (b"GIF8", b"II*\x00", b"MM\x00*") or blob[:2] == b"BM":
                     self.picture(blob, name)
+                elif re.search(rb"(?i)<html|<body|^\{\\rtf|^MIME-Version", blob[:2000]):
+                    text = blob.decode("utf-8", "replace")
+                    text = re.sub(r"(?s)<[^>]+>", " ", text)
+                    for line in re.split(r"\s{2,}|\n", text):
+                        self.add(line, f"{name} (tekst)")
                 else:
                     self.binary(blob, name)
                     if depth < 4:
@@ -247,6 +267,13 @@ def collect_original(path: str | Path, detector: Detector, *, data: bytes | None
     for text, rs in zip(cheap, detector.detect_blocks(cheap, use_deduce=False, context=False), strict=True):
         for r in rs:
             record(text[r.start : r.end], r.klasse, c.cheap[text])
+    visible = fold(" ".join(c.visible))
+    for value, where in c.identifiers:
+        if re.match(r"^_(?:Toc|Ref|Hlk|GoBack|Hlt)", value):
+            continue
+        for token in re.findall(r"[A-ZÀ-Þ][a-zà-ÿ]{3,}", split_identifier(value)):
+            if fold(token) not in visible and not detector.register.is_public_name(token):
+                record(token, "naam (metadata)", where)
     for value, where in c.name_values:
         v = split_identifier(value)
         token = value.strip()

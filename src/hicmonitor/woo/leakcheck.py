@@ -173,6 +173,8 @@ def section5_needles(section5_texts: Iterable[str], kept_text: str) -> list[str]
             s = piece.strip()
             if _MARKER.search(s):
                 s = _MARKER.sub(" ", s).strip(" -—–_*=")
+            if _squeeze(s) in _squeeze("Alles onder deze streep wordt verwijderd"):
+                continue  # a piece of the marker line itself (the line broken in two)
             if len(s) >= _MIN_SECTION5 and len(s.split()) >= 3 and _squeeze(s) not in kept:
                 out.append(s)
     return sorted(set(out))

@@ -28,7 +28,7 @@ _OBFUSCATED_EMAIL_RE = re.compile(
     r"\s*(?:\.|\[dot\]|\(dot\)|\[punt\]|\(punt\)|\s+dot\s+|\s+punt\s+)\s*[A-Za-z]{2,}(?![\w-])"
 )
 _USER_PATH_RE = re.compile(
-    r"(?i)(?:[a-z]:[\\/](?:users|documents and settings|gebruikers)[\\/]|/users/|/home/|"
+    r"(?i)(?:[a-z]:[\\/]+(?:users|documents and settings|gebruikers)[\\/]+|/users/|/home/|"
     r"\\\\[^\\\s]+\\(?:home|users|homedir)\$?\\)(?P<u>[^\\/\s\"'<>]+)"
 )
 _DIRECT_DIAL_RE = re.compile(
