@@ -104,6 +104,8 @@ class _Collector:
         in_para: set[int] = set()
         for p in root.iter("{*}p"):
             parts = [t.text or "" for t in p.iter() if isinstance(t.tag, str) and t.text and _local(t) in ("t", "delText", "instrText", "v")]
+            if not parts:
+                parts = list(p.itertext())
             self.add("".join(parts), f"{where} (alinea)")
             self.visible.append("".join(t.text or "" for t in p.iter("{*}t")))
             for t in p.iter():
