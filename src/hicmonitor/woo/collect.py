@@ -257,7 +257,7 @@ def collect_original(path: str | Path, detector: Detector, *, data: bytes | None
         if detector.register.is_public_name(text, detector.context):
             return
         hits.setdefault((text, klasse), Hit(text, klasse, where))
-        if klasse in ("naam", "ondertekening"):
+        if klasse in ("naam", "ondertekening") and "(attribuut" not in where:
             for n in surname_needles(text, detector.register):
                 hits.setdefault((n, "naam"), Hit(n, "naam", where))
 
