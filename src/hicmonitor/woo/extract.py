@@ -21,13 +21,13 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from hicmonitor.woo.docmodel import Block, Doc, Para, Picture, Run, Table, WordSection
-from hicmonitor.woo.ooxml import Package, qn, w
+from hicmonitor.woo.ooxml import Package, w
 
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 WPS = "{http://schemas.microsoft.com/office/word/2010/wordprocessingShape}"
 V = "{urn:schemas-microsoft-com:vml}"
-O = "{urn:schemas-microsoft-com:office:office}"
+OFC = "{urn:schemas-microsoft-com:office:office}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
 DGM = "{http://schemas.openxmlformats.org/drawingml/2006/diagram}"
@@ -481,11 +481,11 @@ class Extractor:
         for tb in pict.iter(w("txbxContent")):
             para.boxes.append(self._blocks(tb, _Ctx(ctx.part), []))
         for img in pict.iter(V + "imagedata"):
-            rid = img.get(R + "id") or img.get(O + "relid")
+            rid = img.get(R + "id") or img.get(OFC + "relid")
             if rid:
                 self._picture(rid, ctx, para, 0, 0)
         for el in pict.iter():
-            if el.tag == V + "line" or el.get(O + "hr") in ("t", "true"):
+            if el.tag == V + "line" or el.get(OFC + "hr") in ("t", "true"):
                 para.rule = True
 
     def _picture(self, rid: str, ctx: _Ctx, para: Para, cx: int, cy: int) -> None:

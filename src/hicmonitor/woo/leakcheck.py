@@ -2,8 +2,9 @@
 
 Searched places:
 
-- PDF: the text extracted by pypdf and by pdfium, every stream decompressed and the
-  raw file bytes (as Latin-1 and UTF-16), the document information and XMP metadata;
+- PDF: the text extracted by pdfium (the engine of Chromium's PDF viewer), every
+  Flate stream found in the raw bytes decompressed, the raw file bytes (as Latin-1,
+  UTF-8 and UTF-16), the document information and XMP metadata (pypdf);
 - DOCX: every part; XML parts as their raw text (entities decoded), as the joined text
   of each paragraph (so a name split across runs is found), the joined text of the whole
   part, and every attribute value; binary parts as bytes; embedded zip packages
@@ -14,7 +15,8 @@ Searched places:
 Matching folds diacritics and is insensitive to whitespace inside the needle; names
 match with their capitalisation or in capitals, and long needles (section 5 sentences,
 names of 8 letters or more) are also sought with all non-alphanumerics removed, which
-catches "Klaver-\\nblad" hyphenated in a PDF.
+catches "Klaver-\\nblad" hyphenated in a PDF. Each haystack is folded and squeezed once;
+only needles whose squeezed form occurs in it are checked further.
 """
 
 from __future__ import annotations
@@ -83,8 +85,11 @@ def _fold_keep_case(text: str) -> str:
     return _COMBINING_RE.sub("", unicodedata.normalize("NFKD", text)).translate(_INVISIBLE)
 
 
+_SQUEEZE_RE = re.compile(r"[\W_]+")
+
+
 def _squeeze(text: str) -> str:
-    return re.sub(r"[\W_]+", "", _fold_keep_case(text)).casefold()
+    return _SQUEEZE_RE.sub("", _fold_keep_case(text)).casefold()
 
 
 def mask(needle: str) -> str:
@@ -93,15 +98,27 @@ def mask(needle: str) -> str:
     return f"'{s[:1]}…', {len(s)} tekens" if s else "leeg"
 
 
+@dataclass
+class _Entry:
+    kind: str
+    raw: str
+    squeezed: str
+    exact: re.Pattern[str]  # the needle in its own capitalisation or in capitals
+    any_case: re.Pattern[str]
+
+
 class _Matcher:
-    """All needles compiled into two alternations, so each haystack is scanned once."""
+    """All needles of one publication, searched in one haystack at a time.
+
+    Each haystack is folded and squeezed (letters and digits only, casefolded) once; a
+    needle whose squeezed form is not a substring of the squeezed haystack cannot match
+    in any of the tolerated forms, so only the few candidates left are checked with their
+    own pattern. A needle of ``_SQUEEZE_MIN`` characters or more matches on the squeezed
+    text alone ("Klaver-\\nblad" hyphenated at a line end)."""
 
     def __init__(self, needles: Needles) -> None:
-        self.entries: list[tuple[str, str, re.Pattern[str]]] = []
-        self.squeezed: list[tuple[str, str, str]] = []
+        self.entries: list[_Entry] = []
         seen: set[tuple[str, str]] = set()
-        names: list[str] = []
-        sentences: list[str] = []
         for kind, raw in needles.items():
             n = _fold_keep_case(raw).strip()
             if len(re.sub(r"\W", "", n)) < 3 or (kind, n) in seen:
@@ -109,51 +126,32 @@ class _Matcher:
             seen.add((kind, n))
             body = _flex(n)
             if kind == "tekst uit sectie 5":
-                rx = re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE)
-                sentences.append(body)
+                exact = re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE)
+                any_case = exact
             else:
                 alt = f"{body}|{_flex(n.upper())}"
-                rx = re.compile(rf"(?<!\w)(?:{alt})(?!\w)")
-                names.append(alt)
-            self.entries.append((kind, raw, rx))
-            sq = _squeeze(n)
-            if len(sq) >= _SQUEEZE_MIN:
-                self.squeezed.append((kind, raw, sq))
-        self.names_rx = re.compile(rf"(?<!\w)(?:{'|'.join(names)})(?!\w)") if names else None
-        self.names_ci = (
-            re.compile(rf"(?<![^\W_])(?:{'|'.join(names)})(?![^\W_])", re.IGNORECASE)
-            if names
-            else None
-        )
-        self.sentences_rx = (
-            re.compile(rf"(?<!\w)(?:{'|'.join(sentences)})(?!\w)", re.IGNORECASE)
-            if sentences
-            else None
-        )
+                exact = re.compile(rf"(?<!\w)(?:{alt})(?!\w)")
+                any_case = re.compile(rf"(?<![^\W_])(?:{alt})(?![^\W_])", re.IGNORECASE)
+            self.entries.append(_Entry(kind, raw, _squeeze(n), exact, any_case))
+        # the rarest-looking needles first does not matter: each is one C-level scan
+        self.by_squeezed: dict[str, list[_Entry]] = {}
+        for e in self.entries:
+            self.by_squeezed.setdefault(e.squeezed, []).append(e)
 
     def search(self, haystack: str, any_case: bool = False) -> Iterator[tuple[str, str]]:
+        if not self.entries or not haystack:
+            return
         folded = _fold_keep_case(haystack)
-        hits: set[str] = set()
-        for rx in (self.names_rx, self.sentences_rx):
-            if rx is not None:
-                hits |= {m.group(0) for m in rx.finditer(folded)}
-        ci_hits: set[str] = set()
-        if any_case and self.names_ci is not None:
-            ci_hits = {m.group(0) for m in self.names_ci.finditer(folded)}
+        squeezed = _SQUEEZE_RE.sub("", folded).casefold()
         found: set[tuple[str, str]] = set()
-        for hit in hits:
-            for kind, raw, rx in self.entries:
-                if (kind, raw) not in found and rx.fullmatch(hit):
-                    found.add((kind, raw))
-        for hit in ci_hits:
-            for kind, raw, rx in self.entries:
-                if (kind, raw) not in found and re.fullmatch(rx.pattern, hit, re.IGNORECASE):
-                    found.add((kind, raw))
-        if self.squeezed:
-            squeezed = _squeeze(haystack)
-            for kind, raw, sq in self.squeezed:
-                if sq in squeezed:
-                    found.add((kind, raw))
+        for sq, entries in self.by_squeezed.items():
+            if sq not in squeezed:
+                continue
+            for e in entries:
+                if len(sq) >= _SQUEEZE_MIN:
+                    found.add((e.kind, e.raw))
+                elif e.exact.search(folded) or (any_case and e.any_case.search(folded)):
+                    found.add((e.kind, e.raw))
         yield from sorted(found)
 
 
@@ -188,11 +186,9 @@ def _pdf_haystacks(data: bytes) -> Iterator[tuple[str, str]]:
     import pypdfium2
 
     try:
-        reader = pypdf.PdfReader(io.BytesIO(data))
-        yield "pdf-tekst (pypdf)", "\n".join(p.extract_text() or "" for p in reader.pages)
+        pdf = pypdfium2.PdfDocument(data)
     except Exception as exc:  # noqa: BLE001 - a PDF we cannot read cannot be published
         raise HicError(f"PDF niet leesbaar voor de lekcontrole: {exc}") from exc
-    pdf = pypdfium2.PdfDocument(data)
     try:
         texts = []
         for i in range(len(pdf)):
@@ -204,30 +200,41 @@ def _pdf_haystacks(data: bytes) -> Iterator[tuple[str, str]]:
         yield "pdf-tekst (pdfium)", "\n".join(texts)
     finally:
         pdf.close()
-    meta = reader.metadata or {}
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        meta = reader.metadata or {}
+        xmp = reader.xmp_metadata
+    except Exception as exc:  # noqa: BLE001
+        raise HicError(f"PDF niet leesbaar voor de lekcontrole: {exc}") from exc
     yield "pdf-metadata", "\n".join(f"{k} {v}" for k, v in meta.items())
-    xmp = reader.xmp_metadata
     if xmp is not None:
         yield "xmp-metadata", etree_text(xmp.rdf_root)
-    streams = []
-    for i in range(1, int(reader.trailer.get("/Size", 0))):
-        try:
-            obj = reader.get_object(i)
-        except Exception:  # noqa: BLE001 - free or broken entries
-            continue
-        if obj is None:
-            continue
-        get_data = getattr(obj, "get_data", None)
-        if get_data is not None and hasattr(obj, "get") and obj.get("/Subtype") == "/Image":
-            continue  # pixel data, not text (its dictionary is in the raw bytes)
-        if get_data is not None:
-            try:
-                streams.append(get_data())
-            except Exception:  # noqa: BLE001 - undecodable filter: raw bytes remain
-                continue
-    for n, s in enumerate(streams):
-        yield from _bytes_haystacks(s, f"pdf-stroom {n + 1} (gedecomprimeerd)", utf16=False)
+    streams = list(pdf_streams(data))
+    if streams:
+        yield from _bytes_haystacks(b"\n".join(streams), "pdf-stromen (gedecomprimeerd)", utf16=False)
     yield from _bytes_haystacks(data, "ruwe bytes")
+
+
+_STREAM_RE = re.compile(rb"stream\r?\n")
+
+
+def pdf_streams(data: bytes) -> Iterator[bytes]:
+    """Every Flate-compressed stream of a PDF, decompressed, found in the raw bytes (so
+    also streams no cross-reference table points at); a stream that is not Flate data
+    stays in the raw bytes, which are searched as they are."""
+    import zlib
+
+    for m in _STREAM_RE.finditer(data):
+        start = m.end()
+        if data[start : start + 1] != b"x":
+            continue  # not a zlib stream (raw, image or other filter)
+        d = zlib.decompressobj()
+        try:
+            out = d.decompress(data[start : start + 50_000_000], 200_000_000)
+        except zlib.error:
+            continue
+        if out:
+            yield out
 
 
 def etree_text(el: object) -> str:
@@ -337,14 +344,16 @@ def haystacks(path: Path) -> Iterator[tuple[str, str]]:
         yield from _bytes_haystacks(data, "inhoud")
 
 
-def check_file(path: str | Path, needles: Needles) -> list[Leak]:
+def check_file(
+    path: str | Path, needles: Needles, matcher: _Matcher | None = None
+) -> list[Leak]:
     """All leaks of ``needles`` in one output file (one entry per needle and place)."""
     p = Path(path)
-    matcher = _Matcher(needles)
+    matcher = matcher or _Matcher(needles)
     leaks: list[Leak] = []
     seen: set[tuple[str, str]] = set()
     for where, hay in haystacks(p):
-        any_case = any(w in where for w in ("attributen", ".rels", "bestandsnaam", "pdf-stroom"))
+        any_case = any(w in where for w in ("attributen", ".rels", "bestandsnaam", "pdf-strom"))
         for kind, raw in matcher.search(hay, any_case=any_case):
             key = (raw, where.split(" (")[0])
             if key in seen:
@@ -356,6 +365,7 @@ def check_file(path: str | Path, needles: Needles) -> list[Leak]:
 
 def check_files(paths: Iterable[str | Path], needles: Needles) -> list[Leak]:
     out: list[Leak] = []
+    matcher = _Matcher(needles)
     for p in paths:
-        out += check_file(p, needles)
+        out += check_file(p, needles, matcher)
     return out

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import csv
 import hashlib
+from collections.abc import Mapping
 from pathlib import Path
 
 from hicmonitor.errors import InputError
-from collections.abc import Mapping
-
 from hicmonitor.woo.docx_redact import Finding
 from hicmonitor.woo.register import fold
 

@@ -16,7 +16,9 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import tempfile
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +39,17 @@ from hicmonitor.woo.render import render_pdf
 from hicmonitor.woo.section5 import apply_cut, find_section5
 
 STEM = "document-{nr:02d}.openbaar"
+
+
+@contextmanager
+def _timed(timings: dict[str, float] | None, phase: str) -> Iterator[None]:
+    """Add the wall time of the block to ``timings[phase]`` (when timings are kept)."""
+    t = time.perf_counter()
+    try:
+        yield
+    finally:
+        if timings is not None:
+            timings[phase] = timings.get(phase, 0.0) + time.perf_counter() - t
 
 
 @dataclass
@@ -69,19 +82,31 @@ class Analysis:
     result: Result
 
 
-def analyse(src: Path, detector: Detector, *, vanaf: str | None = None) -> Analysis:
-    """Read, cut section 5 and detect; nothing is written."""
-    pkg = Package.open(src)
-    doc = extract(pkg)
-    texts = [p.text for _, blocks in parts(doc) for p in paragraphs(blocks)]
-    detector.context = detector.register.context_for(texts)
+def analyse(
+    src: Path,
+    detector: Detector,
+    *,
+    vanaf: str | None = None,
+    timings: dict[str, float] | None = None,
+) -> Analysis:
+    """Read, cut section 5 and detect; nothing is written. ``timings`` collects the wall
+    time per phase (extraction, collection, section 5, detection)."""
+    with _timed(timings, "lezen (extractie)"):
+        pkg = Package.open(src)
+        doc = extract(pkg)
+        texts = [p.text for _, blocks in parts(doc) for p in paragraphs(blocks)]
+    with _timed(timings, "detectie"):
+        context = detector.register.context_for(texts)
+    detector.context = context
     try:
-        hits = collect_original(src, detector)
+        with _timed(timings, "verzamelen origineel (lekcontrole)"):
+            hits = collect_original(src, detector)
     finally:
         detector.context = set()
     res = Result()
-    cut = find_section5(doc, vanaf=vanaf, name=str(src))
-    res.section5_texts = apply_cut(doc, cut)
+    with _timed(timings, "sectie 5"):
+        cut = find_section5(doc, vanaf=vanaf, name=str(src))
+        res.section5_texts = apply_cut(doc, cut)
     res.section5_found = cut.leaf is not None
     prune_notes(doc)
     if cut.leaf is None:
@@ -92,10 +117,11 @@ def analyse(src: Path, detector: Detector, *, vanaf: str | None = None) -> Analy
     else:
         res.actions["alinea's van sectie 5 verwijderd"] = max(1, len(res.section5_texts))
     res.actions.update(doc.dropped)
-    detector.context = detector.register.context_for(texts)
+    detector.context = context
     try:
         extra = {h.text: h.klasse for h in hits}
-        sl, findings = find(doc, detector, extra)
+        with _timed(timings, "detectie"):
+            sl, findings = find(doc, detector, extra)
     finally:
         detector.context = set()
     res.findings = findings
@@ -182,12 +208,14 @@ def publish(
     decisions: dict[Path, Path] | None = None,
     vanaf: dict[Path, str] | None = None,
     builder: Builder | None = None,
+    timings: dict[str, float] | None = None,
 ) -> Publication:
     """Rebuild, redact and render each DOCX; write inventory and log; run the leak check.
 
     ``decisions`` maps a source to its reviewed proposal file, ``vanaf`` a source to the
     text where its section 5 begins. ``builder`` writes the DOCX (tests replace it to prove
-    that the leak check does not depend on it).
+    that the leak check does not depend on it). ``timings`` collects the wall time per
+    phase (for the benchmark).
     """
     decisions = decisions or {}
     vanaf = vanaf or {}
@@ -200,7 +228,7 @@ def publish(
         all_leaks: list[Leak] = []
         needles: list[Needles] = []
         for nr, src in enumerate(sources, start=1):
-            a = analyse(src, detector, vanaf=vanaf.get(src))
+            a = analyse(src, detector, vanaf=vanaf.get(src), timings=timings)
             rejected: list[str] = []
             if src in decisions:
                 lines = a.findings + _hit_findings(a)
@@ -214,26 +242,30 @@ def publish(
             stem = STEM.format(nr=nr)
             docx = stage / f"{stem}.docx"
             pdf = stage / f"{stem}.pdf"
-            build(a, docx, title_of(a.doc), detector)
-            pages = render_pdf(docx, pdf)
+            with _timed(timings, "herbouwen DOCX"):
+                build(a, docx, title_of(a.doc), detector)
+            with _timed(timings, "PDF renderen"):
+                pages = render_pdf(docx, pdf)
             outcomes.append(DocumentOutcome(src, docx, pdf, a.result, pages, rejected))
             beoordeling, gronden, opmerking = assess(a.result)
             inventory.append(
                 InventoryRow(nr, _document_date(src), stem, beoordeling, gronden, opmerking)
             )
             log += log_rows(stem, a.result)
-            n = needles_for(a, detector, rejected)
-            needles.append(n)
-            all_leaks += check_files([docx, pdf], n)
-        final = finish(
-            stage,
-            out_dir,
-            [x for o in outcomes for x in (o.docx, o.pdf)],
-            inventory,
-            log,
-            needles,
-            all_leaks,
-        )
+            with _timed(timings, "lekcontrole uitvoer"):
+                n = needles_for(a, detector, rejected)
+                needles.append(n)
+                all_leaks += check_files([docx, pdf], n)
+        with _timed(timings, "inventaris, verslag en hun lekcontrole"):
+            final = finish(
+                stage,
+                out_dir,
+                [x for o in outcomes for x in (o.docx, o.pdf)],
+                inventory,
+                log,
+                needles,
+                all_leaks,
+            )
         for o in outcomes:
             o.docx = out_dir / o.docx.name
             o.pdf = out_dir / o.pdf.name

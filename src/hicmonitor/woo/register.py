@@ -30,10 +30,18 @@ def fold(text: str) -> str:
 
     Not length preserving; use it for comparing strings, not for offsets.
     """
+    if text.isascii():
+        return _WS.sub(" ", text).strip().casefold()
     decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    stripped = _COMBINING_MARKS.sub("", decomposed) if not decomposed.isascii() else decomposed
+    if not stripped.isascii() and any(unicodedata.combining(c) for c in stripped):
+        stripped = "".join(c for c in stripped if not unicodedata.combining(c))
     stripped = stripped.replace("ı", "i").replace("ø", "o").replace("ß", "ss")
-    return re.sub(r"\s+", " ", stripped).strip().casefold()
+    return _WS.sub(" ", stripped).strip().casefold()
+
+
+_WS = re.compile(r"\s+")
+_COMBINING_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
 def _letter_pattern(ch: str) -> str:
@@ -257,6 +265,10 @@ class Register:
     def _places(self) -> set[str]:
         return _deduce_places()
 
+    @cached_property
+    def _org_words_folded(self) -> list[str]:
+        return [fold(w) for w in self.organisatiewoorden]
+
     def not_personal(self, name: str, text: str = "", start: int = 0, end: int = 0) -> bool:
         """True for a span that is no person: a listed term, a place, an organisation."""
         f = fold(name).strip(" .,;:")
@@ -266,15 +278,15 @@ class Register:
             return True
         if f in self._places or fold(re.sub(r"^(?:in|te|uit|naar|van)\s+", "", name)) in self._places:
             return True
-        last = name.strip(" .,;:").split()[-1] if name.split() else ""
-        if any(fold(last) == fold(w) or fold(last).endswith(fold(w).lower()) and len(w) > 4 for w in self.organisatiewoorden):
+        last = fold(name.strip(" .,;:").split()[-1]) if name.split() else ""
+        if last and any(last == w or (last.endswith(w) and len(w) > 4) for w in self._org_words_folded):
             return True
         if text and end:
             # part of a listed term ("Stop Heling", "2511 DP Den Haag")
-            window = fold(text[max(0, start - 40) : end + 40])
-            for term in self._not_personal_folded:
-                if f in term and len(term) > len(f) and term in window:
-                    return True
+            terms = [t for t in self._not_personal_folded if f in t and len(t) > len(f)]
+            if terms:
+                window = fold(text[max(0, start - 40) : end + 40])
+                return any(t in window for t in terms)
         return False
 
     def is_public_contact(self, value: str) -> bool:
@@ -326,22 +338,32 @@ class Register:
         f = fold(strip_titles(text))
         return f in self.public_folded or bool(context and f in context)
 
+    @cached_property
+    def _context_forms(self) -> list[tuple[set[str], list[str]]]:
+        """Per public holder with a common surname: (bare folded forms, full folded forms)."""
+        out = []
+        for p in self.publiek:
+            if not p.voornaam and not p.voorletters:
+                continue
+            forms = p.name_forms()
+            bare = {fold(f) for f in forms} & self.common_bare_folded
+            if not bare:
+                continue
+            full = [
+                fold(f) for f in forms
+                if fold(f) not in self.common_bare_folded and len(f.split()) > 1
+            ]
+            out.append((bare, full))
+        return out
+
     def context_for(self, texts: list[str]) -> set[str]:
         """Bare common surnames of public holders the texts name in full ("Hugo de Jonge"
         makes a later "De Jonge" public)."""
         out: set[str] = set()
-        idx = self.public_index
-        for p in self.publiek:
-            if not p.voornaam and not p.voorletters:
-                continue
-            bare = {fold(f) for f in p.name_forms()} & self.common_bare_folded
-            if not bare:
-                continue
-            full = [f for f in p.name_forms() if fold(f) not in self.common_bare_folded]
-            joined = fold("\n".join(texts))
-            if any(fold(f) in joined for f in full if len(f.split()) > 1):
+        joined = fold("\n".join(texts))
+        for bare, full in self._context_forms:
+            if any(f in joined for f in full):
                 out |= bare
-        del idx
         return out
 
     def civil_servant_needles(self) -> list[str]:
