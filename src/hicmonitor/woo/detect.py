@@ -112,6 +112,7 @@ class Detector:
         self.register = register
         self.use_deduce = use_deduce
         self.context: set[str] = set()  # bare common surnames public in this document
+        self._office_names: set[str] = set()  # names shown as office holders in a call
         if use_deduce:
             logging.getLogger().setLevel(logging.WARNING)
 
@@ -128,7 +129,7 @@ class Detector:
         (``context``). Text is read as a reader sees it: non-breaking spaces as spaces,
         dashes as hyphens, and a block in capitals also in ordinary capitalisation."""
         deduce = self.use_deduce if use_deduce is None else use_deduce
-        norm = [_normalise(t) for t in blocks]
+        norm = _mask_labels([_normalise(t) for t in blocks])
         result = []
         for t in norm:
             found = self._detect_one(t, deduce)
@@ -138,7 +139,19 @@ class Detector:
             result.append(found)
         if context:
             self._signatures(norm, result)
+        if self._office_names:
+            # a name the same text presents as an office holder elsewhere ("de leden
+            # Laan-Geselschap (VVD) ...", later the bare "Laan-Geselschap") stays
+            for t, rs in zip(norm, result, strict=True):
+                rs[:] = [r for r in rs if not self._known_office_holder(t, r)]
+        self._office_names = set()
         return [_merge(r) for r in result]
+
+    def _known_office_holder(self, text: str, r: Redaction) -> bool:
+        if r.klasse != "naam" or r.bron == "register":
+            return False
+        name = fold(strip_titles(text[r.start : r.end]))
+        return name in self._office_names
 
     def keep_spans(self, text: str) -> list[tuple[int, int]]:
         """Spans of public office holders' names (kept visible)."""
@@ -165,6 +178,10 @@ class Detector:
                 s, e = _trim(text, s, e)
                 if e <= s:
                     continue
+                if self._office_around(text, s, e):
+                    # "Mevrouw Helder (PVV)", "Don Ceder, Tweede Kamerlid"
+                    self._office_names.add(fold(strip_titles(text[s:e])))
+                    continue
                 over = [k for k in keep if _overlaps(k, (s, e))]
                 if over and self._other_person(text, s, e, over):
                     # "Peter de Jong" is not the public "De Jong": the whole name goes
@@ -183,9 +200,7 @@ class Detector:
                 found.append(Redaction(s, e, klasse, bron))
         return found
 
-    def _other_person(
-        self, text: str, start: int, end: int, public: list[tuple[int, int]]
-    ) -> bool:
+    def _other_person(self, text: str, start: int, end: int, public: list[tuple[int, int]]) -> bool:
         """True when a name span holds a public surname but a first name or initials of
         someone else right before it ("Peter de Jong" against the public "De Jong")."""
         ps = min(a for a, _ in public)
@@ -200,7 +215,10 @@ class Detector:
             return False
         if re.fullmatch(r"(?:(?:Th|Ph|Chr|IJ|[A-ZÀ-Þ])\.\s?)+", head):
             return True
-        return bool(patterns.looks_like_name(head))
+        if not patterns.looks_like_name(head):
+            return False
+        # a first name of someone else, not a label or a word ("Indiener Wybren van Haga")
+        return any(self.register.is_first_name(w) for w in head.split())
 
     def _is_public(self, text: str, start: int, end: int) -> bool:
         span = text[start:end]
@@ -210,6 +228,9 @@ class Detector:
         if self.register.is_public_name(name, self.context):
             return True
         if self.register.not_personal(name, text, start, end):
+            return True
+        if self._office_around(text, start, end):
+            self._office_names.add(fold(name))
             return True
         fr = self.register.function_regex
         if fr is None:
@@ -224,12 +245,28 @@ class Detector:
         if m:
             lead = before[: m.start()]
             apposition = "," in m.group(0)
-            return not (apposition and _COMPLEMENT.search(lead))
+            if apposition and _COMPLEMENT.search(lead):
+                return False
+            self._office_names.add(fold(name))
+            return True
         for m in re.finditer(r"\s+", span):
             head, rest = span[: m.start()], span[m.end() :]
             if fr.search(head) and re.match(r"^[A-ZÀ-Ý]", rest):
-                return not self._mentions_civil_servant(rest)
+                if self._mentions_civil_servant(rest):
+                    return False
+                self._office_names.add(fold(strip_titles(rest)))
+                return True
         return False
+
+    def _office_around(self, text: str, start: int, end: int) -> bool:
+        """A party or a public function right after the name ("Helder (PVV)", "Mirjam
+        Bikker, Tweede Kamerlid"), or a plural function word governing a list of names
+        before it ("de leden Kuik en Palland")."""
+        oa = self.register.office_after_regex
+        if oa is not None and oa.match(text, end):
+            return True
+        pf = self.register.plural_function_regex
+        return pf is not None and bool(pf.search(text[max(0, start - 200) : start]))
 
     def _mentions_civil_servant(self, text: str) -> bool:
         rx = self.register.civil_servant_regex
@@ -269,6 +306,35 @@ _SPACES = str.maketrans({c: " " for c in "\u00a0\u2007\u202f\u2009\u200a\u2002\u
 def _normalise(text: str) -> str:
     """Same length as ``text``: NBSP and thin spaces as spaces, dashes as hyphens."""
     return text.translate(_SPACES).translate(_DASHES)
+
+
+_ROMAN_LABEL = re.compile(r"^\s*(?:[IVX]{1,4}|[ivx]{1,4})[.)]?(?=\s+[A-ZÀ-Ý])")
+_LETTER_LABEL = re.compile(r"^\s*\(?([A-Za-z])[.)]\s")
+
+
+def _mask_labels(blocks: list[str]) -> list[str]:
+    """Blank list labels that the initials pattern and deduce would read as initials (same
+    length): a Roman numeral before a short heading ("I Inleiding") and a letter in an
+    enumeration of consecutive blocks ("A. Dadergerichte aanpak", "B. ...")."""
+    out = list(blocks)
+    letters = [_LETTER_LABEL.match(t) for t in blocks]
+    for i, t in enumerate(blocks):
+        m = _ROMAN_LABEL.match(t)
+        if m and len(t.split()) <= 12:
+            out[i] = " " * m.end() + t[m.end() :]
+            continue
+        m = letters[i]
+        if not m:
+            continue
+        c = ord(m.group(1).lower())
+        neighbours = [
+            letters[j].group(1).lower()
+            for j in (i - 1, i + 1)
+            if 0 <= j < len(blocks) and letters[j] is not None
+        ]
+        if chr(c - 1) in neighbours or chr(c + 1) in neighbours:
+            out[i] = " " * m.end(1) + t[m.end(1) :]
+    return out
 
 
 def _uncapitalise(text: str) -> str | None:

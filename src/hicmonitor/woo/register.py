@@ -134,8 +134,32 @@ class Person:
 
 
 _TV_WORDS = {
-    "van", "de", "der", "den", "het", "ter", "ten", "te", "op", "in", "'t", "uit", "von",
-    "du", "le", "la", "da", "del", "di", "dos", "el", "al", "bin", "ben", "'s", "v.d.",
+    "van",
+    "de",
+    "der",
+    "den",
+    "het",
+    "ter",
+    "ten",
+    "te",
+    "op",
+    "in",
+    "'t",
+    "uit",
+    "von",
+    "du",
+    "le",
+    "la",
+    "da",
+    "del",
+    "di",
+    "dos",
+    "el",
+    "al",
+    "bin",
+    "ben",
+    "'s",
+    "v.d.",
 }
 
 
@@ -177,7 +201,11 @@ class PublicIndex:
         self.forms: dict[tuple[str, ...], list[tuple[str, bool]]] = {}
         self.max_len = 1
         for p in persons:
-            full = {f for f in p.name_forms() if len(f.split()) > 1 and (p.voornaam or p.voorletters) and not _is_bare(f, p)}
+            full = {
+                f
+                for f in p.name_forms()
+                if len(f.split()) > 1 and (p.voornaam or p.voorletters) and not _is_bare(f, p)
+            }
             for f in p.name_forms():
                 bare = f not in full
                 common_bare = bare and fold(p.achternaam.split("-")[-1].split()[-1]) in common
@@ -219,7 +247,10 @@ class PublicIndex:
 
 def _is_bare(form: str, p: Person) -> bool:
     f = fold(form)
-    return not (p.voornaam and fold(p.voornaam) in f) and not (p.voorletters and fold(p.voorletters.replace(".", "")) in f.replace(".", "").replace(" ", ""))
+    return not (p.voornaam and fold(p.voornaam) in f) and not (
+        p.voorletters
+        and fold(p.voorletters.replace(".", "")) in f.replace(".", "").replace(" ", "")
+    )
 
 
 def _key(word: str) -> str:
@@ -247,6 +278,9 @@ class Register:
     mailboxen: list[str] = field(default_factory=list)
     publieke_nummers: list[str] = field(default_factory=list)
     veelvoorkomend: list[str] = field(default_factory=list)
+    partijen: list[str] = field(default_factory=list)
+    functies_na_naam: list[str] = field(default_factory=list)
+    meervoudige_functies: list[str] = field(default_factory=list)
     organisatie: str = "Ministerie van Justitie en Veiligheid"
     sources: list[str] = field(default_factory=list)
 
@@ -266,6 +300,15 @@ class Register:
         return _deduce_places()
 
     @cached_property
+    def first_names(self) -> set[str]:
+        """Folded Dutch first names (deduce's list), to tell "Peter de Jong" from
+        "Indiener Wybren van Haga"."""
+        return _deduce_list("names", "lst_first_name")
+
+    def is_first_name(self, word: str) -> bool:
+        return fold(word.strip(".,;:")) in self.first_names
+
+    @cached_property
     def _org_words_folded(self) -> list[str]:
         return [fold(w) for w in self.organisatiewoorden]
 
@@ -276,10 +319,15 @@ class Register:
             return True
         if f in self._not_personal_folded:
             return True
-        if f in self._places or fold(re.sub(r"^(?:in|te|uit|naar|van)\s+", "", name)) in self._places:
+        if (
+            f in self._places
+            or fold(re.sub(r"^(?:in|te|uit|naar|van)\s+", "", name)) in self._places
+        ):
             return True
         last = fold(name.strip(" .,;:").split()[-1]) if name.split() else ""
-        if last and any(last == w or (last.endswith(w) and len(w) > 4) for w in self._org_words_folded):
+        if last and any(
+            last == w or (last.endswith(w) and len(w) > 4) for w in self._org_words_folded
+        ):
             return True
         if text and end:
             # part of a listed term ("Stop Heling", "2511 DP Den Haag")
@@ -312,7 +360,6 @@ class Register:
     def civil_servant_regex(self) -> re.Pattern[str] | None:
         return _compile([f for p in self.ambtenaren for f in p.name_forms()])
 
-
     @cached_property
     def function_regex(self) -> re.Pattern[str] | None:
         """Matches a public function word (plus an optional "van <Organisation>") at the end."""
@@ -323,6 +370,37 @@ class Register:
         )
         org = r"(?:\s+(?:van|voor)(?:\s+(?:en|de|het|der|den|van|voor|[A-ZÀ-Ý][\w'’-]*))+)?"
         return re.compile(rf"(?<!\w)(?:{words}){org}\s*,?\s*$")
+
+    @cached_property
+    def office_after_regex(self) -> re.Pattern[str] | None:
+        """Matches, right after a name, a party in parentheses ("(VVD)") or a public
+        function as an apposition (", Tweede Kamerlid", "(minister van ...")."""
+        alts = []
+        if self.partijen:
+            parties = "|".join(re.escape(x) for x in sorted(self.partijen, key=len, reverse=True))
+            alts.append(rf"\s*\(\s*(?:{parties})\s*\)")
+        if self.functies_na_naam:
+            funcs = "|".join(
+                name_regex(x) for x in sorted(self.functies_na_naam, key=len, reverse=True)
+            )
+            alts.append(rf"\s*[,(]\s*(?:oud-)?(?:{funcs})(?![\w-])")
+        if not alts:
+            return None
+        return re.compile("(?:" + "|".join(alts) + ")")
+
+    @cached_property
+    def plural_function_regex(self) -> re.Pattern[str] | None:
+        """Matches, at the end of the text before a name, a plural function word and the
+        names it governs so far ("de leden Kuik en ", "de burgemeesters Halsema, ")."""
+        if not self.meervoudige_functies:
+            return None
+        words = "|".join(
+            name_regex(x) for x in sorted(self.meervoudige_functies, key=len, reverse=True)
+        )
+        tv = r"(?:(?:[Vv]an|[Dd]e[nr]?|[Tt]e[nr]?|[Hh]et|'t|[Ii]n|[Oo]p)\s+)"
+        name = rf"{tv}*[A-ZÀ-Ý][\w'’.-]*(?:\s+{tv}*[A-ZÀ-Ý][\w'’.-]*){{0,3}}"
+        party = r"(?:\s*\([^()\n]{1,40}\))?"
+        return re.compile(rf"(?<!\w)(?:{words})\s+(?:{name}{party}\s*(?:,|(?i:en)\b)\s*)+$")
 
     @cached_property
     def public_folded(self) -> set[str]:
@@ -350,7 +428,8 @@ class Register:
             if not bare:
                 continue
             full = [
-                fold(f) for f in forms
+                fold(f)
+                for f in forms
                 if fold(f) not in self.common_bare_folded and len(f.split()) > 1
             ]
             out.append((bare, full))
@@ -467,6 +546,9 @@ def load_register(path: str | Path | None = None) -> Register:
         reg.mailboxen = [str(x) for x in cfg.get("gedeelde_mailboxen") or []]
         reg.publieke_nummers = [str(x) for x in cfg.get("publieke_nummers") or []]
         reg.veelvoorkomend = [str(x) for x in cfg.get("veelvoorkomende_achternamen") or []]
+        reg.partijen = [str(x) for x in cfg.get("partijen") or []]
+        reg.functies_na_naam = [str(x) for x in cfg.get("functies_na_naam") or []]
+        reg.meervoudige_functies = [str(x) for x in cfg.get("meervoudige_functies") or []]
         reg.organisatie = str(cfg.get("organisatie") or reg.organisatie)
     return reg
 
@@ -499,8 +581,22 @@ def _deduce_places() -> set[str]:
     for sub in ("lst_municipality", "lst_province", "lst_region", "lst_residence"):
         f = base / sub / "items.txt"
         if f.exists():
-            out |= {fold(line) for line in f.read_text(encoding="utf-8").splitlines() if line.strip()}
+            out |= {
+                fold(line) for line in f.read_text(encoding="utf-8").splitlines() if line.strip()
+            }
     return out
+
+
+def _deduce_list(group: str, name: str) -> set[str]:
+    import importlib.util
+
+    spec = importlib.util.find_spec("deduce")
+    if spec is None or spec.origin is None:
+        return set()
+    f = Path(spec.origin).parent / "data" / "lookup" / "src" / group / name / "items.txt"
+    if not f.exists():
+        return set()
+    return {fold(x) for x in f.read_text(encoding="utf-8").splitlines() if x.strip()}
 
 
 def _find_line(lines: list[str], key: str, index: int) -> int | None:
