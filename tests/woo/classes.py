@@ -270,7 +270,85 @@ def build(seed: int = 15) -> list[Case]:
     amb = _memo(heading("1. Aanleiding"), para(bg[0]), heading("2. Advies"), para("Tekenen."), heading("3. Overig"), para(sec))
     c.append(Case("s5-dubbelzinnig-weigeren", amb, [], section5=[sec], keep=[bg[0]], vanaf="Overig", refused=True, hidden=False))
     c.append(Case("s5-markering-in-voetnoot-bij-kop", _memo(heading("1. Aanleiding"), para(bg[0]), heading("4. Advies"), para("Tekenen."), para(run("Informatie voor de minister", bold=True), '<w:r><w:footnoteReference w:id="5"/></w:r>'), para(sec), footnotes={5: LINE + "."}), [], section5=[sec], keep=[bg[0]], hidden=False))
+    c += many_sections(nm.rng, bg)
+
     return c
+
+
+SECTION_TITLES = [
+    "Aanleiding", "Geadviseerd besluit", "Kernpunten", "Toelichting", "Financiële gevolgen",
+    "Communicatie", "Vervolg", "Uitvoering", "Afstemming",
+]
+
+
+def many_sections(rng: random.Random, bg: list[str]) -> list[Case]:
+    """Memos with 6 to 9 numbered sections and the marker line in different places: only
+    the nearest heading above the line can pull the cut up, and only when it is numbered
+    5; public sections before the line (5, 6, 7 ... when the line comes later) stay."""
+    out: list[Case] = []
+    for variant in ("na-latere-sectie", "direct-na-kop-5", "in-subparagraaf-5", "in-sectie-met-subkoppen", "kop-5-verderop-genummerd-als-lijst"):
+        n = rng.randint(6, 9)
+        secret = f"Vertrouwelijke inschatting {rng.randint(100, 999)} over het draagvlak bij de korpsleiding."
+        body: list[str] = []
+        keep: list[str] = [bg[0]]
+        # section k: heading "k. Title" and a public paragraph unique to it
+        def public_text(k: int) -> str:
+            return f"Openbare tekst van onderdeel {k}: {SECTION_TITLES[(k - 1) % len(SECTION_TITLES)].lower()} zonder bijzonderheden."
+
+        if variant == "na-latere-sectie":
+            at = rng.randint(6, n)  # the line at the end of section `at` (> 5)
+            for k in range(1, n + 1):
+                body += [heading(f"{k}. {SECTION_TITLES[k - 1]}"), para(bg[0] if k == 1 else public_text(k))]
+                if k > 1:
+                    keep.append(public_text(k))
+                if k == at:
+                    body += [para(LINE), para(secret)]
+                    break
+        elif variant == "direct-na-kop-5":
+            for k in range(1, n + 1):
+                body.append(heading(f"{k}. {SECTION_TITLES[k - 1]}"))
+                if k == 5:
+                    body += [para(LINE), para(secret)]
+                else:
+                    body.append(para(bg[0] if k == 1 else public_text(k)))
+                    if 1 < k < 5:
+                        keep.append(public_text(k))
+        elif variant == "in-subparagraaf-5":
+            for k in range(1, n + 1):
+                body.append(heading(f"{k}. {SECTION_TITLES[k - 1]}"))
+                if k == 5:
+                    body += [heading("5.1 Achtergrond", 2), para(secret), heading("5.2 Vertrouwelijk", 2), para(LINE), para(secret)]
+                else:
+                    body.append(para(bg[0] if k == 1 else public_text(k)))
+                    if 1 < k < 5:
+                        keep.append(public_text(k))
+            # the line sits under 5.2; section 5 opens at "5." so 5.1 goes too
+        elif variant == "in-sectie-met-subkoppen":
+            at = rng.randint(6, n)
+            for k in range(1, n + 1):
+                body.append(heading(f"{k}. {SECTION_TITLES[k - 1]}"))
+                if k == at:
+                    body += [heading(f"{k}.1 Stand van zaken", 2), para(public_text(k)), heading(f"{k}.2 Intern", 2), para(LINE), para(secret)]
+                    keep.append(public_text(k))
+                    break
+                body.append(para(bg[0] if k == 1 else public_text(k)))
+                if k > 1:
+                    keep.append(public_text(k))
+        else:  # typed "5." appears as a list item inside section 2; the line is in section 7+
+            at = rng.randint(7, n) if n >= 7 else n
+            for k in range(1, n + 1):
+                body.append(heading(f"{k}. {SECTION_TITLES[k - 1]}"))
+                body.append(para(bg[0] if k == 1 else public_text(k)))
+                if k > 1:
+                    keep.append(public_text(k))
+                if k == 2:
+                    body += [para("4. Eerdere stap: de brief van vorig jaar."), para("5. Volgende stap: de Kamer informeren.")]
+                    keep.append("5. Volgende stap: de Kamer informeren.")
+                if k == at:
+                    body += [para(LINE), para(secret)]
+                    break
+        out.append(Case(f"s5-{n}-secties-{variant}", _memo(*body), [], section5=[secret], keep=keep, hidden=False))
+    return out
 
 
 def _save_bytes(self: Doc) -> bytes:

@@ -180,6 +180,40 @@ def _heading_like(leaf: Leaf) -> bool:
     return False
 
 
+_SUB_NUM = re.compile(r"^\s*(\d{1,2})\.\d{1,2}(?:\.\d{1,2})*\.?(?:\s|$)")
+
+
+def _sub_number(leaf: Leaf) -> int | None:
+    """The section of a numbered sub-heading ("5.1 Toelichting" -> 5)."""
+    for source in (leaf.para.label, leaf.para.text if not leaf.para.label else ""):
+        m = _SUB_NUM.match(source or "")
+        if m:
+            return int(m.group(1))
+    return None
+
+
+def _opening_heading(before: list[Leaf]) -> Leaf | None:
+    """The heading numbered 5 that opens the section a marker lies in, or None.
+
+    Walks up from the nearest heading above the marker: a sub-heading of section 5
+    ("5.1 ...") or an unnumbered heading of a lower level than the numbered headings is
+    passed; the first heading that has a section number decides. When that is not 5
+    (sections 6, 7 ... lie between "5." and the marker), the cut stays at the marker."""
+    numbered_sigs = {_signature(lf) for lf in before if _heading_number(lf) is not None}
+    for lf in reversed(before):
+        n = _heading_number(lf)
+        if n is not None:
+            return lf if n == 5 else None
+        sub = _sub_number(lf)
+        if sub is not None:
+            if sub != 5:
+                return None
+            continue
+        if _signature(lf) in numbered_sigs:
+            return None  # an unnumbered heading at the level of the sections
+    return None
+
+
 def _signature(leaf: Leaf) -> tuple:
     p = leaf.para
     return (p.style, bool(p.label), p.all_bold, bool(leaf.row_text and len(leaf.text) <= 4))
@@ -291,17 +325,14 @@ def find_section5(doc: _Doc, *, vanaf: str | None = None, name: str = "") -> Cut
     strong = sorted(set(markers + sect_marks + np_heads))
     if strong:
         m = strong[0]
-        # the heading numbered 5 that opens the section holding the marker
-        before = [lf for lf in heads if lf.index < m]
-        if before and _heading_number(before[-1]) == 5 and before[-1].index not in np_heads:
-            m = before[-1].index
-        elif before and len(before) >= 2 and _heading_number(before[-2]) == 5 and not _heading_number(before[-1]):
-            m = before[-2].index
+        # the heading numbered 5 that opens the section holding the marker: only the
+        # nearest heading above it counts (sub-headings of that section skipped)
+        opener = _opening_heading([lf for lf in heads if lf.index < m])
+        if opener is not None and opener.index not in np_heads:
+            m = opener.index
         if h5 and memo:
             first5 = h5[0]
-            if first5 < m:
-                m = first5
-            elif first5 > m:
+            if first5 > m:
                 between = [lf for lf in heads if m < lf.index < first5]
                 if len(between) >= 2:
                     raise Section5Error(
