@@ -42,7 +42,9 @@ SELECT DISTINCT ?personLabel ?muniLabel ?start ?end WHERE {
 
 
 def _get(url: str) -> dict:
-    req = urllib.request.Request(url, headers={"Accept": "application/json", "User-Agent": "hicmonitor"})
+    req = urllib.request.Request(
+        url, headers={"Accept": "application/json", "User-Agent": "hicmonitor"}
+    )
     with urllib.request.urlopen(req, timeout=60) as resp:  # noqa: S310 - fixed public hosts
         return json.load(resp)
 
@@ -95,7 +97,9 @@ def burgemeesters(today: str) -> list[list[str]]:
         if naam.startswith("Q"):
             continue
         muni = b["muniLabel"]["value"]
-        period = f"{b.get('start', {}).get('value', '')[:4]}-{b.get('end', {}).get('value', '')[:4]}"
+        period = (
+            f"{b.get('start', {}).get('value', '')[:4]}-{b.get('end', {}).get('value', '')[:4]}"
+        )
         out.append([naam, f"burgemeester van {muni}", period, f"Wikidata ({today})"])
     return out
 

@@ -87,14 +87,23 @@ def test_only_allowed_parts_in_rebuilt_docx(published):
     import zipfile
 
     allowed = (
-        "[Content_Types].xml", "_rels/.rels", "docProps/core.xml", "docProps/app.xml",
-        "word/document.xml", "word/styles.xml", "word/settings.xml", "word/footnotes.xml",
-        "word/endnotes.xml", "word/_rels/",
+        "[Content_Types].xml",
+        "_rels/.rels",
+        "docProps/core.xml",
+        "docProps/app.xml",
+        "word/document.xml",
+        "word/styles.xml",
+        "word/settings.xml",
+        "word/footnotes.xml",
+        "word/endnotes.xml",
+        "word/_rels/",
     )
     for o in published.documents:
         with zipfile.ZipFile(o.docx) as zf:
             for n in zf.namelist():
-                ok = n.startswith(allowed) or n.startswith(("word/header", "word/footer", "word/media/afbeelding"))
+                ok = n.startswith(allowed) or n.startswith(
+                    ("word/header", "word/footer", "word/media/afbeelding")
+                )
                 assert ok, n
                 if n.startswith("word/media/"):
                     blob = zf.read(n)
@@ -139,13 +148,26 @@ def test_controleer_cli_finds_leak_in_unrebuilt_output(corpus, tmp_path):
     broken = tmp_path / "uit.docx"
     shutil.copy(corpus[idx], broken)
     r = CliRunner().invoke(
-        app, ["woo", "controleer", str(broken), "--tegen", str(corpus[idx]), "--personen", str(REGISTER)]
+        app,
+        [
+            "woo",
+            "controleer",
+            str(broken),
+            "--tegen",
+            str(corpus[idx]),
+            "--personen",
+            str(REGISTER),
+        ],
     )
     assert r.exit_code == 1 and "lek" in r.output
 
 
 def test_proposal_lists_every_place_and_accepting_publishes(corpus, tmp_path, detector):
-    idx = [i for i, c in enumerate(CASES) if c.name in ("foto-png-tekst", "link-profiel-slug", "instellingen-variabelen-sjabloon")]
+    idx = [
+        i
+        for i, c in enumerate(CASES)
+        if c.name in ("foto-png-tekst", "link-profiel-slug", "instellingen-variabelen-sjabloon")
+    ]
     for i in idx:
         prop = write_proposal(corpus[i], tmp_path / f"v{i}", detector)
         assert corpus[i].stem not in prop.name

@@ -28,23 +28,79 @@ from hicmonitor.woo.detect import Detector, surname_needles
 from hicmonitor.woo.register import fold
 
 _NAME_FIELDS = {
-    "author", "creator", "lastmodifiedby", "manager", "initials", "username", "userid",
-    "providerid", "lastauthor", "person", "displayname",
+    "author",
+    "creator",
+    "lastmodifiedby",
+    "manager",
+    "initials",
+    "username",
+    "userid",
+    "providerid",
+    "lastauthor",
+    "person",
+    "displayname",
 }
 _SKIP_ATTR = re.compile(r"^(?:[0-9A-Fa-f]{8}|\d+(?:[.,]\d+)?|[a-z]{1,3}\d*|true|false|auto|none)$")
 _URL = re.compile(r"(?i)^(?:https?|mailto|file|ftp)[:]|^www\.|^\\\\|^[a-z]:\\")
 _MAX_BINARY_STRINGS = 2000
 _TECH_ATTRS = {
-    "id", "embed", "link", "dm", "lo", "qs", "cs", "relid", "type", "uri", "contenttype",
-    "partname", "extension", "requires", "ignorable", "ilvl", "numid", "abstractnumid",
-    "fldchartype", "space", "lang", "eastasia", "bidi", "themecolor", "themeshade",
-    "themetint", "color", "fill", "ascii", "hansi", "typeface", "panose", "pitchfamily",
-    "charset", "modelid", "srcid", "destid", "cxnid", "presid", "presname", "prst",
+    "id",
+    "embed",
+    "link",
+    "dm",
+    "lo",
+    "qs",
+    "cs",
+    "relid",
+    "type",
+    "uri",
+    "contenttype",
+    "partname",
+    "extension",
+    "requires",
+    "ignorable",
+    "ilvl",
+    "numid",
+    "abstractnumid",
+    "fldchartype",
+    "space",
+    "lang",
+    "eastasia",
+    "bidi",
+    "themecolor",
+    "themeshade",
+    "themetint",
+    "color",
+    "fill",
+    "ascii",
+    "hansi",
+    "typeface",
+    "panose",
+    "pitchfamily",
+    "charset",
+    "modelid",
+    "srcid",
+    "destid",
+    "cxnid",
+    "presid",
+    "presname",
+    "prst",
 }
 _SKIP_PARTS = re.compile(r"(?:^|/)(?:theme/theme\d*\.xml|fontTable\.xml|webSettings\.xml)$")
 _GENERIC_USERS = {
-    "auteur", "author", "gebruiker", "admin", "administrator", "windows", "microsoft",
-    "unknown", "onbekend", "hicmonitor", "python-docx", "system", "systeem",
+    "auteur",
+    "author",
+    "gebruiker",
+    "admin",
+    "administrator",
+    "windows",
+    "microsoft",
+    "unknown",
+    "onbekend",
+    "hicmonitor",
+    "python-docx",
+    "system",
+    "systeem",
 }
 
 
@@ -56,7 +112,7 @@ class Hit:
 
 
 def split_identifier(s: str) -> str:
-    """"Klaverblad_bellen" -> "Klaverblad bellen", "KeesBakker" -> "Kees Bakker"."""
+    """ "Klaverblad_bellen" -> "Klaverblad bellen", "KeesBakker" -> "Kees Bakker"."""
     s = re.sub(r"[_]+", " ", s)
     s = re.sub(r"(?<=[a-zà-ÿ])(?=[A-ZÀ-Þ])", " ", s)
     return re.sub(r"\s+", " ", s).strip()
@@ -95,7 +151,9 @@ class _Collector:
 
     def xml(self, data: bytes, where: str) -> None:
         try:
-            root = etree.fromstring(data, etree.XMLParser(recover=True, resolve_entities=False, huge_tree=True))
+            root = etree.fromstring(
+                data, etree.XMLParser(recover=True, resolve_entities=False, huge_tree=True)
+            )
         except etree.XMLSyntaxError:
             self.binary(data, where)
             return
@@ -103,7 +161,13 @@ class _Collector:
             return
         in_para: set[int] = set()
         for p in root.iter("{*}p"):
-            parts = [t.text or "" for t in p.iter() if isinstance(t.tag, str) and t.text and _local(t) in ("t", "delText", "instrText", "v")]
+            parts = [
+                t.text or ""
+                for t in p.iter()
+                if isinstance(t.tag, str)
+                and t.text
+                and _local(t) in ("t", "delText", "instrText", "v")
+            ]
             if not parts:
                 parts = list(p.itertext())
             self.add("".join(parts), f"{where} (alinea)")
@@ -134,7 +198,11 @@ class _Collector:
                         self.identifiers.append((v, f"{where} ({_local(el)})"))
             if local == "instrtext" or (local == "fldsimple"):
                 code = el.text or next((v for k, v in el.attrib.items() if k.endswith("instr")), "")
-                m = re.match(r"\s*(?:MERGEFIELD|REF|PAGEREF|DOCVARIABLE|DOCPROPERTY|SET|ASK)\s+(\S+)", code or "", re.I)
+                m = re.match(
+                    r"\s*(?:MERGEFIELD|REF|PAGEREF|DOCVARIABLE|DOCPROPERTY|SET|ASK)\s+(\S+)",
+                    code or "",
+                    re.I,
+                )
                 if m:
                     self.identifiers.append((m.group(1), f"{where} (veldcode)"))
             if local == "docvar":
@@ -162,7 +230,11 @@ class _Collector:
                 exif = im.getexif()
                 for tag, v in list(exif.items()) + list(exif.get_ifd(0x8769).items()):
                     if isinstance(v, bytes):
-                        v = v.decode("utf-16-le", "replace") if tag in range(0x9C9B, 0x9CA0) else v.decode("latin-1")
+                        v = (
+                            v.decode("utf-16-le", "replace")
+                            if tag in range(0x9C9B, 0x9CA0)
+                            else v.decode("latin-1")
+                        )
                     if isinstance(v, str):
                         v = v.strip("\x00 ")
                         self.add(v, f"{where} (EXIF {tag})")
@@ -176,7 +248,10 @@ class _Collector:
 
     def binary(self, data: bytes, where: str) -> None:
         n = 0
-        for rx, enc in ((rb"[\x20-\x7e\xa0-\xff]{5,}", "latin-1"), (rb"(?:[\x20-\x7e]\x00){5,}", "utf-16-le")):
+        for rx, enc in (
+            (rb"[\x20-\x7e\xa0-\xff]{5,}", "latin-1"),
+            (rb"(?:[\x20-\x7e]\x00){5,}", "utf-16-le"),
+        ):
             for m in rx_cache(rx).finditer(data):
                 s = m.group(0).decode(enc, "replace")
                 if re.search(r"[A-Za-z]{3}", s):
@@ -204,7 +279,12 @@ class _Collector:
                     self.xml(blob, name)
                 elif blob[:4] == b"PK\x03\x04" and depth < 4:
                     self.package(blob, name + "!", depth + 1)
-                elif blob[:8] == b"\x89PNG\r\n\x1a\n" or blob[:2] == b"\xff\xd8" or blob[:4] in (b"GIF8", b"II*\x00", b"MM\x00*") or blob[:2] == b"BM":
+                elif (
+                    blob[:8] == b"\x89PNG\r\n\x1a\n"
+                    or blob[:2] == b"\xff\xd8"
+                    or blob[:4] in (b"GIF8", b"II*\x00", b"MM\x00*")
+                    or blob[:2] == b"BM"
+                ):
                     self.picture(blob, name)
                 elif re.search(rb"(?i)<html|<body|^\{\\rtf|^MIME-Version", blob[:2000]):
                     text = blob.decode("utf-8", "replace")
@@ -237,7 +317,9 @@ def _local(el: etree._Element) -> str:
     return etree.QName(el).localname
 
 
-def collect_original(path: str | Path, detector: Detector, *, data: bytes | None = None) -> list[Hit]:
+def collect_original(
+    path: str | Path, detector: Detector, *, data: bytes | None = None
+) -> list[Hit]:
     """Every string of personal data in the original file (and its name)."""
     p = Path(path)
     blob = data if data is not None else p.read_bytes()
@@ -266,7 +348,9 @@ def collect_original(path: str | Path, detector: Detector, *, data: bytes | None
         for r in rs:
             record(text[r.start : r.end], r.klasse, c.texts[text])
     cheap = list(c.cheap)
-    for text, rs in zip(cheap, detector.detect_blocks(cheap, use_deduce=False, context=False), strict=True):
+    for text, rs in zip(
+        cheap, detector.detect_blocks(cheap, use_deduce=False, context=False), strict=True
+    ):
         for r in rs:
             record(text[r.start : r.end], r.klasse, c.cheap[text])
     visible = fold(" ".join(c.visible))

@@ -188,7 +188,10 @@ class Extractor:
         prev: WordSection | None = None
         for sp in sect_prs:
             sec = WordSection()
-            for ref_tag, target in (("headerReference", sec.headers), ("footerReference", sec.footers)):
+            for ref_tag, target in (
+                ("headerReference", sec.headers),
+                ("footerReference", sec.footers),
+            ):
                 for ref in sp.findall(w(ref_tag)):
                     kind = ref.get(w("type"), "default")
                     if kind == "even":
@@ -214,7 +217,11 @@ class Extractor:
                 continue
             target = self.doc.footnotes if kind == "footnote" else self.doc.endnotes
             for note in self.pkg.xml(part).findall(w(kind)):
-                if note.get(w("type")) in ("separator", "continuationSeparator", "continuationNotice"):
+                if note.get(w("type")) in (
+                    "separator",
+                    "continuationSeparator",
+                    "continuationNotice",
+                ):
                     continue
                 target[note.get(w("id"), "")] = self._blocks(note, _Ctx(part), [])
         for name in ("word/comments.xml", "word/glossary/document.xml", "word/people.xml"):
@@ -360,12 +367,18 @@ class Extractor:
                     self._inline(content, ctx, para, style_bold, link)
             elif tag == MC + "AlternateContent":
                 self._inline(_choice(el), ctx, para, style_bold, link)
-            elif tag in (w("oMath"), "{http://schemas.openxmlformats.org/officeDocument/2006/math}oMath", "{http://schemas.openxmlformats.org/officeDocument/2006/math}oMathPara"):
+            elif tag in (
+                w("oMath"),
+                "{http://schemas.openxmlformats.org/officeDocument/2006/math}oMath",
+                "{http://schemas.openxmlformats.org/officeDocument/2006/math}oMathPara",
+            ):
                 text = "".join(t.text or "" for t in el.iter("{*}t"))
                 if text and self._visible(ctx):
                     para.runs.append(Run(clean(text)))
 
-    def _run(self, r: etree._Element, ctx: _Ctx, para: Para, style_bold: bool, link: str | None) -> None:
+    def _run(
+        self, r: etree._Element, ctx: _Ctx, para: Para, style_bold: bool, link: str | None
+    ) -> None:
         rpr = r.find(w("rPr"))
         if rpr is not None and (_on(rpr.find(w("vanish"))) or _on(rpr.find(w("specVanish")))):
             # hidden text; a field character inside still changes the field state
@@ -373,9 +386,12 @@ class Extractor:
                 self._fld_char(fc, ctx)
             return
         fmt = {
-            "bold": _on(rpr.find(w("b"))) if rpr is not None and rpr.find(w("b")) is not None else style_bold,
+            "bold": _on(rpr.find(w("b")))
+            if rpr is not None and rpr.find(w("b")) is not None
+            else style_bold,
             "italic": rpr is not None and _on(rpr.find(w("i"))),
-            "underline": rpr is not None and rpr.find(w("u")) is not None
+            "underline": rpr is not None
+            and rpr.find(w("u")) is not None
             and rpr.find(w("u")).get(w("val"), "single") != "none",
             "caps": rpr is not None and _on(rpr.find(w("caps"))),
             "strike": rpr is not None and _on(rpr.find(w("strike"))),
@@ -568,8 +584,21 @@ def _format_number(n: int, fmt: str) -> str:
 
 def _roman(n: int) -> str:
     out = ""
-    for v, s in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-                 (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+    for v, s in (
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ):
         while n >= v:
             out += s
             n -= v

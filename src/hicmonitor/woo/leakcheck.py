@@ -211,7 +211,9 @@ def _pdf_haystacks(data: bytes) -> Iterator[tuple[str, str]]:
         yield "xmp-metadata", etree_text(xmp.rdf_root)
     streams = list(pdf_streams(data))
     if streams:
-        yield from _bytes_haystacks(b"\n".join(streams), "pdf-stromen (gedecomprimeerd)", utf16=False)
+        yield from _bytes_haystacks(
+            b"\n".join(streams), "pdf-stromen (gedecomprimeerd)", utf16=False
+        )
     yield from _bytes_haystacks(data, "ruwe bytes")
 
 
@@ -344,9 +346,7 @@ def haystacks(path: Path) -> Iterator[tuple[str, str]]:
         yield from _bytes_haystacks(data, "inhoud")
 
 
-def check_file(
-    path: str | Path, needles: Needles, matcher: _Matcher | None = None
-) -> list[Leak]:
+def check_file(path: str | Path, needles: Needles, matcher: _Matcher | None = None) -> list[Leak]:
     """All leaks of ``needles`` in one output file (one entry per needle and place)."""
     p = Path(path)
     matcher = matcher or _Matcher(needles)

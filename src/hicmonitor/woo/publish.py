@@ -135,8 +135,13 @@ def _hit_findings(a: Analysis) -> list[Finding]:
     for i, h in enumerate(a.hits):
         out.append(
             Finding(
-                f"origineel|{i}", f"{h.where} (wordt niet gepubliceerd)", 0, len(h.text),
-                h.klasse, "origineel", h.text,
+                f"origineel|{i}",
+                f"{h.where} (wordt niet gepubliceerd)",
+                0,
+                len(h.text),
+                h.klasse,
+                "origineel",
+                h.text,
             )
         )
     return out
@@ -148,8 +153,7 @@ def needles_for(a: Analysis, detector: Detector, rejected: list[str] | None = No
     texts a person rejected in the proposal are allowed."""
     allowed = {fold(t) for t in rejected or []}
     redacted = sorted(
-        {f.text for f in a.findings if "#link:" not in f.slot_id}
-        | {h.text for h in a.hits}
+        {f.text for f in a.findings if "#link:" not in f.slot_id} | {h.text for h in a.hits}
     )
     redacted = [t for t in redacted if fold(t) not in allowed]
     register = [n for n in detector.register.civil_servant_needles() if fold(n) not in allowed]
@@ -235,7 +239,9 @@ def publish(
                 chosen = prop.read_decisions(decisions[src], src, lines)
                 rejected = [f.text for f in lines if not chosen[prop.key(f)]]
                 a.findings = [f for f in a.findings if chosen[prop.key(f)]]
-                a.hits = [h for h, f in zip(a.hits, _hit_findings(a), strict=True) if chosen[prop.key(f)]]
+                a.hits = [
+                    h for h, f in zip(a.hits, _hit_findings(a), strict=True) if chosen[prop.key(f)]
+                ]
                 a.result.findings = a.findings
             apply(a.doc, a.slots, a.findings)
             a.result.kept_text = kept_text(a.doc)

@@ -149,9 +149,7 @@ class _Writer:
 
     # -- blocks ---------------------------------------------------------------------
 
-    def para(
-        self, p: Para, part: str, sect: str = "", note: str = "", framed: bool = False
-    ) -> str:
+    def para(self, p: Para, part: str, sect: str = "", note: str = "", framed: bool = False) -> str:
         ppr = ""
         style = _STYLE_IDS.get(p.style)
         if note:
@@ -172,10 +170,12 @@ class _Writer:
         if note:
             runs += (
                 '<w:r><w:rPr><w:rStyle w:val="Voetnootverwijzing"/></w:rPr>'
-                f"<w:{note}Ref/></w:r><w:r><w:t xml:space=\"preserve\"> </w:t></w:r>"
+                f'<w:{note}Ref/></w:r><w:r><w:t xml:space="preserve"> </w:t></w:r>'
             )
         if p.label:
-            runs += f'<w:r><w:t xml:space="preserve">{escape(p.label)}</w:t></w:r><w:r><w:tab/></w:r>'
+            runs += (
+                f'<w:r><w:t xml:space="preserve">{escape(p.label)}</w:t></w:r><w:r><w:tab/></w:r>'
+            )
         runs += "".join(self.run(r, part) for r in p.runs)
         out = f"<w:p>{f'<w:pPr>{ppr}</w:pPr>' if ppr else ''}{runs}</w:p>"
         for box in p.boxes:  # text boxes follow their anchor as framed paragraphs
@@ -196,9 +196,13 @@ class _Writer:
                 inner = self.blocks(cell, part) or "<w:p/>"
                 if not inner.endswith("</w:p>") and not inner.endswith("<w:p/>"):
                     inner += "<w:p/>"
-                cells.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>{inner}</w:tc>')
+                cells.append(
+                    f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>{inner}</w:tc>'
+                )
             for _ in range(ncols - len(row)):
-                cells.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr><w:p/></w:tc>')
+                cells.append(
+                    f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr><w:p/></w:tc>'
+                )
             rows.append(f"<w:tr>{''.join(cells)}</w:tr>")
         grid = "".join(f'<w:gridCol w:w="{width}"/>' for _ in range(ncols))
         return (

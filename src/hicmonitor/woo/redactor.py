@@ -101,8 +101,13 @@ def find(
             if klasse:
                 findings.append(
                     Finding(
-                        f"{s.id}#link:{target}", f"{s.where}, hyperlink (doel)", 0,
-                        len(target), klasse, "hyperlink", target,
+                        f"{s.id}#link:{target}",
+                        f"{s.where}, hyperlink (doel)",
+                        0,
+                        len(target),
+                        klasse,
+                        "hyperlink",
+                        target,
                     )
                 )
     return sl, findings
@@ -160,9 +165,7 @@ def apply(doc: Doc, sl: list[Slot], findings: list[Finding], ground: str = GROUN
         for f in by_slot.get(s.id, []):
             if s.text[f.start : f.end] != f.text:
                 raise ValueError(f"finding does not match slot text at {s.id}")
-        unlink = {
-            f.text for k, fs in by_slot.items() if k.startswith(s.id + "#link:") for f in fs
-        }
+        unlink = {f.text for k, fs in by_slot.items() if k.startswith(s.id + "#link:") for f in fs}
         if unlink:
             for r in s.para.runs:
                 if r.link in unlink:

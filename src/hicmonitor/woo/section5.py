@@ -96,7 +96,18 @@ _MEMO_RE = re.compile(
     r"bewindspersoon|mjenv|mrb|sg|dg))\b|^nota$",
     re.IGNORECASE,
 )
-_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
+_ROMAN = {
+    "I": 1,
+    "II": 2,
+    "III": 3,
+    "IV": 4,
+    "V": 5,
+    "VI": 6,
+    "VII": 7,
+    "VIII": 8,
+    "IX": 9,
+    "X": 10,
+}
 
 
 class Section5Error(HicError):
@@ -285,19 +296,28 @@ def find_section5(doc: _Doc, *, vanaf: str | None = None, name: str = "") -> Cut
     markers: list[int] = []
     for i, lf in enumerate(lv):
         joined = " ".join(x.text for x in lv[i : i + 3])
-        if lf.text and _is_marker(lf.text) or (
-            lf.text and len(_squeeze_letters(lf.text)) >= 4
-            and _is_marker(joined)
-            and _MARKER_SQ.match(_squeeze_letters(re.sub(r"^[\W\d_]+", "", joined)))
-            and _squeeze_letters(joined).startswith(_squeeze_letters(re.sub(r"^[\W\d_]+", "", lf.text)))
+        if (
+            lf.text
+            and _is_marker(lf.text)
+            or (
+                lf.text
+                and len(_squeeze_letters(lf.text)) >= 4
+                and _is_marker(joined)
+                and _MARKER_SQ.match(_squeeze_letters(re.sub(r"^[\W\d_]+", "", joined)))
+                and _squeeze_letters(joined).startswith(
+                    _squeeze_letters(re.sub(r"^[\W\d_]+", "", lf.text))
+                )
+            )
         ):
             markers.append(i)
         elif lf.box_text and any(
             _is_marker(p.text) for bx in lf.para.boxes for p in _paragraphs(bx)
         ):
             markers.append(i)
-    notes = {**{("footnote", k): v for k, v in doc.footnotes.items()},
-             **{("endnote", k): v for k, v in doc.endnotes.items()}}
+    notes = {
+        **{("footnote", k): v for k, v in doc.footnotes.items()},
+        **{("endnote", k): v for k, v in doc.endnotes.items()},
+    }
     for lf in lv:
         for r in lf.para.runs:
             if r.note is not None and r.note in notes:
@@ -307,9 +327,7 @@ def find_section5(doc: _Doc, *, vanaf: str | None = None, name: str = "") -> Cut
     heads = [lf for lf in lv if _heading_like(lf)]
     numbered = [(lf, _heading_number(lf)) for lf in heads]
     numbered = [(lf, n) for lf, n in numbered if n is not None]
-    np_heads = [
-        lf.index for lf in heads if _NONPUBLIC_TITLE.search(lf.row_text or lf.text)
-    ]
+    np_heads = [lf.index for lf in heads if _NONPUBLIC_TITLE.search(lf.row_text or lf.text)]
     h5 = []
     for k, (lf, n) in enumerate(numbered):
         if n != 5:
@@ -411,8 +429,11 @@ def apply_cut(doc: _Doc, cut: Cut) -> list[str]:
     keep_sections = first_section if at_start else first_section + 1
     for sec in doc.sections[max(keep_sections, 1) :]:
         for blocks in [*sec.headers.values(), *sec.footers.values()]:
-            if not any(blocks is b2 for s2 in doc.sections[: max(keep_sections, 1)]
-                       for b2 in [*s2.headers.values(), *s2.footers.values()]):
+            if not any(
+                blocks is b2
+                for s2 in doc.sections[: max(keep_sections, 1)]
+                for b2 in [*s2.headers.values(), *s2.footers.values()]
+            ):
                 removed.extend(p.text for p in _paragraphs(blocks))
     doc.sections = doc.sections[: max(keep_sections, 1)]
     return [t for t in removed if t.strip()]
