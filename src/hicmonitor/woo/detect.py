@@ -113,6 +113,7 @@ class Detector:
         self.use_deduce = use_deduce
         self.context: set[str] = set()  # bare common surnames public in this document
         self._office_names: set[str] = set()  # names shown as office holders in a call
+        self.vocabulary: set[str] = set()  # words the document writes in lowercase
         if use_deduce:
             logging.getLogger().setLevel(logging.WARNING)
 
@@ -178,6 +179,8 @@ class Detector:
                 s, e = _trim(text, s, e)
                 if e <= s:
                     continue
+                if self._is_word(text[s:e]):
+                    continue  # "A. Dadergerichte" where the text says "dadergerichte"
                 if self._office_around(text, s, e):
                     # "Mevrouw Helder (PVV)", "Don Ceder, Tweede Kamerlid"
                     self._office_names.add(fold(strip_titles(text[s:e])))
@@ -257,6 +260,24 @@ class Detector:
                 self._office_names.add(fold(strip_titles(rest)))
                 return True
         return False
+
+    def _is_word(self, span: str) -> bool:
+        """True when every capitalised token of a name span is a word the same document
+        writes in lowercase and no known surname or first name: a list label or a heading
+        word, not a person."""
+        if not self.vocabulary:
+            return False
+        tokens = re.findall(r"[^\W\d_][\w'’-]*", strip_titles(span))
+        words = [t for t in tokens if len(t) > 1 and t[0].isupper()]
+        if not words:
+            return False
+        reg = self.register
+        return all(
+            w.lower() in self.vocabulary
+            and fold(w) not in reg.surnames
+            and not reg.is_first_name(w)
+            for w in words
+        )
 
     def _office_around(self, text: str, start: int, end: int) -> bool:
         """A party or a public function right after the name ("Helder (PVV)", "Mirjam
@@ -408,6 +429,11 @@ def _merge(items: list[Redaction]) -> list[Redaction]:
 
 def _rank(r: Redaction) -> tuple[int, int]:
     return (_CLASS_PRIORITY.get(r.klasse, 0), 1 if r.bron == "register" else 0)
+
+
+def vocabulary(texts: Sequence[str]) -> set[str]:
+    """The words a document writes in lowercase (for :meth:`Detector._is_word`)."""
+    return {w for t in texts for w in re.findall(r"(?<![\w-])[a-zà-ÿ][a-zà-ÿ'’-]{3,}", t)}
 
 
 def surname_needles(text: str, register: Register) -> list[str]:

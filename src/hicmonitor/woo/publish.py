@@ -25,7 +25,7 @@ from pathlib import Path
 from hicmonitor.errors import HicError
 from hicmonitor.woo import proposal as prop
 from hicmonitor.woo.collect import Hit, collect_original
-from hicmonitor.woo.detect import Detector
+from hicmonitor.woo.detect import Detector, vocabulary
 from hicmonitor.woo.docmodel import Doc, paragraphs, parts
 from hicmonitor.woo.docx_redact import Finding, Result
 from hicmonitor.woo.extract import extract
@@ -97,12 +97,15 @@ def analyse(
         texts = [p.text for _, blocks in parts(doc) for p in paragraphs(blocks)]
     with _timed(timings, "detectie"):
         context = detector.register.context_for(texts)
+        words = vocabulary(texts)
     detector.context = context
+    detector.vocabulary = words
     try:
         with _timed(timings, "verzamelen origineel (lekcontrole)"):
             hits = collect_original(src, detector)
     finally:
         detector.context = set()
+        detector.vocabulary = set()
     res = Result()
     with _timed(timings, "sectie 5"):
         cut = find_section5(doc, vanaf=vanaf, name=str(src))
@@ -118,12 +121,14 @@ def analyse(
         res.actions["alinea's van sectie 5 verwijderd"] = max(1, len(res.section5_texts))
     res.actions.update(doc.dropped)
     detector.context = context
+    detector.vocabulary = words
     try:
         extra = {h.text: h.klasse for h in hits}
         with _timed(timings, "detectie"):
             sl, findings = find(doc, detector, extra)
     finally:
         detector.context = set()
+        detector.vocabulary = set()
     res.findings = findings
     return Analysis(src, doc, hits, sl, findings, res)
 

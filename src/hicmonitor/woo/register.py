@@ -305,6 +305,11 @@ class Register:
         "Indiener Wybren van Haga"."""
         return _deduce_list("names", "lst_first_name")
 
+    @cached_property
+    def surnames(self) -> set[str]:
+        """Folded Dutch surnames (deduce's lists)."""
+        return _deduce_list("names", "lst_surname") | _deduce_list("names", "lst_interfix_surname")
+
     def is_first_name(self, word: str) -> bool:
         return fold(word.strip(".,;:")) in self.first_names
 
