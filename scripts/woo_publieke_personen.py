@@ -10,9 +10,14 @@ Sources (public, open data):
   bewindspersoon function since 2010 -> bewindspersonen.csv.
 - Wikidata SPARQL (query.wikidata.org): holders of "burgemeester" of a Dutch municipality
   (P39 with P642/P1001 a municipality of the Netherlands, Q2039348) since 2010 ->
-  burgemeesters.csv; the korpschef of the Nationale Politie -> politie.csv.
+  burgemeesters.csv; ministers, the minister-president and state secretaries of every
+  ministry of the Netherlands since 2010 -> bewindspersonen.csv (merged with the Tweede
+  Kamer's own list). The korpschef of the Nationale Politie is kept by hand (politie.csv).
 
-Every row records its source URL and the date of the refresh in `bron`.
+Every row records its source URL and the date of the refresh in `bron`. Rows of the
+existing files that came from elsewhere (hand-checked public documents) are kept: a refresh
+adds and updates, it never drops a name. Set HICMONITOR_TK_API / HICMONITOR_WIKIDATA to
+point at another endpoint (the tests use a local server).
 """
 
 from __future__ import annotations
@@ -21,20 +26,35 @@ import argparse
 import csv
 import datetime as dt
 import json
+import os
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
-TK = "https://gegevensmagazijn.tweedekamer.nl/OData/v4/2.0"
-WIKIDATA = "https://query.wikidata.org/sparql"
+TK = os.environ.get("HICMONITOR_TK_API", "https://gegevensmagazijn.tweedekamer.nl/OData/v4/2.0")
+WIKIDATA = os.environ.get("HICMONITOR_WIKIDATA", "https://query.wikidata.org/sparql")
 SINCE = "2010-01-01"
 
 MAYORS = """
 SELECT DISTINCT ?personLabel ?muniLabel ?start ?end WHERE {
   ?muni wdt:P31 wd:Q2039348 .
   ?person p:P39 ?st . ?st ps:P39 ?pos .
-  ?pos wdt:P279* wd:Q382617 .
+  VALUES ?mayor { wd:Q382617 wd:Q30185 }
+  ?pos wdt:P279* ?mayor .
   { ?st pq:P642 ?muni } UNION { ?st pq:P1001 ?muni } UNION { ?pos wdt:P1001 ?muni }
+  OPTIONAL { ?st pq:P580 ?start } OPTIONAL { ?st pq:P582 ?end }
+  FILTER(!BOUND(?end) || ?end >= "2010-01-01"^^xsd:dateTime)
+  SERVICE wikibase:label { bd:serviceParam wikibase:language "nl". }
+}"""
+
+
+MINISTERS = """
+SELECT DISTINCT ?personLabel ?posLabel ?start ?end WHERE {
+  VALUES ?land { wd:Q55 wd:Q29999 }
+  ?person p:P39 ?st . ?st ps:P39 ?pos .
+  ?pos (wdt:P1001|wdt:P17) ?land .
+  ?pos rdfs:label ?pl . FILTER(LANG(?pl) = "nl")
+  FILTER(REGEX(?pl, "^(minister|staatssecretaris|minister-president)( van| voor|$)", "i"))
   OPTIONAL { ?st pq:P580 ?start } OPTIONAL { ?st pq:P582 ?end }
   FILTER(!BOUND(?end) || ?end >= "2010-01-01"^^xsd:dateTime)
   SERVICE wikibase:label { bd:serviceParam wikibase:language "nl". }
@@ -89,18 +109,47 @@ def bewindspersonen(today: str) -> list[list[str]]:
     ]
 
 
+def _sparql(query: str) -> list[dict]:
+    url = WIKIDATA + "?" + urllib.parse.urlencode({"query": query, "format": "json"})
+    return _get(url)["results"]["bindings"]
+
+
+def _period(b: dict) -> str:
+    return f"{b.get('start', {}).get('value', '')[:4]}-{b.get('end', {}).get('value', '')[:4]}"
+
+
 def burgemeesters(today: str) -> list[list[str]]:
-    url = WIKIDATA + "?" + urllib.parse.urlencode({"query": MAYORS, "format": "json"})
     out = []
-    for b in _get(url)["results"]["bindings"]:
+    for b in _sparql(MAYORS):
         naam = b["personLabel"]["value"]
-        if naam.startswith("Q"):
-            continue
+        if naam.startswith("Q") and naam[1:].isdigit():
+            continue  # no Dutch label
         muni = b["muniLabel"]["value"]
-        period = (
-            f"{b.get('start', {}).get('value', '')[:4]}-{b.get('end', {}).get('value', '')[:4]}"
-        )
-        out.append([naam, f"burgemeester van {muni}", period, f"Wikidata ({today})"])
+        out.append([naam, f"burgemeester van {muni}", _period(b), f"{WIKIDATA} ({today})"])
+    return out
+
+
+def ministers(today: str) -> list[list[str]]:
+    out = []
+    for b in _sparql(MINISTERS):
+        naam = b["personLabel"]["value"]
+        if naam.startswith("Q") and naam[1:].isdigit():
+            continue
+        out.append([naam, b["posLabel"]["value"], _period(b), f"{WIKIDATA} ({today})"])
+    return out
+
+
+def merge(path: Path, rows: list[list[str]]) -> list[list[str]]:
+    """The refreshed rows plus every existing row for a name the refresh did not return."""
+    fresh = {(r[0].casefold(), r[1].casefold()) for r in rows}
+    names = {r[0].casefold() for r in rows}
+    out = list(rows)
+    if path.exists():
+        with path.open(encoding="utf-8", newline="") as fh:
+            for r in csv.DictReader(fh):
+                key = (r["naam"].casefold(), r["functie"].casefold())
+                if key not in fresh and r["naam"].casefold() not in names:
+                    out.append([r["naam"], r["functie"], r.get("periode", ""), r.get("bron", "")])
     return out
 
 
@@ -111,15 +160,19 @@ def write(path: Path, rows: list[list[str]]) -> None:
         wr.writerows(sorted(rows))
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--uit", type=Path, default=Path("content/publiek"))
-    args = ap.parse_args()
+    args = ap.parse_args(argv)
     today = dt.date.today().isoformat()
     args.uit.mkdir(parents=True, exist_ok=True)
-    write(args.uit / "tweede_kamer.csv", tweede_kamer(today))
-    write(args.uit / "bewindspersonen.csv", bewindspersonen(today))
-    write(args.uit / "burgemeesters.csv", burgemeesters(today))
+    for name, rows in (
+        ("tweede_kamer.csv", tweede_kamer(today)),
+        ("bewindspersonen.csv", bewindspersonen(today) + ministers(today)),
+        ("burgemeesters.csv", burgemeesters(today)),
+    ):
+        target = args.uit / name
+        write(target, merge(target, rows))
     print(f"bijgewerkt in {args.uit} ({today}); controleer politie.csv met de hand")
 
 
