@@ -95,6 +95,12 @@ class Doc:
     template_path: str | None = None
     hyperlinks: dict[str, str] = field(default_factory=dict)  # rId -> target
     images: dict[str, bytes] = field(default_factory=dict)  # rId -> png bytes
+    extra_parts: dict[str, str | bytes] = field(default_factory=dict)  # name -> content
+    extra_rels: list[tuple[str, str, str, str | None]] = field(default_factory=list)
+    extra_overrides: dict[str, str] = field(default_factory=dict)
+    styles_extra: str = ""
+    numbering: str = ""
+    sect_extra: str = ""
 
     def save(self, path: Path) -> Path:
         parts: dict[str, str | bytes] = {}
@@ -138,11 +144,19 @@ class Doc:
         for rid, target in self.hyperlinks.items():
             rels.append((rid, RT + "hyperlink", target, "External"))
         for rid, blob in self.images.items():
-            parts[f"word/media/{rid}.png"] = blob
-            rels.append((rid, RT + "image", f"media/{rid}.png", None))
+            ext = "jpeg" if blob[:2] == b"\xff\xd8" else "png"
+            parts[f"word/media/{rid}.{ext}"] = blob
+            rels.append((rid, RT + "image", f"media/{rid}.{ext}", None))
+        rels += self.extra_rels
+        parts.update(self.extra_parts)
+        overrides.update(self.extra_overrides)
+        if self.numbering:
+            parts["word/numbering.xml"] = f"<w:numbering {NS_DECL}>{self.numbering}</w:numbering>"
+            rels.append(("rIdNum", RT + "numbering", "numbering.xml", None))
+            overrides["/word/numbering.xml"] = CT_MAIN + "numbering+xml"
         body_xml = "".join(self.body)
         parts["word/document.xml"] = (
-            f"<w:document {NS_DECL}><w:body>{body_xml}<w:sectPr>{sect}</w:sectPr>"
+            f"<w:document {NS_DECL}><w:body>{body_xml}<w:sectPr>{sect}{self.sect_extra}</w:sectPr>"
             "</w:body></w:document>"
         )
         parts["word/styles.xml"] = (
@@ -152,6 +166,7 @@ class Doc:
                 f'<w:pPr><w:outlineLvl w:val="{n - 1}"/></w:pPr></w:style>'
                 for n in (1, 2, 3)
             )
+            + self.styles_extra
             + "</w:styles>"
         )
         settings_rels = ""
@@ -218,7 +233,7 @@ class Doc:
             '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.'
             'org/package/2006/content-types"><Default Extension="rels" ContentType="application/'
             'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
-            'ContentType="application/xml"/><Default Extension="png" ContentType="image/png"/>'
+            'ContentType="application/xml"/><Default Extension="png" ContentType="image/png"/><Default Extension="jpeg" ContentType="image/jpeg"/><Default Extension="xlsx" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"/><Default Extension="docx" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document"/><Default Extension="html" ContentType="text/html"/><Default Extension="bin" ContentType="application/vnd.openxmlformats-officedocument.oleObject"/>'
             + "".join(f'<Override PartName="{k}" ContentType="{v}"/>' for k, v in overrides.items())
             + "</Types>"
         )

@@ -36,7 +36,7 @@ class Case:
 def _memo(*body: str, **kw) -> Doc:
     return Doc(
         body=[
-            heading("Beslisnota aanpak High Impact Crimes"),
+            heading("Notitie aanpak High Impact Crimes"),
             heading("1. Aanleiding"),
             *body,
             para("Het aantal overvallen daalde in 2023 verder."),

@@ -49,13 +49,13 @@ def test_cli_publishes_and_checks(tmp_path):
     assert "lekcontrole geslaagd" in r.output
     names = sorted(p.name for p in out.iterdir())
     assert names == [
+        "document-01.openbaar.docx",
+        "document-01.openbaar.pdf",
         "inventarislijst.csv",
         "inventarislijst.xlsx",
         "lakverslag.csv",
-        "nota.openbaar.docx",
-        "nota.openbaar.pdf",
     ]
-    text = pdf_text(out / "nota.openbaar.pdf")
+    text = pdf_text(out / "document-01.openbaar.pdf")
     assert "Van Weel" in text and "Aboutaleb" in text and "5.1.2e" in text
     for secret in ("Klaverblad", "Bakker", "Dwarrelwind", "haalbaarheid", "57 24 68"):
         assert secret not in text
@@ -68,7 +68,7 @@ def test_cli_publishes_and_checks(tmp_path):
     assert all(row["grond"] == "5.1.2e" for row in lak)
     assert any(row["locatie"].startswith("koptekst") for row in lak)
     # controleer: the published files pass, the original fails.
-    for f in ("nota.openbaar.docx", "nota.openbaar.pdf"):
+    for f in ("document-01.openbaar.docx", "document-01.openbaar.pdf"):
         r = CliRunner().invoke(
             app,
             ["woo", "controleer", str(out / f), "--tegen", str(src), "--personen", str(REGISTER)],

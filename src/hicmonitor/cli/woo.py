@@ -49,6 +49,14 @@ def woo(
     personen: Annotated[
         Path | None, typer.Option("--personen", help="Personenregister (YAML).")
     ] = None,
+    sectie5_vanaf: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--sectie5-vanaf",
+            help='Begin van sectie 5 (de eerste woorden van die alinea), per document; "geen" '
+            "als het document geen sectie 5 heeft.",
+        ),
+    ] = None,
 ) -> None:
     """Publiceer onder de Woo: sectie 5 eruit, persoonsgegevens gelakt (5.1.2e), lekcontrole."""
     from hicmonitor.services import woo as svc
@@ -72,17 +80,27 @@ def woo(
             raise HicError(f"lekcontrole mislukt: {len(leaks)} lek(ken) in {documenten[1]}")
         console.print(f"[green]geen lekken[/] in {documenten[1]}")
         return
+    vanaf: dict[Path, str] = {}
+    if sectie5_vanaf:
+        if len(sectie5_vanaf) == 1:
+            vanaf = dict.fromkeys(documenten, sectie5_vanaf[0])
+        elif len(sectie5_vanaf) == len(documenten):
+            vanaf = dict(zip(documenten, sectie5_vanaf, strict=True))
+        else:
+            raise HicError("geef één --sectie5-vanaf voor alle documenten of één per document")
     if voorstel:
-        for doc in documenten:
-            path = svc.write_proposal(doc, uit, detector)
-            console.print(f"voorstel geschreven: {path} (zet 'besluit' op ja of nee)")
+        for nr, doc in enumerate(documenten, start=1):
+            path = svc.write_proposal(doc, uit, detector, nr=nr, vanaf=vanaf.get(doc))
+            console.print(
+                f"voorstel voor {doc.name} geschreven: {path} (zet 'besluit' op ja of nee)"
+            )
         return
     decisions = {}
     if toepassen:
         if len(toepassen) != len(documenten):
             raise HicError("geef per document één --toepassen voorstelbestand")
         decisions = dict(zip(documenten, toepassen, strict=True))
-    pub = svc.publish_documents(list(documenten), uit, detector, decisions=decisions)
+    pub = svc.publish_documents(list(documenten), uit, detector, decisions=decisions, vanaf=vanaf)
     for o in pub.documents:
         for w_ in o.result.warnings:
             err_console.print(f"[yellow]waarschuwing:[/] {o.source.name}: {w_}")

@@ -30,9 +30,18 @@ def check_leaks(target: Path, original: Path, detector: Detector) -> list[Leak]:
     return publish.check_against(target, original, detector)
 
 
-def write_proposal(document: Path, out_dir: Path, detector: Detector) -> Path:
-    """Write the suggested redactions of ``document`` for review; returns the proposal file."""
-    return publish.write_proposal(document, out_dir, detector)
+def write_proposal(
+    document: Path,
+    out_dir: Path,
+    detector: Detector,
+    *,
+    nr: int = 1,
+    vanaf: str | None = None,
+) -> Path:
+    """Write the suggested redactions of ``document`` for review; returns the proposal file
+    (named by ``nr``, never by the input's name). ``vanaf``: where section 5 starts, as the
+    user pointed it out (``--sectie5-vanaf``)."""
+    return publish.write_proposal(document, out_dir, detector, nr=nr, vanaf=vanaf)
 
 
 def publish_documents(
@@ -41,9 +50,12 @@ def publish_documents(
     detector: Detector,
     *,
     decisions: dict[Path, Path] | None = None,
+    vanaf: dict[Path, str] | None = None,
 ) -> Publication:
     """Redact Word documents to DOCX and PDF, with inventory, log and leak check."""
-    return publish.publish(documents, out_dir, detector, decisions=decisions or {})
+    return publish.publish(
+        documents, out_dir, detector, decisions=decisions or {}, vanaf=vanaf or {}
+    )
 
 
 def publish_report(

@@ -28,7 +28,7 @@ from hicmonitor.woo.inventory import InventoryRow, assess, log_rows
 from hicmonitor.woo.leakcheck import Leak, Needles, _Matcher, check_files, mask
 from hicmonitor.woo.model_redact import BOX_TOKEN_RE, plain_text, redact_document
 from hicmonitor.woo.ooxml import Package
-from hicmonitor.woo.publish import finish, needles_for
+from hicmonitor.woo.publish import finish, needles_for_result
 
 if TYPE_CHECKING:
     import duckdb
@@ -188,7 +188,7 @@ def publish_documents(
                 say(f"{path.name} maken")
                 files.append(render(redacted, fmt, path))
             say(f"lekcontrole {kind}")
-            n = needles_for(res, detector)
+            n = needles_for_result(res, detector)
             n.redacted = sorted(set(n.redacted) | set(known))
             needles.append(n)
             leaks += check_files(files, n) + html_text_leaks(files, n)

@@ -2,8 +2,9 @@
 
 Searched places:
 
-- PDF: the text extracted by pypdf and by pdfplumber, every stream decompressed and the
-  raw file bytes (as Latin-1 and UTF-16), the document information and XMP metadata;
+- PDF: the text extracted by pdfium (the engine of Chromium's PDF viewer), every
+  Flate stream found in the raw bytes decompressed, the raw file bytes (as Latin-1,
+  UTF-8 and UTF-16), the document information and XMP metadata (pypdf);
 - DOCX: every part; XML parts as their raw text (entities decoded), as the joined text
   of each paragraph (so a name split across runs is found), the joined text of the whole
   part, and every attribute value; binary parts as bytes; embedded zip packages
@@ -14,7 +15,8 @@ Searched places:
 Matching folds diacritics and is insensitive to whitespace inside the needle; names
 match with their capitalisation or in capitals, and long needles (section 5 sentences,
 names of 8 letters or more) are also sought with all non-alphanumerics removed, which
-catches "Klaver-\\nblad" hyphenated in a PDF.
+catches "Klaver-\\nblad" hyphenated in a PDF. Each haystack is folded and squeezed once;
+only needles whose squeezed form occurs in it are checked further.
 """
 
 from __future__ import annotations
@@ -67,7 +69,14 @@ class Leak:
 
 
 _COMBINING_RE = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-_INVISIBLE = str.maketrans({"\u00ad": None, "\u200b": None, "\ufeff": None, "ı": "i"})
+_INVISIBLE = str.maketrans(
+    {
+        **dict.fromkeys("\u00ad\u200b\u200c\u200d\u2060\ufeff\u180e"),
+        **dict.fromkeys("\u00a0\u2007\u202f\u2009\u200a\u2002\u2003", " "),
+        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d", "-"),
+        "ı": "i",
+    }
+)
 
 
 def _fold_keep_case(text: str) -> str:
@@ -76,8 +85,11 @@ def _fold_keep_case(text: str) -> str:
     return _COMBINING_RE.sub("", unicodedata.normalize("NFKD", text)).translate(_INVISIBLE)
 
 
+_SQUEEZE_RE = re.compile(r"[\W_]+")
+
+
 def _squeeze(text: str) -> str:
-    return re.sub(r"[\W_]+", "", _fold_keep_case(text)).casefold()
+    return _SQUEEZE_RE.sub("", _fold_keep_case(text)).casefold()
 
 
 def mask(needle: str) -> str:
@@ -86,15 +98,27 @@ def mask(needle: str) -> str:
     return f"'{s[:1]}…', {len(s)} tekens" if s else "leeg"
 
 
+@dataclass
+class _Entry:
+    kind: str
+    raw: str
+    squeezed: str
+    exact: re.Pattern[str]  # the needle in its own capitalisation or in capitals
+    any_case: re.Pattern[str]
+
+
 class _Matcher:
-    """All needles compiled into two alternations, so each haystack is scanned once."""
+    """All needles of one publication, searched in one haystack at a time.
+
+    Each haystack is folded and squeezed (letters and digits only, casefolded) once; a
+    needle whose squeezed form is not a substring of the squeezed haystack cannot match
+    in any of the tolerated forms, so only the few candidates left are checked with their
+    own pattern. A needle of ``_SQUEEZE_MIN`` characters or more matches on the squeezed
+    text alone ("Klaver-\\nblad" hyphenated at a line end)."""
 
     def __init__(self, needles: Needles) -> None:
-        self.entries: list[tuple[str, str, re.Pattern[str]]] = []
-        self.squeezed: list[tuple[str, str, str]] = []
+        self.entries: list[_Entry] = []
         seen: set[tuple[str, str]] = set()
-        names: list[str] = []
-        sentences: list[str] = []
         for kind, raw in needles.items():
             n = _fold_keep_case(raw).strip()
             if len(re.sub(r"\W", "", n)) < 3 or (kind, n) in seen:
@@ -102,39 +126,32 @@ class _Matcher:
             seen.add((kind, n))
             body = _flex(n)
             if kind == "tekst uit sectie 5":
-                rx = re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE)
-                sentences.append(body)
+                exact = re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE)
+                any_case = exact
             else:
                 alt = f"{body}|{_flex(n.upper())}"
-                rx = re.compile(rf"(?<!\w)(?:{alt})(?!\w)")
-                names.append(alt)
-            self.entries.append((kind, raw, rx))
-            sq = _squeeze(n)
-            if len(sq) >= _SQUEEZE_MIN:
-                self.squeezed.append((kind, raw, sq))
-        self.names_rx = re.compile(rf"(?<!\w)(?:{'|'.join(names)})(?!\w)") if names else None
-        self.sentences_rx = (
-            re.compile(rf"(?<!\w)(?:{'|'.join(sentences)})(?!\w)", re.IGNORECASE)
-            if sentences
-            else None
-        )
+                exact = re.compile(rf"(?<!\w)(?:{alt})(?!\w)")
+                any_case = re.compile(rf"(?<![^\W_])(?:{alt})(?![^\W_])", re.IGNORECASE)
+            self.entries.append(_Entry(kind, raw, _squeeze(n), exact, any_case))
+        # the rarest-looking needles first does not matter: each is one C-level scan
+        self.by_squeezed: dict[str, list[_Entry]] = {}
+        for e in self.entries:
+            self.by_squeezed.setdefault(e.squeezed, []).append(e)
 
-    def search(self, haystack: str) -> Iterator[tuple[str, str]]:
+    def search(self, haystack: str, any_case: bool = False) -> Iterator[tuple[str, str]]:
+        if not self.entries or not haystack:
+            return
         folded = _fold_keep_case(haystack)
-        hits: set[str] = set()
-        for rx in (self.names_rx, self.sentences_rx):
-            if rx is not None:
-                hits |= {m.group(0) for m in rx.finditer(folded)}
+        squeezed = _SQUEEZE_RE.sub("", folded).casefold()
         found: set[tuple[str, str]] = set()
-        for hit in hits:
-            for kind, raw, rx in self.entries:
-                if (kind, raw) not in found and rx.fullmatch(hit):
-                    found.add((kind, raw))
-        if self.squeezed:
-            squeezed = _squeeze(haystack)
-            for kind, raw, sq in self.squeezed:
-                if sq in squeezed:
-                    found.add((kind, raw))
+        for sq, entries in self.by_squeezed.items():
+            if sq not in squeezed:
+                continue
+            for e in entries:
+                if len(sq) >= _SQUEEZE_MIN:
+                    found.add((e.kind, e.raw))
+                elif e.exact.search(folded) or (any_case and e.any_case.search(folded)):
+                    found.add((e.kind, e.raw))
         yield from sorted(found)
 
 
@@ -154,6 +171,8 @@ def section5_needles(section5_texts: Iterable[str], kept_text: str) -> list[str]
             s = piece.strip()
             if _MARKER.search(s):
                 s = _MARKER.sub(" ", s).strip(" -—–_*=")
+            if _squeeze(s) in _squeeze("Alles onder deze streep wordt verwijderd"):
+                continue  # a piece of the marker line itself (the line broken in two)
             if len(s) >= _MIN_SECTION5 and len(s.split()) >= 3 and _squeeze(s) not in kept:
                 out.append(s)
     return sorted(set(out))
@@ -163,38 +182,61 @@ def section5_needles(section5_texts: Iterable[str], kept_text: str) -> list[str]
 
 
 def _pdf_haystacks(data: bytes) -> Iterator[tuple[str, str]]:
-    import pdfplumber
     import pypdf
+    import pypdfium2
 
     try:
-        reader = pypdf.PdfReader(io.BytesIO(data))
-        yield "pdf-tekst (pypdf)", "\n".join(p.extract_text() or "" for p in reader.pages)
+        pdf = pypdfium2.PdfDocument(data)
     except Exception as exc:  # noqa: BLE001 - a PDF we cannot read cannot be published
         raise HicError(f"PDF niet leesbaar voor de lekcontrole: {exc}") from exc
-    with pdfplumber.open(io.BytesIO(data)) as pdf:
-        yield "pdf-tekst (pdfplumber)", "\n".join(p.extract_text() or "" for p in pdf.pages)
-    meta = reader.metadata or {}
+    try:
+        texts = []
+        for i in range(len(pdf)):
+            page = pdf[i]
+            tp = page.get_textpage()
+            texts.append(tp.get_text_range())
+            tp.close()
+            page.close()
+        yield "pdf-tekst (pdfium)", "\n".join(texts)
+    finally:
+        pdf.close()
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        meta = reader.metadata or {}
+        xmp = reader.xmp_metadata
+    except Exception as exc:  # noqa: BLE001
+        raise HicError(f"PDF niet leesbaar voor de lekcontrole: {exc}") from exc
     yield "pdf-metadata", "\n".join(f"{k} {v}" for k, v in meta.items())
-    xmp = reader.xmp_metadata
     if xmp is not None:
         yield "xmp-metadata", etree_text(xmp.rdf_root)
-    streams = []
-    for i in range(1, int(reader.trailer.get("/Size", 0))):
-        try:
-            obj = reader.get_object(i)
-        except Exception:  # noqa: BLE001 - free or broken entries
-            continue
-        if obj is None:
-            continue
-        get_data = getattr(obj, "get_data", None)
-        if get_data is not None:
-            try:
-                streams.append(get_data())
-            except Exception:  # noqa: BLE001 - undecodable filter: raw bytes remain
-                continue
-    for n, s in enumerate(streams):
-        yield from _bytes_haystacks(s, f"pdf-stroom {n + 1} (gedecomprimeerd)", utf16=False)
+    streams = list(pdf_streams(data))
+    if streams:
+        yield from _bytes_haystacks(
+            b"\n".join(streams), "pdf-stromen (gedecomprimeerd)", utf16=False
+        )
     yield from _bytes_haystacks(data, "ruwe bytes")
+
+
+_STREAM_RE = re.compile(rb"stream\r?\n")
+
+
+def pdf_streams(data: bytes) -> Iterator[bytes]:
+    """Every Flate-compressed stream of a PDF, decompressed, found in the raw bytes (so
+    also streams no cross-reference table points at); a stream that is not Flate data
+    stays in the raw bytes, which are searched as they are."""
+    import zlib
+
+    for m in _STREAM_RE.finditer(data):
+        start = m.end()
+        if data[start : start + 1] != b"x":
+            continue  # not a zlib stream (raw, image or other filter)
+        d = zlib.decompressobj()
+        try:
+            out = d.decompress(data[start : start + 50_000_000], 200_000_000)
+        except zlib.error:
+            continue
+        if out:
+            yield out
 
 
 def etree_text(el: object) -> str:
@@ -260,8 +302,36 @@ def _zip_haystacks(data: bytes, prefix: str, depth: int = 0) -> Iterator[tuple[s
                 yield from _xml_haystacks(blob, name)
             elif blob[:4] == b"PK\x03\x04" and depth < 3:
                 yield from _zip_haystacks(blob, name + "!", depth + 1)
+            elif blob[:8] == b"\x89PNG\r\n\x1a\n":
+                yield from _png_haystacks(blob, name)
             else:
                 yield from _bytes_haystacks(blob, name)
+
+
+def _png_haystacks(data: bytes, where: str) -> Iterator[tuple[str, str]]:
+    """A PNG's chunks except its compressed pixels; text chunks decompressed."""
+    import struct
+    import zlib
+
+    pos = 8
+    rest = bytearray(data[:8])
+    while pos + 8 <= len(data):
+        length, ctype = struct.unpack(">I4s", data[pos : pos + 8])
+        chunk = data[pos + 8 : pos + 8 + length]
+        if ctype != b"IDAT":
+            rest += ctype + chunk
+            if ctype in (b"zTXt", b"iTXt"):
+                try:
+                    key, _, body = chunk.partition(b"\0")
+                    if ctype == b"zTXt":
+                        rest += zlib.decompress(body[1:])
+                    elif body[:1] == b"\1":
+                        rest += zlib.decompress(body[2:].split(b"\0", 2)[-1])
+                except zlib.error:
+                    pass
+        pos += 12 + length
+    rest += data[pos:]
+    yield from _bytes_haystacks(bytes(rest), where + " (metadata en onderdelen)")
 
 
 def haystacks(path: Path) -> Iterator[tuple[str, str]]:
@@ -276,14 +346,15 @@ def haystacks(path: Path) -> Iterator[tuple[str, str]]:
         yield from _bytes_haystacks(data, "inhoud")
 
 
-def check_file(path: str | Path, needles: Needles) -> list[Leak]:
+def check_file(path: str | Path, needles: Needles, matcher: _Matcher | None = None) -> list[Leak]:
     """All leaks of ``needles`` in one output file (one entry per needle and place)."""
     p = Path(path)
-    matcher = _Matcher(needles)
+    matcher = matcher or _Matcher(needles)
     leaks: list[Leak] = []
     seen: set[tuple[str, str]] = set()
     for where, hay in haystacks(p):
-        for kind, raw in matcher.search(hay):
+        any_case = any(w in where for w in ("attributen", ".rels", "bestandsnaam", "pdf-strom"))
+        for kind, raw in matcher.search(hay, any_case=any_case):
             key = (raw, where.split(" (")[0])
             if key in seen:
                 continue
@@ -294,6 +365,7 @@ def check_file(path: str | Path, needles: Needles) -> list[Leak]:
 
 def check_files(paths: Iterable[str | Path], needles: Needles) -> list[Leak]:
     out: list[Leak] = []
+    matcher = _Matcher(needles)
     for p in paths:
-        out += check_file(p, needles)
+        out += check_file(p, needles, matcher)
     return out

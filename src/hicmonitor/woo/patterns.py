@@ -18,9 +18,18 @@ EMAIL_RE = re.compile(
 # Candidates for phone numbers; validated on their digit count in ``phones``.
 _PHONE_CAND_RE = re.compile(
     r"(?<![\w+/])(?:"
-    r"(?:\+|00)\s?31[\s.-]?(?:\(0\)[\s.-]?)?\d(?:[\s.-]?\(?\d\)?){6,10}"
-    r"|\(?0\d{1,3}\)?(?:[\s.-]?\d){5,10}"
+    r"(?:\+|00)\s?31[\s./-]?(?:\(0\)[\s./-]?)?\d(?:[\s./-]?\(?\d\)?){6,10}"
+    r"|\(?0\d{1,3}\)?(?:\s?[\s./-]?\s?\d){5,10}"
     r")(?![\w-])"
+)
+_OBFUSCATED_EMAIL_RE = re.compile(
+    r"(?i)(?<![\w.+-])[\w.+-]+\s*(?:\[at\]|\(at\)|\{at\}|\[@\]|\(@\)|\s+at\s+|\s+apenstaartje\s+)\s*"
+    r"[\w-]+(?:\s*(?:\.|\[dot\]|\(dot\)|\[punt\]|\(punt\)|\s+dot\s+|\s+punt\s+)\s*[\w-]+)*"
+    r"\s*(?:\.|\[dot\]|\(dot\)|\[punt\]|\(punt\)|\s+dot\s+|\s+punt\s+)\s*[A-Za-z]{2,}(?![\w-])"
+)
+_USER_PATH_RE = re.compile(
+    r"(?i)(?:[a-z]:[\\/]+(?:users|documents and settings|gebruikers)[\\/]+|/users/|/home/|"
+    r"\\\\[^\\\s]+\\(?:home|users|homedir)\$?\\)(?P<u>[^\\/\s\"'<>]+)"
 )
 _DIRECT_DIAL_RE = re.compile(
     r"(?i)(?<!\w)(?:toestel|tst\.|doorkies(?:nummer)?|interne?\s+nummer|tel\.\s*intern)"
@@ -127,6 +136,15 @@ _NAMEISH_TOKEN = re.compile(
 def emails(text: str) -> Iterator[tuple[int, int, str]]:
     for m in EMAIL_RE.finditer(text):
         yield m.start(), m.end(), "e-mailadres"
+    for m in _OBFUSCATED_EMAIL_RE.finditer(text):
+        yield m.start(), m.end(), "e-mailadres"
+
+
+def user_paths(text: str) -> Iterator[tuple[int, int, str]]:
+    """The user name in a path such as C:\\Users\\jklaverblad\\..."""
+    for m in _USER_PATH_RE.finditer(text):
+        if m.group("u").lower() not in ("public", "default", "all users", "shared"):
+            yield m.start("u"), m.end("u"), "gebruikersnaam"
 
 
 def phones(text: str) -> Iterator[tuple[int, int, str]]:
@@ -144,8 +162,9 @@ def phones(text: str) -> Iterator[tuple[int, int, str]]:
             ok = len(rest) == 9
         else:
             ok = len(digits) == 10 or (digits[:4] in ("0800", "0900") and 8 <= len(digits) <= 11)
-            # Reject ranges and dates written with digits only, e.g. "2019-2022".
-            ok = ok and not re.fullmatch(r"\d{4}-\d{4}", s)
+            # Reject ranges and dates written with digits only, e.g. "2019-2022", and
+            # kamerstuk numbers "2021/22".
+            ok = ok and not re.fullmatch(r"\d{4}\s?[-/]\s?\d{2,4}", s)
         if ok:
             yield start, m.end(), "telefoonnummer"
     for m in _DIRECT_DIAL_RE.finditer(text):
@@ -191,4 +210,10 @@ def closing_formula(text: str) -> bool:
 
 def all_patterns(text: str) -> list[tuple[int, int, str]]:
     """Every pattern hit in one text."""
-    return [*emails(text), *phones(text), *initials_names(text), *labelled_names(text)]
+    return [
+        *emails(text),
+        *phones(text),
+        *initials_names(text),
+        *labelled_names(text),
+        *user_paths(text),
+    ]

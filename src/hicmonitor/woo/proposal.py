@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import csv
 import hashlib
+from collections.abc import Mapping
 from pathlib import Path
 
 from hicmonitor.errors import InputError
-from hicmonitor.woo.docx_redact import Finding, Slot
+from hicmonitor.woo.docx_redact import Finding
+from hicmonitor.woo.register import fold
 
 COLUMNS = [
     "nr",
@@ -41,8 +43,9 @@ def key(f: Finding) -> tuple[str, int, int]:
     return (f.slot_id, f.start, f.end)
 
 
-def write_proposal(path: Path, document: Path, findings: list[Finding], slots: list[Slot]) -> None:
-    texts = {s.id: s.text for s in slots}
+def write_proposal(
+    path: Path, document: Path, findings: list[Finding], texts: Mapping[str, str]
+) -> None:
     digest = sha256(document)
     with path.open("w", newline="", encoding="utf-8-sig") as fh:
         wr = csv.writer(fh, delimiter=";")
@@ -114,6 +117,18 @@ def read_decisions(
                     field="plaats",
                 )
             out[k] = besluit in _YES
+    by_text: dict[str, set[bool]] = {}
+    for k, f in wanted.items():
+        if k in out:
+            by_text.setdefault(fold(f.text), set()).add(out[k])
+    mixed = [t for t, v in by_text.items() if len(v) > 1]
+    if mixed:
+        raise InputError(
+            path,
+            f"{len(mixed)} tekst(en) staan op de ene regel op 'ja' en op een andere op 'nee'; "
+            "kies per tekst één besluit (anders blijft de tekst elders zichtbaar of gelakt)",
+            field="besluit",
+        )
     absent = [f for k, f in wanted.items() if k not in out]
     if absent:
         raise InputError(

@@ -30,10 +30,18 @@ def fold(text: str) -> str:
 
     Not length preserving; use it for comparing strings, not for offsets.
     """
+    if text.isascii():
+        return _WS.sub(" ", text).strip().casefold()
     decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    stripped = _COMBINING_MARKS.sub("", decomposed) if not decomposed.isascii() else decomposed
+    if not stripped.isascii() and any(unicodedata.combining(c) for c in stripped):
+        stripped = "".join(c for c in stripped if not unicodedata.combining(c))
     stripped = stripped.replace("ı", "i").replace("ø", "o").replace("ß", "ss")
-    return re.sub(r"\s+", " ", stripped).strip().casefold()
+    return _WS.sub(" ", stripped).strip().casefold()
+
+
+_WS = re.compile(r"\s+")
+_COMBINING_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
 def _letter_pattern(ch: str) -> str:
@@ -125,6 +133,138 @@ class Person:
         return [x for x in (self.email, self.telefoon) if x]
 
 
+_TV_WORDS = {
+    "van",
+    "de",
+    "der",
+    "den",
+    "het",
+    "ter",
+    "ten",
+    "te",
+    "op",
+    "in",
+    "'t",
+    "uit",
+    "von",
+    "du",
+    "le",
+    "la",
+    "da",
+    "del",
+    "di",
+    "dos",
+    "el",
+    "al",
+    "bin",
+    "ben",
+    "'s",
+    "v.d.",
+}
+
+
+def parse_name(naam: str, functie: str = "") -> Person:
+    """A person from a written name: "Kees van der Staaij", "I.J.M. Michon-Derkzen",
+    "Mutluer"."""
+    tokens = naam.split()
+    voorletters = ""
+    voornaam: list[str] = []
+    while tokens and re.fullmatch(r"(?:[A-ZÀ-Þ][a-z]?\.)+", tokens[0]):
+        voorletters += tokens.pop(0)
+    if not voorletters and len(tokens) > 1:
+        voornaam.append(tokens.pop(0))
+    tv: list[str] = []
+    while len(tokens) > 1 and tokens[0].lower() in _TV_WORDS:
+        tv.append(tokens.pop(0))
+    return Person(
+        achternaam=" ".join(tokens),
+        voornaam=" ".join(voornaam),
+        voorletters=voorletters,
+        tussenvoegsel=" ".join(tv),
+        functie=functie,
+        publiek=True,
+    )
+
+
+_WORD_RE = re.compile(r"[^\W\d_][\w'’]*(?:[-‐‑][^\W\d_][\w'’]*)*\.?|(?:[A-ZÀ-Þ]\.){1,5}")
+
+
+class PublicIndex:
+    """Public office holders' name forms, looked up by words (fast for thousands of forms).
+
+    A form matches when its words match the text's words with diacritics and case folded,
+    except that a word the form writes with a capital must have one in the text ("Vos"
+    the member, not "vos" the animal). Bare common surnames ("De Vries") count only when
+    the document names that holder in full (see ``context``)."""
+
+    def __init__(self, persons: list[Person], common: set[str]) -> None:
+        self.forms: dict[tuple[str, ...], list[tuple[str, bool]]] = {}
+        self.max_len = 1
+        for p in persons:
+            full = {
+                f
+                for f in p.name_forms()
+                if len(f.split()) > 1 and (p.voornaam or p.voorletters) and not _is_bare(f, p)
+            }
+            for f in p.name_forms():
+                bare = f not in full
+                common_bare = bare and fold(p.achternaam.split("-")[-1].split()[-1]) in common
+                key = tuple(_key(w) for w in _WORD_RE.findall(f))
+                if not key:
+                    continue
+                self.forms.setdefault(key, []).append((f, common_bare))
+                self.max_len = max(self.max_len, len(key))
+
+    def spans(self, text: str, context: set[str] | None = None) -> list[tuple[int, int]]:
+        words = [(m.start(), m.end(), m.group(0)) for m in _WORD_RE.finditer(text)]
+        keys = [_key(w) for _, _, w in words]
+        out = []
+        i = 0
+        while i < len(words):
+            hit = None
+            for n in range(min(self.max_len, len(words) - i), 0, -1):
+                cands = self.forms.get(tuple(keys[i : i + n]))
+                if not cands:
+                    continue
+                for form, common_bare in cands:
+                    if common_bare and fold(form) not in (context or set()):
+                        continue
+                    if _case_ok(form, [w for _, _, w in words[i : i + n]]):
+                        hit = n
+                        break
+                if hit:
+                    break
+            if hit:
+                s, e = words[i][0], words[i + hit - 1][1]
+                if text[e - 1 : e] == "." and not re.search(r"[A-ZÀ-Þ]\.$", text[s:e]):
+                    e -= 1
+                out.append((s, e))
+                i += hit
+            else:
+                i += 1
+        return out
+
+
+def _is_bare(form: str, p: Person) -> bool:
+    f = fold(form)
+    return not (p.voornaam and fold(p.voornaam) in f) and not (
+        p.voorletters
+        and fold(p.voorletters.replace(".", "")) in f.replace(".", "").replace(" ", "")
+    )
+
+
+def _key(word: str) -> str:
+    return fold(word.rstrip(".")).replace("‐", "-").replace("‑", "-")
+
+
+def _case_ok(form: str, words: list[str]) -> bool:
+    fw = _WORD_RE.findall(form)
+    for a, b in zip(fw, words, strict=False):
+        if a[:1].isupper() and a.lower() not in _TV_WORDS and not b[:1].isupper():
+            return False
+    return True
+
+
 @dataclass
 class Register:
     """The loaded register, with compiled matchers."""
@@ -133,14 +273,97 @@ class Register:
     publiek: list[Person] = field(default_factory=list)
     publieke_functies: list[str] = field(default_factory=list)
     source: str = ""
+    niet_persoonlijk: list[str] = field(default_factory=list)
+    organisatiewoorden: list[str] = field(default_factory=list)
+    mailboxen: list[str] = field(default_factory=list)
+    publieke_nummers: list[str] = field(default_factory=list)
+    veelvoorkomend: list[str] = field(default_factory=list)
+    partijen: list[str] = field(default_factory=list)
+    functies_na_naam: list[str] = field(default_factory=list)
+    meervoudige_functies: list[str] = field(default_factory=list)
+    organisatie: str = "Ministerie van Justitie en Veiligheid"
+    sources: list[str] = field(default_factory=list)
+
+    @cached_property
+    def public_index(self) -> PublicIndex:
+        return PublicIndex(self.publiek, {fold(x) for x in self.veelvoorkomend})
+
+    def public_spans(self, text: str, context: set[str] | None = None) -> list[tuple[int, int]]:
+        return self.public_index.spans(text, context)
+
+    @cached_property
+    def _not_personal_folded(self) -> set[str]:
+        return {fold(x) for x in self.niet_persoonlijk}
+
+    @cached_property
+    def _places(self) -> set[str]:
+        return _deduce_places()
+
+    @cached_property
+    def first_names(self) -> set[str]:
+        """Folded Dutch first names (deduce's list), to tell "Peter de Jong" from
+        "Indiener Wybren van Haga"."""
+        return _deduce_list("names", "lst_first_name")
+
+    @cached_property
+    def surnames(self) -> set[str]:
+        """Folded Dutch surnames (deduce's lists)."""
+        return _deduce_list("names", "lst_surname") | _deduce_list("names", "lst_interfix_surname")
+
+    def is_first_name(self, word: str) -> bool:
+        return fold(word.strip(".,;:")) in self.first_names
+
+    @cached_property
+    def _org_words_folded(self) -> list[str]:
+        return [fold(w) for w in self.organisatiewoorden]
+
+    def not_personal(self, name: str, text: str = "", start: int = 0, end: int = 0) -> bool:
+        """True for a span that is no person: a listed term, a place, an organisation."""
+        f = fold(name).strip(" .,;:")
+        if not f:
+            return True
+        if f in self._not_personal_folded:
+            return True
+        if (
+            f in self._places
+            or fold(re.sub(r"^(?:in|te|uit|naar|van)\s+", "", name)) in self._places
+        ):
+            return True
+        last = fold(name.strip(" .,;:").split()[-1]) if name.split() else ""
+        if last and any(
+            last == w or (last.endswith(w) and len(w) > 4) for w in self._org_words_folded
+        ):
+            return True
+        if text and end:
+            # part of a listed term ("Stop Heling", "2511 DP Den Haag")
+            terms = [t for t in self._not_personal_folded if f in t and len(t) > len(f)]
+            if terms:
+                window = fold(text[max(0, start - 40) : end + 40])
+                return any(t in window for t in terms)
+        return False
+
+    def is_public_contact(self, value: str) -> bool:
+        """Shared mailboxes (info@, postbus@ ...) and public numbers (0800, 0900, 14 0xx)."""
+        v = value.strip()
+        m = re.match(r"^([^@\s\[(]+)\s*(?:@|\[at\]|\(at\)|\{at\}|\s+at\s+)", v, re.I)
+        if m:
+            local = m.group(1).lower()
+            parts = [x for x in re.split(r"[._\-+]", local) if x]
+            boxes = {x.lower() for x in self.mailboxen}
+            return bool(parts) and all(x in boxes or x.isdigit() for x in parts)
+        digits = re.sub(r"\D", "", v)
+        if v.startswith("+") or digits.startswith("0031"):
+            return False
+        for prefix in self.publieke_nummers:
+            if prefix == "14" and digits.startswith("140") and len(digits) in (5, 6, 7):
+                return True
+            if prefix != "14" and digits.startswith(prefix):
+                return True
+        return False
 
     @cached_property
     def civil_servant_regex(self) -> re.Pattern[str] | None:
         return _compile([f for p in self.ambtenaren for f in p.name_forms()])
-
-    @cached_property
-    def public_regex(self) -> re.Pattern[str] | None:
-        return _compile([f for p in self.publiek for f in p.name_forms()])
 
     @cached_property
     def function_regex(self) -> re.Pattern[str] | None:
@@ -154,12 +377,78 @@ class Register:
         return re.compile(rf"(?<!\w)(?:{words}){org}\s*,?\s*$")
 
     @cached_property
-    def public_folded(self) -> set[str]:
-        return {fold(f) for p in self.publiek for f in p.name_forms()}
+    def office_after_regex(self) -> re.Pattern[str] | None:
+        """Matches, right after a name, a party in parentheses ("(VVD)") or a public
+        function as an apposition (", Tweede Kamerlid", "(minister van ...")."""
+        alts = []
+        if self.partijen:
+            parties = "|".join(re.escape(x) for x in sorted(self.partijen, key=len, reverse=True))
+            alts.append(rf"\s*\(\s*(?:{parties})\s*\)")
+        if self.functies_na_naam:
+            funcs = "|".join(
+                name_regex(x) for x in sorted(self.functies_na_naam, key=len, reverse=True)
+            )
+            alts.append(rf"\s*[,(]\s*(?:oud-)?(?:{funcs})(?![\w-])")
+        if not alts:
+            return None
+        return re.compile("(?:" + "|".join(alts) + ")")
 
-    def is_public_name(self, text: str) -> bool:
+    @cached_property
+    def plural_function_regex(self) -> re.Pattern[str] | None:
+        """Matches, at the end of the text before a name, a plural function word and the
+        names it governs so far ("de leden Kuik en ", "de burgemeesters Halsema, ")."""
+        if not self.meervoudige_functies:
+            return None
+        words = "|".join(
+            name_regex(x) for x in sorted(self.meervoudige_functies, key=len, reverse=True)
+        )
+        tv = r"(?:(?:[Vv]an|[Dd]e[nr]?|[Tt]e[nr]?|[Hh]et|'t|[Ii]n|[Oo]p)\s+)"
+        name = rf"{tv}*[A-ZÀ-Ý][\w'’.-]*(?:\s+{tv}*[A-ZÀ-Ý][\w'’.-]*){{0,3}}"
+        party = r"(?:\s*\([^()\n]{1,40}\))?"
+        return re.compile(rf"(?<!\w)(?:{words})\s+(?:{name}{party}\s*(?:,|(?i:en)\b)\s*)+$")
+
+    @cached_property
+    def public_folded(self) -> set[str]:
+        """Folded public name forms, without bare common surnames ("de Vries")."""
+        return {fold(f) for forms in self.public_index.forms.values() for f, c in forms if not c}
+
+    @cached_property
+    def common_bare_folded(self) -> set[str]:
+        return {fold(f) for forms in self.public_index.forms.values() for f, c in forms if c}
+
+    def is_public_name(self, text: str, context: set[str] | None = None) -> bool:
         """True when ``text`` (titles stripped) is a form of a public person's name."""
-        return fold(strip_titles(text)) in self.public_folded
+        f = fold(strip_titles(text))
+        return f in self.public_folded or bool(context and f in context)
+
+    @cached_property
+    def _context_forms(self) -> list[tuple[set[str], list[str]]]:
+        """Per public holder with a common surname: (bare folded forms, full folded forms)."""
+        out = []
+        for p in self.publiek:
+            if not p.voornaam and not p.voorletters:
+                continue
+            forms = p.name_forms()
+            bare = {fold(f) for f in forms} & self.common_bare_folded
+            if not bare:
+                continue
+            full = [
+                fold(f)
+                for f in forms
+                if fold(f) not in self.common_bare_folded and len(f.split()) > 1
+            ]
+            out.append((bare, full))
+        return out
+
+    def context_for(self, texts: list[str]) -> set[str]:
+        """Bare common surnames of public holders the texts name in full ("Hugo de Jonge"
+        makes a later "De Jonge" public)."""
+        out: set[str] = set()
+        joined = fold("\n".join(texts))
+        for bare, full in self._context_forms:
+            if any(f in joined for f in full):
+                out |= bare
+        return out
 
     def civil_servant_needles(self) -> list[str]:
         """Strings that must never appear in a publication (for the leak check)."""
@@ -234,12 +523,85 @@ def load_register(path: str | Path | None = None) -> Register:
             )
         return out
 
-    return Register(
+    publiek = persons("publiek", True)
+    sources = [str(p)]
+    for rel in data.get("publieke_lijsten") or []:
+        lst = p.parent / str(rel)
+        if not lst.exists():
+            raise InputError(p, f"lijst {rel} niet gevonden", field="publieke_lijsten")
+        publiek += _read_public_list(lst)
+        sources.append(str(lst))
+    reg = Register(
         ambtenaren=persons("ambtenaren", False),
-        publiek=persons("publiek", True),
+        publiek=publiek,
         publieke_functies=[str(x) for x in data.get("publieke_functies") or []],
         source=str(p),
+        sources=sources,
     )
+    cfg_path = p.parent / "woo.yaml"
+    if not cfg_path.exists():
+        cfg_path = Path(__file__).resolve().parents[3] / "content" / "woo.yaml"
+    if cfg_path.exists():
+        try:
+            cfg = yaml.safe_load(cfg_path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            raise InputError(cfg_path, "geen geldige YAML") from exc
+        reg.niet_persoonlijk = [str(x) for x in cfg.get("niet_persoonlijk") or []]
+        reg.organisatiewoorden = [str(x) for x in cfg.get("organisatiewoorden") or []]
+        reg.mailboxen = [str(x) for x in cfg.get("gedeelde_mailboxen") or []]
+        reg.publieke_nummers = [str(x) for x in cfg.get("publieke_nummers") or []]
+        reg.veelvoorkomend = [str(x) for x in cfg.get("veelvoorkomende_achternamen") or []]
+        reg.partijen = [str(x) for x in cfg.get("partijen") or []]
+        reg.functies_na_naam = [str(x) for x in cfg.get("functies_na_naam") or []]
+        reg.meervoudige_functies = [str(x) for x in cfg.get("meervoudige_functies") or []]
+        reg.organisatie = str(cfg.get("organisatie") or reg.organisatie)
+    return reg
+
+
+def _read_public_list(path: Path) -> list[Person]:
+    import csv
+
+    out = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        if not reader.fieldnames or "naam" not in reader.fieldnames:
+            raise InputError(path, "kolom 'naam' ontbreekt", line=1, field="naam")
+        for row in reader:
+            naam = (row.get("naam") or "").strip()
+            if not naam:
+                raise InputError(path, "naam ontbreekt", line=reader.line_num, field="naam")
+            out.append(parse_name(naam, (row.get("functie") or "").strip()))
+    return out
+
+
+def _deduce_places() -> set[str]:
+    """Dutch place, municipality, province and region names from deduce's lookup lists."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("deduce")
+    out: set[str] = set()
+    if spec is None or spec.origin is None:
+        return out
+    base = Path(spec.origin).parent / "data" / "lookup" / "src" / "locations" / "lst_placename"
+    for sub in ("lst_municipality", "lst_province", "lst_region", "lst_residence"):
+        f = base / sub / "items.txt"
+        if f.exists():
+            out |= {
+                fold(line) for line in f.read_text(encoding="utf-8").splitlines() if line.strip()
+            }
+    return out
+
+
+def _deduce_list(group: str, name: str) -> set[str]:
+    import importlib.util
+
+    spec = importlib.util.find_spec("deduce")
+    if spec is None or spec.origin is None:
+        return set()
+    f = Path(spec.origin).parent / "data" / "lookup" / "src" / group / name / "items.txt"
+    if not f.exists():
+        return set()
+    return {fold(x) for x in f.read_text(encoding="utf-8").splitlines() if x.strip()}
 
 
 def _find_line(lines: list[str], key: str, index: int) -> int | None:

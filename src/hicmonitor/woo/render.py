@@ -1,20 +1,21 @@
-"""Render an (already redacted) DOCX to HTML and to PDF with WeasyPrint.
+"""Render a published (rebuilt) DOCX to PDF with WeasyPrint, from its document model.
 
-The PDF is made from the redacted package only, so nothing removed can reach it. Body
-paragraphs, headings, lists, tables, text boxes, headers, footers and footnotes are
-rendered; images are left out. Redaction boxes (white on black, carrying the ground)
-become ``<span class="woo-lak">``.
+The PDF is made from the rebuilt DOCX only: it is read back with the same extractor
+(:mod:`hicmonitor.woo.extract`), so the PDF holds exactly what the DOCX holds. Headings,
+paragraphs, list labels, tables, text boxes, pictures (the re-encoded PNGs), footnotes and
+endnotes, headers and footers are rendered; a redaction box (white on black, carrying its
+ground) becomes ``<span class="woo-lak">``.
 """
 
 from __future__ import annotations
 
+import base64
 import html
-import re
 from pathlib import Path
 
-from lxml import etree
-
-from hicmonitor.woo.ooxml import Package, qn, w
+from hicmonitor.woo.docmodel import Block, Doc, Para, Run
+from hicmonitor.woo.extract import extract
+from hicmonitor.woo.ooxml import Package, qn
 
 BOX_CSS = (
     ".woo-lak { background: #000; color: #fff; padding: 0 .25em; font-family: sans-serif;"
@@ -25,13 +26,15 @@ _CSS = (
     """
 @page { size: A4; margin: 2.2cm 2cm; @bottom-right { content: counter(page) " / " counter(pages); font-size: 8pt; } }
 body { font-family: "DejaVu Sans", sans-serif; font-size: 10pt; line-height: 1.4; }
-h1 { font-size: 15pt; } h2 { font-size: 12.5pt; } h3, h4 { font-size: 11pt; }
+h1 { font-size: 15pt; } h2 { font-size: 12.5pt; } h3, h4, h5, h6 { font-size: 11pt; }
 table { border-collapse: collapse; margin: .5em 0; }
 td, th { border: .5pt solid #777; padding: 2pt 4pt; vertical-align: top; }
 .kop, .voet { color: #444; font-size: 8.5pt; border-bottom: .5pt solid #aaa; margin-bottom: 1em; }
 .voet { border-bottom: none; border-top: .5pt solid #aaa; margin-top: 1.5em; }
-.tekstvak { display: block; border: .5pt solid #999; padding: 3pt; margin: 3pt 0; }
+.tekstvak { border-left: .5pt solid #999; padding-left: 4pt; margin: 3pt 0; }
+.streep { border-bottom: .75pt solid #000; }
 .noten { font-size: 8.5pt; border-top: .5pt solid #aaa; margin-top: 1.5em; }
+img { max-width: 16cm; }
 """
     + BOX_CSS
 )
@@ -42,146 +45,92 @@ def box_html(ground: str) -> str:
     return f'<span class="woo-lak">{html.escape(ground)}</span>'
 
 
-def _is_box(run: etree._Element) -> bool:
-    rpr = run.find(w("rPr"))
-    if rpr is None:
-        return False
-    shd = rpr.find(w("shd"))
-    return shd is not None and shd.get(w("fill"), "").upper() == "000000"
-
-
-def _heading_levels(pkg: Package) -> dict[str, int]:
-    out: dict[str, int] = {}
-    if not pkg.has("word/styles.xml"):
-        return out
-    for st in pkg.xml("word/styles.xml").findall(w("style")):
-        name_el = st.find(w("name"))
-        name = (name_el.get(w("val"), "") if name_el is not None else "").lower()
-        m = re.match(r"^(?:heading|kop)\s*(\d)$", name)
-        if m:
-            out[st.get(w("styleId"), "")] = min(int(m.group(1)) + 1, 4)
-        elif name in ("title", "titel"):
-            out[st.get(w("styleId"), "")] = 1
-    return out
-
-
-class _Renderer:
-    def __init__(self, pkg: Package) -> None:
-        self.pkg = pkg
-        self.levels = _heading_levels(pkg)
+class _Html:
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
         self.notes: list[str] = []
+        self.note_no: dict[tuple[str, str], int] = {}
 
-    def runs_html(self, p: etree._Element) -> str:
-        out: list[str] = []
-        boxes: list[str] = []
-        for el in p:
-            out.append(self._inline(el, boxes))
-        return "".join(out) + "".join(boxes)
+    def run(self, r: Run) -> str:
+        if r.box is not None:
+            return box_html(r.box)
+        if r.note is not None:
+            if r.note not in self.note_no:
+                src = self.doc.footnotes if r.note[0] == "footnote" else self.doc.endnotes
+                self.notes.append(self.blocks(src.get(r.note[1], [])))
+                self.note_no[r.note] = len(self.notes)
+            return f"<sup>{self.note_no[r.note]}</sup>"
+        if r.picture is not None:
+            pic = self.doc.pictures[r.picture]
+            data = base64.b64encode(pic.png).decode("ascii")
+            width = min(16.0, pic.width_emu / 360000) if pic.width_emu else 4.0
+            return f'<img src="data:image/png;base64,{data}" style="width:{width:.2f}cm" alt="">'
+        s = html.escape(r.text).replace("\n", "<br>").replace("\t", " &#160;&#160; ")
+        if r.bold:
+            s = f"<b>{s}</b>"
+        if r.italic:
+            s = f"<i>{s}</i>"
+        if r.underline:
+            s = f"<u>{s}</u>"
+        if r.caps:
+            s = f'<span style="text-transform:uppercase">{s}</span>'
+        return s
 
-    def _inline(self, el: etree._Element, boxes: list[str]) -> str:
-        tag = el.tag
-        if tag == w("r"):
-            if _is_box(el):
-                return box_html("".join(t.text or "" for t in el.iter(w("t"))))
-            parts: list[str] = []
-            rpr = el.find(w("rPr"))
-            bold = rpr is not None and rpr.find(w("b")) is not None
-            ital = rpr is not None and rpr.find(w("i")) is not None
-            for c in el:
-                if c.tag == w("t"):
-                    parts.append(html.escape(c.text or ""))
-                elif c.tag in (w("tab"), w("ptab")):
-                    parts.append(" &#160;&#160; ")
-                elif c.tag in (w("br"), w("cr")):
-                    parts.append("<br>")
-                elif c.tag == w("noBreakHyphen"):
-                    parts.append("-")
-                elif c.tag in (w("footnoteReference"), w("endnoteReference")):
-                    parts.append(self._note(c))
-                else:
-                    for txbx in c.iter(w("txbxContent")):
-                        inner = "".join(
-                            f"<span>{self.runs_html(q)}</span><br>" for q in txbx.findall(w("p"))
-                        )
-                        boxes.append(f'<span class="tekstvak">{inner}</span>')
-                        break  # AlternateContent repeats the same box in its fallback
-            s = "".join(parts)
-            if bold:
-                s = f"<b>{s}</b>"
-            if ital:
-                s = f"<i>{s}</i>"
-            return s
-        if tag in (w("pPr"), w("p")) or not isinstance(tag, str):
-            return ""
-        return "".join(self._inline(c, boxes) for c in el)
+    def para(self, p: Para) -> str:
+        inner = (html.escape(p.label) + " " if p.label else "") + "".join(
+            self.run(r) for r in p.runs
+        )
+        cls = ' class="streep"' if p.rule else ""
+        if p.style == "title":
+            out = f"<h1{cls}>{inner}</h1>"
+        elif p.style.startswith("h"):
+            lvl = min(int(p.style[1:]) + 1, 6)
+            out = f"<h{lvl}{cls}>{inner}</h{lvl}>"
+        else:
+            out = f"<p{cls}>{inner or '&#160;'}</p>"
+        for box in p.boxes:
+            out += f'<div class="tekstvak">{self.blocks(box)}</div>'
+        return out
 
-    def _note(self, ref: etree._Element) -> str:
-        kind = "footnotes" if ref.tag == w("footnoteReference") else "endnotes"
-        nid = ref.get(w("id"), "")
-        part = f"word/{kind}.xml"
-        if not self.pkg.has(part):
-            return ""
-        for note in self.pkg.xml(part):
-            if note.get(w("id")) == nid:
-                text = " ".join(self.runs_html(p) for p in note.iter(w("p")))
-                self.notes.append(text)
-                n = len(self.notes)
-                return f"<sup>{n}</sup>"
-        return ""
-
-    def block(self, el: etree._Element) -> str:
-        if el.tag == w("p"):
-            ppr = el.find(w("pPr"))
-            level = None
-            if ppr is not None and ppr.find(w("pStyle")) is not None:
-                level = self.levels.get(ppr.find(w("pStyle")).get(w("val"), ""))
-            inner = self.runs_html(el)
-            if level:
-                return f"<h{level}>{inner}</h{level}>"
-            return f"<p>{inner or '&#160;'}</p>"
-        if el.tag == w("tbl"):
-            rows = []
-            for tr in el.findall(w("tr")):
-                cells = []
-                for tc in tr.findall(w("tc")):
-                    cells.append(
-                        "<td>" + "".join(self.block(c) for c in tc if c.tag != w("tcPr")) + "</td>"
-                    )
-                rows.append("<tr>" + "".join(cells) + "</tr>")
-            return "<table>" + "".join(rows) + "</table>"
-        if el.tag == w("sdt"):
-            content = el.find(w("sdtContent"))
-            return "".join(self.block(c) for c in content) if content is not None else ""
-        return ""
-
-    def part_html(self, name: str, css: str) -> str:
-        root = self.pkg.xml(name)
-        inner = "".join(self.block(c) for c in root)
-        return f'<div class="{css}">{inner}</div>' if inner.strip() else ""
+    def blocks(self, blocks: list[Block]) -> str:
+        out = []
+        for b in blocks:
+            if isinstance(b, Para):
+                out.append(self.para(b))
+            else:
+                rows = "".join(
+                    "<tr>" + "".join(f"<td>{self.blocks(c)}</td>" for c in row) + "</tr>"
+                    for row in b.rows
+                )
+                out.append(f"<table>{rows}</table>")
+        return "".join(out)
 
 
-def docx_to_html(pkg: Package, title: str = "Woo-publicatie") -> str:
-    """HTML of a redacted DOCX package (headers, body, footnotes, footers)."""
-    r = _Renderer(pkg)
-    doc_rels = pkg.rel_targets("word/document.xml")
-    headers = sorted({t for typ, t, ext in doc_rels.values() if typ.endswith("/header")})
-    footers = sorted({t for typ, t, ext in doc_rels.values() if typ.endswith("/footer")})
-    body = pkg.xml("word/document.xml").find(w("body"))
-    body_html = "".join(r.block(c) for c in body)
-    head_html = "".join(r.part_html(h, "kop") for h in headers if pkg.has(h))
-    foot_html = "".join(r.part_html(f, "voet") for f in footers if pkg.has(f))
+def doc_to_html(doc: Doc, title: str = "Woo-publicatie") -> str:
+    r = _Html(doc)
+    head = foot = ""
+    seen: set[int] = set()
+    for sec in doc.sections:
+        for blocks in sec.headers.values():
+            if id(blocks) not in seen:
+                seen.add(id(blocks))
+                head += f'<div class="kop">{r.blocks(blocks)}</div>'
+        for blocks in sec.footers.values():
+            if id(blocks) not in seen:
+                seen.add(id(blocks))
+                foot += f'<div class="voet">{r.blocks(blocks)}</div>'
+    body = r.blocks(doc.body)
     notes = ""
     if r.notes:
         notes = '<ol class="noten">' + "".join(f"<li>{n}</li>" for n in r.notes) + "</ol>"
     return (
         '<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8">'
         f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>"
-        f"{head_html}{body_html}{notes}{foot_html}</body></html>"
+        f"{head}{body}{notes}{foot}</body></html>"
     )
 
 
 def document_title(pkg: Package) -> str:
-    """The (already redacted) title property, or a neutral default."""
     if pkg.has("docProps/core.xml"):
         el = pkg.xml("docProps/core.xml").find(qn("dc", "title"))
         if el is not None and (el.text or "").strip():
@@ -190,12 +139,20 @@ def document_title(pkg: Package) -> str:
 
 
 def render_pdf(docx_path: str | Path, pdf_path: str | Path) -> int:
-    """Render a redacted DOCX to PDF; returns the number of pages."""
+    """Render a (rebuilt) DOCX to PDF from its content; returns the number of pages."""
+    import logging
+    import warnings
+
     import weasyprint
 
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
     pkg = Package.open(docx_path)
-    doc = weasyprint.HTML(string=docx_to_html(pkg, document_title(pkg))).render()
-    doc.metadata.authors = []
-    doc.metadata.generator = "hicmonitor"
-    doc.write_pdf(str(pdf_path))
-    return len(doc.pages)
+    doc = extract(pkg)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        page = weasyprint.HTML(string=doc_to_html(doc, document_title(pkg))).render()
+        page.metadata.authors = []
+        page.metadata.generator = "hicmonitor"
+        page.write_pdf(str(pdf_path))
+    return len(page.pages)
