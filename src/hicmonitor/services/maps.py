@@ -113,6 +113,7 @@ def boundaries(year: int, folder: Path | None = None) -> Boundaries:
     back = shapely.transform(
         simple, lambda c: np.round(np.column_stack(to_wgs.transform(c[:, 0], c[:, 1])), 5)
     )
+    back = np.array([_polygonal(g) for g in shapely.make_valid(back)])  # after rounding
     areas = [
         Area(code, name, _svg_path(g, x0, y1, scale), w)
         for code, name, g, w in zip(codes, names, simple, back, strict=True)
