@@ -27,7 +27,9 @@ def municipal_counts(category_codes: tuple[str, ...]) -> dict[tuple[str, int], i
 
 def population() -> dict[tuple[str, int], int]:
     with (DATA / "nl" / "population_gemeente_yearly.csv").open(encoding="utf-8") as fh:
-        return {(r["region_code"], int(r["year"])): int(r["inhabitants"]) for r in csv.DictReader(fh)}
+        return {
+            (r["region_code"], int(r["year"])): int(r["inhabitants"]) for r in csv.DictReader(fh)
+        }
 
 
 def boundary_codes(year: int) -> dict[str, str]:

@@ -95,7 +95,10 @@ def test_municipality_chart_switch(page) -> None:
     assert count_fig.is_visible() and not rate_fig.is_visible()
     block.get_by_role("button", name="Per 1.000 inwoners").click()
     assert rate_fig.is_visible() and not count_fig.is_visible()
-    assert block.get_by_role("button", name="Per 1.000 inwoners").get_attribute("aria-pressed") == "true"
+    assert (
+        block.get_by_role("button", name="Per 1.000 inwoners").get_attribute("aria-pressed")
+        == "true"
+    )
 
 
 def test_filter_the_catalogue(page, client) -> None:

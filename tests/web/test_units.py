@@ -62,7 +62,7 @@ def series(values, provisional_last=True) -> pd.DataFrame:  # noqa: ANN001
 def test_trend_svg_is_csp_safe_and_complete(values) -> None:
     svg = trend_svg(series(values), title="T & <x>", chart_id="g1")
     assert "style=" not in svg and "<style" not in svg and "<script" not in svg
-    assert svg.count("<circle class=\"punt") == len(values)
+    assert svg.count('<circle class="punt') == len(values)
     assert 'role="img"' in svg and "T &amp; &lt;x&gt;" in svg
     assert svg.count('data-voorlopig="ja"') == 1
     ys = [float(v) for v in re.findall(r'<circle class="punt[^"]*" cx="[^"]+" cy="([^"]+)"', svg)]

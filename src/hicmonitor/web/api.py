@@ -52,8 +52,21 @@ def _download(data: bytes, fmt: str, name: str) -> Response:
     )
 
 
+GEOJSON_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "type": {"type": "string", "enum": ["FeatureCollection"]},
+        "features": {"type": "array", "items": {"type": "object"}},
+    },
+    "required": ["type", "features"],
+}
+
+
 def _responses(model: Any, *media: str) -> dict[int | str, dict[str, Any]]:
-    content: dict[str, Any] = {m: {"schema": {"type": "string", "format": "binary"}} for m in media}
+    content: dict[str, Any] = {
+        m: {"schema": GEOJSON_SCHEMA if m == GEOJSON else {"type": "string", "format": "binary"}}
+        for m in media
+    }
     return {200: {"model": model, "content": content}, **ERRORS}
 
 
@@ -82,7 +95,14 @@ async def gemeenten(request: Request) -> Response:
 )
 async def gemeente(
     request: Request,
-    gemeente: Annotated[str, Path(max_length=100, description="Code (GM0344) of naam (Utrecht)")],
+    gemeente: Annotated[
+        str,
+        Path(
+            max_length=100,
+            description="Code (GM0344) of naam (Utrecht)",
+            examples=["GM0344", "Utrecht", "'s-Hertogenbosch"],
+        ),
+    ],
 ) -> Response:
     state = request.app.state.hic
     snap = state.snapshot()
@@ -122,7 +142,14 @@ async def landelijk(request: Request) -> Response:
 )
 async def cijfers(
     request: Request,
-    regio: Annotated[str, Query(max_length=100, description="Regiocode of naam")] = "NL01",
+    regio: Annotated[
+        str,
+        Query(
+            max_length=100,
+            description="Regiocode of naam",
+            examples=["NL01", "GM0344", "Amsterdam", "WK034401"],
+        ),
+    ] = "NL01",
     categorie: Categorie | None = None,
     formaat: Formaat = "json",
 ) -> Response:
