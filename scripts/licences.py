@@ -11,6 +11,21 @@ from pathlib import Path
 
 LOCK = Path(__file__).resolve().parents[1] / "requirements.lock"
 
+# What the web ships or the tests use besides Python packages (fonts, npm, Debian).
+NOT_PYTHON = """
+## Shipped with or used by the web (not Python packages)
+
+| what | where | licence |
+|---|---|---|
+| Noto Sans (Regular, Bold, Italic, BoldItalic) | `src/hicmonitor/reports/fonts/`, served by `hic web` at `/static/lettertypen/` | SIL Open Font License 1.1 (`OFL.txt` beside the fonts) |
+| hicmonitor's own script, stylesheet and icon | `src/hicmonitor/web/static/` | EUPL-1.2 (part of hicmonitor) |
+| axe-core 4.14.1 (npm; test tool only, never served) | `package.json` / `package-lock.json`, installed by `npm ci` into `node_modules/` | MPL-2.0 |
+| Chromium (Debian package `chromium`; test tool only) | `apt-get install chromium` | BSD-3-Clause and others (Debian's copyright file) |
+
+The web serves no third-party JavaScript and uses no CDN: charts and the map are SVG drawn on
+the server, and the one script (`hic.js`, ~3 kB) is hicmonitor's own.
+"""
+
 
 def licence(dist: metadata.Distribution) -> str:
     meta = dist.metadata
@@ -40,6 +55,7 @@ def main() -> None:
             print(f"| {name} | – | (not installed) |")
             continue
         print(f"| {name} | {dist.version} | {licence(dist)} |")
+    print(NOT_PYTHON, end="")
 
 
 if __name__ == "__main__":

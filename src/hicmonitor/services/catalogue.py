@@ -12,6 +12,7 @@ from pydantic import BaseModel
 
 from hicmonitor import store
 from hicmonitor.catalog import (
+    Catalog,
     CheckResult,
     RegionInfo,
     check_content,
@@ -33,6 +34,11 @@ class Listing:
     rows: list[tables.Row]
     items: list[BaseModel]
     extra: list[dict[str, Any]] | None = None  # per item, added to its JSON
+
+
+def load(content: Path | None = None) -> Catalog:
+    """The checked catalogue (to reuse across several questions)."""
+    return load_catalog(content)
 
 
 def measures(
@@ -123,10 +129,12 @@ def municipality_measures(
     *,
     min_evidence: str = EVIDENCE_FOR_PROBLEM,
     content: Path | None = None,
+    catalog: Catalog | None = None,
 ) -> MunicipalityMeasures:
     """What runs in municipality ``code``, and which recognised measures (at least
-    ``min_evidence``) exist for its problem categories, strongest evidence first."""
-    catalog = load_catalog(content)
+    ``min_evidence``) exist for its problem categories, strongest evidence first.
+    ``catalog``: loaded once by the caller (:func:`load`), else read from ``content``."""
+    catalog = catalog if catalog is not None else load_catalog(content)
     running = find_measures(catalog, municipality=code)
     local = [m for m in running if any(g.code == code for g in m.municipalities)]
     running = local + [m for m in running if m not in local]

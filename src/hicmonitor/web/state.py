@@ -11,6 +11,7 @@ load holds it), the old snapshot keeps serving and the web tries again a second 
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -144,9 +145,18 @@ class WebState:
         else:
             self._snapshot = new
             self.last_error = None
+            settle()
         finally:
             self._loading = False
 
     def warm(self) -> None:
         """Load the snapshot and its analysis now (at start-up, not on the first request)."""
         self.snapshot().analysis  # noqa: B018
+        settle()
+
+
+def settle() -> None:
+    """Collect once and move what survives out of the collector's way: the snapshot's frames
+    and caches live long, and full collections over them would pause requests."""
+    gc.collect()
+    gc.freeze()

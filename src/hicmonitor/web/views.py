@@ -135,7 +135,8 @@ def municipality_profile(
             sigs = signals.for_region(con, code)
             sub = figures_service.subregion_figures(con, code, rule)
         problem = profile.problem_categories(prof)
-        mm = catalogue.municipality_measures(code, problem, content=content)
+        catalog = snap.memo("catalog", lambda: catalogue.load(content))
+        mm = catalogue.municipality_measures(code, problem, catalog=catalog)
         cats = []
         chart_svgs: dict[str, dict[str, str]] = {}
         for c in prof.categories:
