@@ -96,9 +96,7 @@ async def phase(port: int, paths: list[str], clients: int, seconds: float) -> di
     errs: list[str] = []
     start = time.perf_counter()
     stop = start + seconds
-    await asyncio.gather(
-        *(one_client(port, paths, k * 7, stop, lat, errs) for k in range(clients))
-    )
+    await asyncio.gather(*(one_client(port, paths, k * 7, stop, lat, errs) for k in range(clients)))
     elapsed = time.perf_counter() - start
     q = statistics.quantiles(lat, n=100) if len(lat) > 1 else [float("nan")] * 99
     return {
@@ -112,7 +110,9 @@ async def phase(port: int, paths: list[str], clients: int, seconds: float) -> di
 
 
 def generate_rows(path: Path, rows: int) -> int:
-    spec = importlib.util.spec_from_file_location("bench_load", REPO / "benchmarks" / "bench_load.py")
+    spec = importlib.util.spec_from_file_location(
+        "bench_load", REPO / "benchmarks" / "bench_load.py"
+    )
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)  # type: ignore[union-attr]
     return mod.generate(path, rows / 92_040_000)
