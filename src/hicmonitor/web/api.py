@@ -14,6 +14,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
+from hicmonitor.regions import fold
 from hicmonitor.services.export import MEDIA_TYPES, frame_bytes
 from hicmonitor.web import models, views
 from hicmonitor.web.params import (
@@ -106,15 +107,14 @@ async def gemeente(
 ) -> Response:
     state = request.app.state.hic
     snap = state.snapshot()
-    code = snap.cached(("code", gemeente))
-    if code is not None:
-        view = snap.cached(("profile", code))
+    found = snap.cached(("resolve", fold(gemeente)))  # the fast path: bytes rendered before
+    if found is not None:
+        view = snap.cached(("profile", found[0]))
         if view is not None:
             return _json(view.json)
 
     def compute() -> bytes:
         c, _ = views.resolve_municipality(snap, gemeente)
-        snap.memo(("code", gemeente), lambda: c)
         return views.municipality_profile(snap, c, state.rule, state.content).json
 
     return _json(await run_in_threadpool(compute))

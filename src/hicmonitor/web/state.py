@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hicmonitor.errors import HicError
 from hicmonitor.services import database, trends
 from hicmonitor.services.disclosure import DisclosureRule
 
@@ -55,28 +54,21 @@ class Snapshot:
     def memo(self, key: Any, compute: Callable[[], Any]) -> Any:
         """The value of ``key`` in this snapshot, computed once (also under concurrency).
 
-        A ``HicError`` is cached too: the same question gets the same answer.
+        Errors are not kept: keys come from checked parameters, so the cache stays bounded
+        whatever a client sends.
         """
         try:
-            found = self._memo[key]
+            return self._memo[key]
         except KeyError:
             pass
-        else:
-            if isinstance(found, HicError):
-                raise found
-            return found
         with self._guard:
             lock = self._locks.setdefault(key, threading.Lock())
         with lock:
             if key not in self._memo:
-                try:
-                    self._memo[key] = compute()
-                except HicError as exc:
-                    self._memo[key] = exc
-        found = self._memo[key]
-        if isinstance(found, HicError):
-            raise found
-        return found
+                self._memo[key] = compute()
+        with self._guard:
+            self._locks.pop(key, None)
+        return self._memo[key]
 
     @property
     def analysis(self) -> trends.TrendAnalysis:

@@ -14,7 +14,7 @@ import pandas as pd
 
 from hicmonitor import taxonomy
 from hicmonitor.errors import HicError
-from hicmonitor.regions import NATIONAL, UNKNOWN_MUNICIPALITY, find_region, level_of
+from hicmonitor.regions import NATIONAL, UNKNOWN_MUNICIPALITY, find_region, fold, level_of
 from hicmonitor.services import catalogue, maps, profile, signals
 from hicmonitor.services import figures as figures_service
 from hicmonitor.services.disclosure import DisclosureRule
@@ -332,7 +332,7 @@ def region_table(
         table = figures_service.published_figures(figs, rule)
         return table
 
-    return snap.memo(("region", region.strip().casefold(), category), compute)
+    return snap.memo(("region", fold(region), category), compute)
 
 
 def region_rows(table: pd.DataFrame) -> list[models.RegioCijfer]:
