@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 DB     ?= out/hicmonitor.duckdb
 YEAR   ?= 2023
 
-.PHONY: install screenshots run test lint bench clean
+.PHONY: install web-test-tools screenshots screenshots-web run test lint bench clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,10 +34,22 @@ run: install
 	$(BIN)/hic --db $(DB) cijfers
 	$(BIN)/hic --db $(DB) rapport --jaar $(YEAR) --uit out
 
+# The browser tests (tests/web) drive Debian's chromium through Playwright and inject axe-core
+# from npm; both are installed here only when missing (Playwright's own browser download is
+# not used).
+web-test-tools:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@command -v npm >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
+	@test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund --loglevel=error
+
+# PNG screenshots of the web's pages for the README (docs/img/web-*.png).
+screenshots-web: run web-test-tools
+	$(BIN)/python scripts/web_screenshots.py --db $(DB) --uit docs/img
+
 lint: install
 	$(BIN)/ruff check src tests benchmarks
 
-test: install lint
+test: install lint web-test-tools
 	@mkdir -p out
 	$(BIN)/hic --db $(DB) catalogus controleer
 	$(BIN)/python -m pytest -q -p no:cacheprovider
@@ -52,6 +64,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_woo.py
 	$(BIN)/python benchmarks/bench_woo_rapport.py
 	$(BIN)/python benchmarks/bench_haal.py
+	$(BIN)/python benchmarks/bench_web.py --duur 10
 
 clean:
 	rm -rf $(VENV) out

@@ -10,6 +10,7 @@ ends the command with exit code 1. One module per command group:
 - ``rapport``    rapport
 - ``woo``        woo
 - ``nabijheid``  nabijheid laad, bronnen, analyse, herhaling
+- ``web``        web (the dashboard and the API)
 
 Start-up stays fast: the modules import typer and rich only; every command imports the
 services it needs when it runs.
@@ -24,7 +25,7 @@ from hicmonitor.cli.common import app
 __all__ = ["app", "main"]
 
 # Importing a command module registers its commands, in the order `hic --help` lists them.
-COMMAND_MODULES = ("laden", "cijfers", "catalogus", "rapport", "woo", "nabijheid")
+COMMAND_MODULES = ("laden", "cijfers", "catalogus", "rapport", "woo", "nabijheid", "web")
 for _module in COMMAND_MODULES:
     importlib.import_module(f"{__name__}.{_module}")
 

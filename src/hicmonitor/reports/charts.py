@@ -324,3 +324,167 @@ def hic_chart(
         plt.close(fig)
     text = svg.getvalue()
     return png.getvalue(), text[text.index("<svg") :]
+
+
+# --- the web's trend chart: plain SVG, no script and no inline style ----------------------
+
+
+def _nice_step(top: float, ticks: int = 5) -> float:
+    raw = top / ticks if top > 0 else 1.0
+    power = 10 ** math.floor(math.log10(raw))
+    for m in (1, 2, 2.5, 5, 10):
+        if raw <= m * power:
+            return m * power
+    return 10 * power
+
+
+def _esc(text: str) -> str:
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
+
+
+def trend_svg(
+    series: pd.DataFrame,
+    *,
+    title: str,
+    chart_id: str,
+    value: str = "count",
+    baseline: int | str | Baseline | None = None,
+    covid_years: Sequence[int] = COVID_YEARS,
+    width: int = 640,
+    height: int = 280,
+) -> str:
+    """The trend chart of :func:`trend_figure` as SVG markup for a web page.
+
+    Colours are presentation attributes and the layout is classes, so the page's
+    Content-Security-Policy needs no ``unsafe-inline``; every point carries its year and value
+    (``data-jaar``, ``data-waarde``) for the page's script to show on hover. The chart is an
+    image with a title and a description (``role="img"``); the page shows the table beside it.
+    """
+    base = parse_baseline(baseline)
+    pts = _points(series, value)
+    ok = pts.dropna(subset=["value"])
+    decimals = 0 if value == "count" else 2
+    left, right, top_m, bottom = 64, 12, 16, 58
+    pw, ph = width - left - right, height - top_m - bottom
+    years = [int(y) for y in pts["year"]] or [0]
+    y0, y1 = min(years) - 0.5, max(years) + 0.5
+    vmax = float(ok["value"].max()) if len(ok) else 0.0
+    step = _nice_step(vmax * 1.05 if vmax > 0 else 1.0)
+    ytop = step * math.ceil((vmax * 1.05 if vmax > 0 else 1.0) / step)
+
+    def x(year: float) -> float:
+        return round(left + (year - y0) / (y1 - y0) * pw, 1)
+
+    def y(v: float) -> float:
+        return round(top_m + ph - v / ytop * ph, 1)
+
+    ylabel = VALUE_LABELS.get(value, value)
+    desc = f"{ylabel} per jaar"
+    if len(ok):
+        first, last = ok.iloc[0], ok.iloc[-1]
+        desc += (
+            f", van {format_nl.number(first.value, decimals)} in {int(first.year)} "
+            f"tot {format_nl.number(last.value, decimals)} in {int(last.year)}"
+            + (" (voorlopig)" if bool(last.provisional) else "")
+        )
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="grafiek" viewBox="0 0 {width} {height}" '
+        f'role="img" aria-labelledby="{chart_id}-t {chart_id}-d" id="{chart_id}">',
+        f'<title id="{chart_id}-t">{_esc(title)}</title>',
+        f'<desc id="{chart_id}-d">{_esc(desc)}.</desc>',
+    ]
+    if covid_years and min(covid_years) <= max(years) and max(covid_years) >= min(years):
+        cx0, cx1 = x(max(min(covid_years) - 0.5, y0)), x(min(max(covid_years) + 0.5, y1))
+        out.append(
+            f'<rect class="corona" x="{cx0}" y="{top_m}" width="{round(cx1 - cx0, 1)}" '
+            f'height="{ph}" fill="{COVID_COLOUR}"/>'
+        )
+    tick = 0.0
+    while tick <= ytop + 1e-9:
+        ty = y(tick)
+        out.append(
+            f'<line class="raster" x1="{left}" x2="{left + pw}" y1="{ty}" y2="{ty}" '
+            f'stroke="{GRID_COLOUR}" stroke-width="1"/>'
+        )
+        label = format_nl.number(tick, 0 if step >= 1 else (1 if step >= 0.1 else 2))
+        out.append(
+            f'<text class="as" x="{left - 6}" y="{ty + 4}" text-anchor="end" '
+            f'font-size="12" fill="#333333">{label}</text>'
+        )
+        tick += step
+    every = 1 if len(years) <= 14 else 2
+    for i, yr in enumerate(years):
+        if i % every == 0:
+            out.append(
+                f'<text class="as" x="{x(yr)}" y="{top_m + ph + 18}" text-anchor="middle" '
+                f'font-size="12" fill="#333333">{yr}</text>'
+            )
+    out.append(
+        f'<line class="as" x1="{left}" x2="{left + pw}" y1="{top_m + ph}" y2="{top_m + ph}" '
+        f'stroke="#333333" stroke-width="1"/>'
+    )
+    level = _baseline_level(pts, base)
+    if level is not None:
+        ly = y(level)
+        out.append(
+            f'<line class="basis" x1="{left}" x2="{left + pw}" y1="{ly}" y2="{ly}" '
+            f'stroke="{BASE_COLOUR}" stroke-width="1.5" stroke-dasharray="6 4"/>'
+        )
+    if len(ok) > 1:
+        d = " ".join(f"{x(r.year)},{y(r.value)}" for r in ok.itertuples())
+        out.append(
+            f'<polyline class="lijn" points="{d}" fill="none" stroke="{LINE_COLOUR}" '
+            f'stroke-width="2.5"/>'
+        )
+    for r in ok.itertuples():
+        prov = bool(r.provisional)
+        text = format_nl.number(r.value, decimals)
+        out.append(
+            f'<circle class="punt{" voorlopig" if prov else ""}" cx="{x(r.year)}" '
+            f'cy="{y(r.value)}" r="{5 if prov else 4}" fill="{"#ffffff" if prov else LINE_COLOUR}" '
+            f'stroke="{LINE_COLOUR}" stroke-width="2" data-jaar="{int(r.year)}" '
+            f'data-waarde="{text}"{" data-voorlopig=" + chr(34) + "ja" + chr(34) if prov else ""}/>'
+        )
+    if len(ok) == 0:
+        out.append(
+            f'<text x="{left + pw / 2}" y="{top_m + ph / 2}" text-anchor="middle" '
+            f'font-size="14" fill="#333333">geen cijfers</text>'
+        )
+    # legend
+    ly0 = height - 16
+    items = [("lijn", "geregistreerd")]
+    if covid_years:
+        items.append(("corona", "coronajaren"))
+    if len(ok) and ok["provisional"].any():
+        items.append(("voorlopig", "voorlopig"))
+    if level is not None:
+        items.append(("basis", f"niveau {base.label} ({format_nl.number(level, decimals)})"))
+    lx = left
+    for kind, label in items:
+        if kind == "lijn":
+            out.append(
+                f'<line x1="{lx}" x2="{lx + 18}" y1="{ly0 - 4}" y2="{ly0 - 4}" '
+                f'stroke="{LINE_COLOUR}" stroke-width="2.5"/>'
+            )
+        elif kind == "corona":
+            out.append(
+                f'<rect x="{lx}" y="{ly0 - 11}" width="18" height="12" fill="{COVID_COLOUR}"/>'
+            )
+        elif kind == "voorlopig":
+            out.append(
+                f'<circle cx="{lx + 9}" cy="{ly0 - 4}" r="5" fill="#ffffff" '
+                f'stroke="{LINE_COLOUR}" stroke-width="2"/>'
+            )
+        else:
+            out.append(
+                f'<line x1="{lx}" x2="{lx + 18}" y1="{ly0 - 4}" y2="{ly0 - 4}" '
+                f'stroke="{BASE_COLOUR}" stroke-width="1.5" stroke-dasharray="6 4"/>'
+            )
+        out.append(
+            f'<text x="{lx + 24}" y="{ly0}" font-size="12" fill="#333333">{_esc(label)}</text>'
+        )
+        lx += 24 + 7 * len(label) + 18
+    out.append("</svg>")
+    return "\n".join(out)

@@ -12,6 +12,7 @@ from pydantic import BaseModel
 
 from hicmonitor import store
 from hicmonitor.catalog import (
+    Catalog,
     CheckResult,
     RegionInfo,
     check_content,
@@ -33,6 +34,11 @@ class Listing:
     rows: list[tables.Row]
     items: list[BaseModel]
     extra: list[dict[str, Any]] | None = None  # per item, added to its JSON
+
+
+def load(content: Path | None = None) -> Catalog:
+    """The checked catalogue (to reuse across several questions)."""
+    return load_catalog(content)
 
 
 def measures(
@@ -102,3 +108,39 @@ def store_regions(con: duckdb.DuckDBPyConnection) -> dict[str, RegionInfo]:
 def check(con: duckdb.DuckDBPyConnection, content: Path | None = None) -> CheckResult:
     """Check all catalogue content: schema, municipality codes, references, stages, sources."""
     return check_content(content, regions=store_regions(con))
+
+
+# --- the measures of a municipality (the web's municipality page) ---------------------------
+
+EVIDENCE_FOR_PROBLEM = "goed onderbouwd"  # the lowest recognised level
+
+
+@dataclass(frozen=True)
+class MunicipalityMeasures:
+    running: list[Any]  # measures that run there (local ones first, then national ones)
+    problem_categories: list[str]  # the categories that make its problem (taxonomy ids)
+    with_evidence: list[Any]  # recognised measures for those categories, strongest first
+    min_evidence: str
+
+
+def municipality_measures(
+    code: str,
+    problem_categories: list[str],
+    *,
+    min_evidence: str = EVIDENCE_FOR_PROBLEM,
+    content: Path | None = None,
+    catalog: Catalog | None = None,
+) -> MunicipalityMeasures:
+    """What runs in municipality ``code``, and which recognised measures (at least
+    ``min_evidence``) exist for its problem categories, strongest evidence first.
+    ``catalog``: loaded once by the caller (:func:`load`), else read from ``content``."""
+    catalog = catalog if catalog is not None else load_catalog(content)
+    running = find_measures(catalog, municipality=code)
+    local = [m for m in running if any(g.code == code for g in m.municipalities)]
+    running = local + [m for m in running if m not in local]
+    seen: dict[str, Any] = {}
+    for cat in problem_categories:
+        for m in find_measures(catalog, category=cat, min_evidence=min_evidence):
+            seen.setdefault(m.id, m)
+    ranked = sorted(seen.values(), key=lambda m: (-m.evidence.rank, m.name))
+    return MunicipalityMeasures(running, list(problem_categories), ranked, min_evidence)

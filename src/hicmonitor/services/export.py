@@ -33,3 +33,22 @@ def write_frame(frame: pd.DataFrame, path: str | Path, fmt: str | None = None) -
     else:
         frame.to_excel(path, index=False, engine="openpyxl")
     return path
+
+
+MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+    "parquet": "application/vnd.apache.parquet",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def frame_bytes(frame: pd.DataFrame, fmt: str) -> bytes:
+    """``frame`` as the bytes of a file in ``fmt`` (for a download)."""
+    import tempfile
+
+    if fmt == "csv":
+        return frame.to_csv(index=False).encode("utf-8")
+    with tempfile.TemporaryDirectory(prefix="hic-export-") as tmp:
+        path = write_frame(frame, Path(tmp) / f"export.{fmt}", fmt)
+        return path.read_bytes()

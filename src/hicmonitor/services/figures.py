@@ -59,3 +59,39 @@ def region_figures(
     if code == NATIONAL and (not categories or ATM_CATEGORY in categories):
         atm = store.atm_attacks(con)
     return RegionFigures(code, name, table, wide, atm)
+
+
+def subregion_figures(
+    con: duckdb.DuckDBPyConnection,
+    municipality: str,
+    rule=None,  # noqa: ANN001
+) -> pd.DataFrame:
+    """The HIC table of the wijken and buurten of a municipality (code), with the disclosure
+    rule applied (counts 1–4 as "< 5", their rates withheld). Empty when the store has none.
+
+    Columns: category, label, region_code, name, level, year, count, provisional[,
+    inhabitants, per_1000].
+    """
+    from hicmonitor.services.disclosure import disclose_frame
+
+    regions = store.regions(con)
+    wijken = regions[(regions["level"] == "wijk") & (regions["parent"] == municipality)]
+    buurten = regions[(regions["level"] == "buurt") & regions["parent"].isin(set(wijken["code"]))]
+    codes = list(wijken["code"]) + list(buurten["code"])
+    if not codes:
+        return pd.DataFrame()
+    counts = store.category_counts(con, regions=codes)
+    if counts.empty:
+        return pd.DataFrame()
+    table = figures.hic_table(counts, store.population(con, regions=codes))
+    info = regions.set_index("code")
+    table.insert(3, "name", table["region_code"].map(info["name"]))
+    table.insert(4, "level", table["region_code"].map(info["level"]))
+    return disclose_frame(table, rule)
+
+
+def published_figures(figs: RegionFigures, rule=None) -> pd.DataFrame:  # noqa: ANN001
+    """The table of :func:`region_figures` as it may be published (the disclosure rule)."""
+    from hicmonitor.services.disclosure import disclose_frame
+
+    return disclose_frame(figs.table, rule)

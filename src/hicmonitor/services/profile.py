@@ -48,8 +48,11 @@ def municipality_profile(
     municipality: str,
     *,
     frames: trends.TrendFrames | None = None,
+    analysis: trends.TrendAnalysis | None = None,
 ) -> MunicipalityProfile:
-    """The profile of a municipality (code or name). ``frames``: loaded once and reused."""
+    """The profile of a municipality (code or name). ``frames``: loaded once and reused;
+    ``analysis``: :func:`trends.analyse` of all regions on those frames, computed once (the
+    web keeps it per snapshot, so a profile is a matter of picking rows)."""
     code, name = resolve_region(con, municipality)
     if not code.startswith("GM") or code == UNKNOWN_MUNICIPALITY:
         raise HicError(f"{name} ({code}) is geen gemeente")
@@ -57,7 +60,11 @@ def municipality_profile(
     cats = trends.check_categories(frames, None, code)
     if not cats:
         raise HicError(f"geen HIC-cijfers voor {name} ({code}) in de database")
-    result = trends.analyse(frames, regions=[code], categories=cats)
+    result = (
+        analysis
+        if analysis is not None
+        else trends.analyse(frames, regions=[code], categories=cats)
+    )
     counts = frames.counts[frames.counts["region_code"] == code]
     population = frames.population[frames.population["region_code"] == code]
     table = hic_table(counts, population, categories=cats)
@@ -83,3 +90,19 @@ def municipality_profile(
         )
     national_only = [c.id for c in taxonomy.categories() if c.id not in cats]
     return MunicipalityProfile(code, name, result.peer_year, out, national_only)
+
+
+def problem_categories(profile: MunicipalityProfile) -> list[str]:
+    """The categories that make a municipality's problem: significantly higher than its size
+    class or than all municipalities, or in the latest year above its level of 2019 (the
+    baseline of the trend table)."""
+    from hicmonitor.analysis.peers import SIG_HIGHER
+
+    out = []
+    for c in profile.categories:
+        higher = any(s.verdict == SIG_HIGHER for s in c.peers or [])
+        last = c.trend.sort_values("year").iloc[-1] if not c.trend.empty else None
+        above = last is not None and pd.notna(last["index"]) and float(last["index"]) > 100
+        if higher or above:
+            out.append(c.category)
+    return out

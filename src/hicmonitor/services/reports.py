@@ -51,3 +51,24 @@ def make_reports(
 ) -> list[Path]:
     """Build both documents for ``spec.jaar`` and write them in ``formats`` to ``out_dir``."""
     return rapport.make_reports(con, spec, out_dir, formats, progress=progress)
+
+
+def spec_years(content_root: Path | None = None) -> list[int]:
+    """The years with a report specification (``<content>/rapporten/<year>.yaml``)."""
+    folder = default_spec_path(2000, content_root).parent
+    if not folder.is_dir():
+        return []
+    return sorted(int(p.stem) for p in folder.glob("*.yaml") if p.stem.isdigit())
+
+
+def report_years(con: duckdb.DuckDBPyConnection, content_root: Path | None = None) -> list[int]:
+    """The years with a specification and full national figures in the store."""
+    from hicmonitor.reports.figures import complete_years, national_counts
+
+    have = set(complete_years(national_counts(con)))
+    return [y for y in spec_years(content_root) if y in have]
+
+
+def file_name(kind: str, spec: ReportSpec, fmt: str) -> str:
+    """The file name ``make_reports`` gives document ``kind`` (kamerbrief, beslisnota)."""
+    return rapport.file_name(kind, spec, fmt)
