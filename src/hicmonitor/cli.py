@@ -873,6 +873,14 @@ _NabFormaat = Annotated[str, typer.Option("--formaat", help="tabel, csv of json.
 _NabUitvoer = Annotated[
     Path | None, typer.Option("--uitvoer", help="Schrijf csv/json naar dit bestand.")
 ]
+_NabDatum = Annotated[
+    str | None,
+    typer.Option(
+        "--datumformaat",
+        help="Formaat van de datums in het bestand, bv. dd-mm-jjjj, mm/dd/jjjj (Amerikaans), "
+        "jjjj-mm-dd of dd-mm-jjjj uu:mm. Zonder: herkend; dubbelzinnige datums worden geweigerd.",
+    ),
+]
 
 
 def _nab_edges(text: str, option: str) -> list[float]:
@@ -886,26 +894,37 @@ def _nab_edges(text: str, option: str) -> list[float]:
             out.append(float(p))
         except ValueError:
             raise HicError(
-                f"{option}: '{part}' is geen getal (gebruik bv. 0,100,200,inf)"
+                f"{option}: '{part[:40]}' is geen getal (gebruik bv. 0,100,200,inf)"
             ) from None
     return out
 
 
-def _nab_incidents(bestand, bron, crs, sla_over):
+def _nab_plural(n: int, one: str, many: str) -> str:
+    return f"{_n(n)} {one if n == 1 else many}"
+
+
+def _nab_incidents(bestand, bron, crs, sla_over, datumformaat=None):
     """(frame, precision, name) from a file or a loaded source."""
-    from hicmonitor import incidents_store
-    from hicmonitor.sources.incidents import read_incidents
+    from hicmonitor.sources.incidents import read_incidents, strptime_format
 
     if (bestand is None) == (bron is None):
         raise HicError("geef een incidentbestand of --bron op (één van beide)")
     if bestand is not None:
-        s = read_incidents(bestand, crs=crs, skip_invalid=sla_over)
+        fmt = strptime_format(datumformaat) if datumformaat else None
+        s = read_incidents(bestand, crs=crs, skip_invalid=sla_over, date_format=fmt)
         if s.skipped:
             err_console.print(
-                f"{len(s.skipped_lines)} regel(s) overgeslagen, eerste: regel "
-                f"{s.skipped[0].line}, veld '{s.skipped[0].field}': {s.skipped[0].message}"
+                f"{_nab_plural(len(s.skipped_lines), 'regel', 'regels')} overgeslagen, eerste: "
+                f"regel {s.skipped[0].line}, veld '{s.skipped[0].field}': {s.skipped[0].message}"
             )
         return s.frame, s.precision, str(bestand)
+    if datumformaat:
+        raise HicError(
+            "--datumformaat geldt bij het lezen van een bestand; een geladen bron (--bron) is al "
+            "gelezen (geef het formaat op bij hic nabijheid laad)"
+        )
+    from hicmonitor import incidents_store
+
     con = incidents_store.connect(db_path())
     try:
         st = incidents_store.read(con, bron)
@@ -918,7 +937,7 @@ def _nab_check_delict(delict: str) -> None:
     from hicmonitor.analysis.nearrepeat_report import NOUNS
 
     if delict not in NOUNS:
-        raise HicError(f"--delict: onbekend '{delict}'; kies uit {', '.join(NOUNS)}")
+        raise HicError(f"--delict: onbekend '{delict[:40]}'; kies uit {', '.join(NOUNS)}")
 
 
 @nabijheid_app.command("laad")
@@ -929,18 +948,20 @@ def nabijheid_laad(
     delict: Annotated[
         str | None, typer.Option("--delict", help="HIC-categorie van alle incidenten.")
     ] = None,
+    datumformaat: _NabDatum = None,
 ) -> None:
     """Laad een incidentbestand in de (niet-openbare) incidententabel."""
     from hicmonitor import incidents_store, taxonomy
-    from hicmonitor.sources.incidents import read_incidents
+    from hicmonitor.sources.incidents import read_incidents, strptime_format
 
     code = None
     if delict is not None:
         cats = {c.id: c for c in taxonomy.categories()}
         if delict not in cats or not cats[delict].codes:
-            raise HicError(f"--delict: onbekend '{delict}'; kies uit {', '.join(cats)}")
+            raise HicError(f"--delict: onbekend '{delict[:40]}'; kies uit {', '.join(cats)}")
         code = cats[delict].codes[0]
-    s = read_incidents(bestand, crs=crs, skip_invalid=sla_over)
+    fmt = strptime_format(datumformaat) if datumformaat else None
+    s = read_incidents(bestand, crs=crs, skip_invalid=sla_over, date_format=fmt)
     con = incidents_store.connect(db_path())
     try:
         res = incidents_store.load(con, s, crime_code=code)
@@ -948,9 +969,10 @@ def nabijheid_laad(
         con.close()
     if res.new:
         console.print(
-            f"bron {res.source_id}: {res.rows} incidenten geladen uit {bestand.name} "
-            f"({s.crs}, resolutie {s.precision}; {len(s.skipped_lines)} regels overgeslagen, "
-            f"{s.duplicates} dubbele id's samengevoegd)"
+            f"bron {res.source_id}: {_nab_plural(res.rows, 'incident', 'incidenten')} geladen "
+            f"uit {bestand.name} ({s.crs}, resolutie {s.precision}; "
+            f"{_nab_plural(len(s.skipped_lines), 'regel', 'regels')} overgeslagen, "
+            f"{_nab_plural(s.duplicates, 'dubbel id', 'dubbele id’s')} samengevoegd)"
         )
     else:
         console.print(f"{bestand.name} was al geladen als bron {res.source_id}; niets veranderd")
@@ -959,6 +981,8 @@ def nabijheid_laad(
 @nabijheid_app.command("bronnen")
 def nabijheid_bronnen() -> None:
     """Toon de geladen incidentbestanden."""
+    from rich.table import Table
+
     from hicmonitor import incidents_store
 
     con = incidents_store.connect(db_path())
@@ -969,7 +993,22 @@ def nabijheid_bronnen() -> None:
     if frame.empty:
         console.print("nog geen incidentbestanden geladen (hic nabijheid laad BESTAND)")
         return
-    console.print(frame.to_string(index=False))
+    table = Table(title="Geladen incidentbestanden", title_justify="left")
+    for col in ("bron", "bestand", "incidenten", "stelsel", "resolutie", "overgeslagen", "dubbel"):
+        table.add_column(col, justify="right" if col not in ("bestand", "stelsel") else "left")
+    table.add_column("geladen")
+    for row in frame.itertuples(index=False):
+        table.add_row(
+            str(row.bron),
+            str(row.bestand),
+            _n(row.incidenten),
+            str(row.crs),
+            str(row.resolutie),
+            _n(row.overgeslagen),
+            _n(row.dubbel),
+            f"{row.geladen:%d-%m-%Y %H:%M}",
+        )
+    console.print(table)
 
 
 @nabijheid_app.command("analyse")
@@ -977,7 +1016,12 @@ def nabijheid_analyse(
     bestand: _NabBestand = None,
     bron: _NabBron = None,
     afstanden: Annotated[
-        str, typer.Option("--afstanden", help="Grenzen afstandsbanden in m; 'inf' = open.")
+        str,
+        typer.Option(
+            "--afstanden",
+            help="Grenzen afstandsbanden in m; 'inf' = open; begin met 0,0 voor een band van "
+            "precies 0 m (dezelfde locatie).",
+        ),
     ] = "0,0.1,200,400,600",
     dagen: Annotated[
         str, typer.Option("--dagen", help="Grenzen tijdbanden in dagen; 'inf' = open.")
@@ -986,8 +1030,8 @@ def nabijheid_analyse(
         str | None,
         typer.Option(
             "--nrc",
-            help="Banden als de Near Repeat Calculator: 'afstand,aantal,dagen,aantal' "
-            "(bv. 100,3,7,3); vervangt --afstanden/--dagen.",
+            help="Banden en rekenwijze van de Near Repeat Calculator: 'afstand,aantal,dagen,"
+            "aantal' (bv. 100,3,7,3); vervangt --afstanden/--dagen.",
         ),
     ] = None,
     rechts: Annotated[
@@ -1001,7 +1045,8 @@ def nabijheid_analyse(
     ] = "manhattan",
     permutaties: Annotated[int, typer.Option("--permutaties", help="Aantal permutaties.")] = 999,
     zaad: Annotated[
-        int | None, typer.Option("--zaad", help="Startwaarde toevalsgenerator.")
+        int | None,
+        typer.Option("--zaad", help="Startwaarde toevalsgenerator (zonder: willekeurig, getoond)."),
     ] = None,
     tijdstip: _NabTijdstip = "midden",
     formaat: _NabFormaat = "tabel",
@@ -1012,21 +1057,22 @@ def nabijheid_analyse(
     delict: _NabDelict = "incident",
     crs: _NabCrs = None,
     sla_over: _NabSla = False,
+    datumformaat: _NabDatum = None,
 ) -> None:
     """Knox-test: paren incidenten per afstands- en tijdband tegen permutaties van de data."""
-    from rich.progress import Progress
-
     from hicmonitor.analysis import nearrepeat as nr
     from hicmonitor.analysis import nearrepeat_report as rep
 
     _nab_check_delict(delict)
     if formaat not in ("tabel", "csv", "json"):
-        raise HicError(f"--formaat: onbekend '{formaat}' (tabel, csv of json)")
+        raise HicError(f"--formaat: onbekend '{formaat[:40]}' (tabel, csv of json)")
     metric = {"manhattan": "manhattan", "euclidisch": "euclidean", "euclidean": "euclidean"}.get(
         metriek
     )
     if metric is None:
-        raise HicError(f"--metriek: onbekend '{metriek}' (manhattan of euclidisch)")
+        raise HicError(f"--metriek: onbekend '{metriek[:40]}' (manhattan of euclidisch)")
+    if zaad is not None and zaad < 0:
+        raise HicError(f"--zaad: een startwaarde is een geheel getal van 0 of meer (niet {zaad})")
     if nrc is not None:
         parts = _nab_edges(nrc, "--nrc")
         if len(parts) != 4 or not all(float(p).is_integer() for p in parts[1::2]):
@@ -1038,11 +1084,11 @@ def nabijheid_analyse(
             _nab_edges(afstanden, "--afstanden"), closed=closed, include_lowest=inclusief
         )
         time = nr.bands(_nab_edges(dagen, "--dagen"), closed=closed, include_lowest=inclusief)
-    frame, precision, name = _nab_incidents(bestand, bron, crs, sla_over)
-    t, tpd = nr.event_times(frame, precision, tijdstip, source=name)
+    nr.check_permutations(permutaties, space, time)  # before reading: fail fast
+    frame, precision, name = _nab_incidents(bestand, bron, crs, sla_over, datumformaat)
+    t, tpd = nr.event_times(frame, precision, tijdstip, source=name, whole_days=nrc is not None)
     x, y = frame["x"].to_numpy(), frame["y"].to_numpy()
-    with Progress(console=err_console, transient=True) as progress:
-        task = progress.add_task("permutaties", total=permutaties)
+    with _NabProgress(permutaties) as progress:
         result = nr.knox_test(
             x,
             y,
@@ -1053,8 +1099,15 @@ def nabijheid_analyse(
             nrep=permutaties,
             seed=zaad,
             ticks_per_day=tpd,
-            progress=lambda done, total: progress.update(task, completed=done),
+            single_precision=nrc is not None,
+            progress=progress.update,
+            on_estimate=progress.announce,
         )
+    seed_text = (
+        f"zaad {result.seed} (willekeurig gekozen; herhaal met --zaad {result.seed})"
+        if result.seed_drawn
+        else f"zaad {result.seed}"
+    )
     if formaat == "csv":
         text = rep.write_csv(result)
     elif formaat == "json":
@@ -1062,14 +1115,18 @@ def nabijheid_analyse(
     else:
         text = None
     if text is not None and uitvoer is not None:
-        uitvoer.write_text(text, encoding="utf-8")
-        err_console.print(f"geschreven: {uitvoer}")
+        _nab_write(uitvoer, text)
+        err_console.print(f"geschreven: {uitvoer} ({seed_text})")
     elif text is not None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        if result.seed_drawn:
+            err_console.print(seed_text)
     else:
         console.print(
-            f"{name}: {result.n_events} incidenten, {result.permutations} permutaties, "
-            f"{metriek}, zaad {zaad}"
+            f"{name}: {_nab_plural(result.n_events, 'incident', 'incidenten')}, "
+            f"{_nab_plural(result.permutations, 'permutatie', 'permutaties')}, {metriek}"
+            f"{', rekenwijze Near Repeat Calculator (enkele precisie)' if nrc else ''}, "
+            f"{seed_text}"
         )
         for table in rep.rich_tables(result):
             console.print(table)
@@ -1078,6 +1135,61 @@ def nabijheid_analyse(
     if kaart is not None:
         rep.heatmap(result, kaart)
         err_console.print(f"kaart: {kaart}")
+
+
+def _nab_write(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise HicError(
+            f"{path}: kan niet schrijven ({exc.strerror}); kies een andere map of bestandsnaam"
+        ) from None
+
+
+class _NabProgress:
+    """Progress of the permutations on standard error: a Rich bar on a terminal; elsewhere
+    (a pipe, a log) a line per tenth of a long run. A run estimated to take long is announced
+    first, with the estimate."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.bar = None
+        self.long = False
+        self.next_tenth = 1
+
+    def __enter__(self) -> _NabProgress:
+        if err_console.is_terminal:
+            from rich.progress import Progress
+
+            self.bar = Progress(console=err_console, transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("permutaties", total=self.total)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+    def announce(self, seconds: float) -> None:
+        self.long = True
+        minutes = seconds / 60
+        span = (
+            f"ongeveer {_n(round(seconds))} seconden"
+            if minutes < 2
+            else f"ongeveer {_n(round(minutes))} minuten"
+        )
+        err_console.print(
+            f"let op: {_n(self.total)} permutaties duren naar schatting nog {span}; "
+            "de voortgang volgt. Minder permutaties (bv. 999) gaat sneller; onderbreken met Ctrl-C."
+        )
+
+    def update(self, done: int, total: int) -> None:
+        if self.bar is not None:
+            self.bar.update(self.task, completed=done)
+            return
+        if self.long and done * 10 >= self.next_tenth * total:
+            self.next_tenth = done * 10 // total + 1
+            err_console.print(f"permutaties: {_n(done)} van {_n(total)} ({done * 100 // total}%)")
 
 
 @nabijheid_app.command("herhaling")
@@ -1093,9 +1205,12 @@ def nabijheid_herhaling(
     delict: _NabDelict = "incident",
     crs: _NabCrs = None,
     sla_over: _NabSla = False,
+    datumformaat: _NabDatum = None,
 ) -> None:
     """Herhaald slachtofferschap: aandeel locaties dat binnen 7/28/365 dagen opnieuw is getroffen."""
     import json
+
+    from rich.table import Table
 
     from hicmonitor.analysis import nearrepeat as nr
     from hicmonitor.analysis import nearrepeat_report as rep
@@ -1103,16 +1218,22 @@ def nabijheid_herhaling(
 
     _nab_check_delict(delict)
     if formaat not in ("tabel", "csv", "json"):
-        raise HicError(f"--formaat: onbekend '{formaat}' (tabel, csv of json)")
+        raise HicError(f"--formaat: onbekend '{formaat[:40]}' (tabel, csv of json)")
     windows = [int(v) for v in _nab_edges(vensters, "--vensters")]
-    frame, precision, name = _nab_incidents(bestand, bron, crs, sla_over)
+    frame, precision, name = _nab_incidents(bestand, bron, crs, sla_over, datumformaat)
     t, tpd = nr.event_times(frame, precision, tijdstip, source=name)
     keys, kind = location_keys(frame)
     res = repeat_victimisation(keys, t, tpd, windows, key=kind)
     if formaat == "tabel":
         for line in rep.repeat_summary_nl(res, delict):
             console.print(line)
-        console.print(res.distribution.to_string(index=False))
+        table = Table(title="Tijd tot de herhaling (dagen)", title_justify="left")
+        table.add_column("dagen")
+        table.add_column("aantal", justify="right")
+        table.add_column("aandeel", justify="right")
+        for row in res.distribution.itertuples(index=False):
+            table.add_row(str(row[0]), _n(int(row[1])), f"{_n(100 * float(row[2]), 1)}%")
+        console.print(table)
         return
     if formaat == "csv":
         text = res.summary_frame().to_csv(index=False) + "\n" + res.distribution.to_csv(index=False)
@@ -1131,7 +1252,7 @@ def nabijheid_herhaling(
             indent=2,
         )
     if uitvoer is not None:
-        uitvoer.write_text(text, encoding="utf-8")
+        _nab_write(uitvoer, text)
     else:
         sys.stdout.write(text + "\n")
 

@@ -63,8 +63,8 @@ Closed = Literal["left", "right"]
 MAX_PERMUTATIONS = 10_000_000
 #: Share of the available memory the simulated tables and the pair arrays may take.
 MEMORY_SHARE = 0.5
-#: Bytes per enumerated pair at the peak of the enumeration (indices, distance, band, order).
-BYTES_PER_PAIR = 40
+#: Bytes per enumerated pair (two int32 event indices).
+BYTES_PER_PAIR = 8
 #: A run whose remaining time is estimated above this many seconds is announced (``on_estimate``).
 LONG_RUN_SECONDS = 15.0
 
@@ -306,6 +306,8 @@ class KnoxResult:
     seed_drawn: bool = False
     #: distances computed in float32 (the Near Repeat Calculator's arithmetic)
     single_precision: bool = False
+    #: ticks per day of the times (1: whole days; 86400: seconds)
+    ticks_per_day: int = 1
 
     @property
     def knox_ratio(self) -> np.ndarray:
@@ -495,9 +497,10 @@ def _enumerate(
 
     The events are sorted by the cell of a grid whose cells are at least that edge wide, so a
     pair within it lies in neighbouring cells; each pair's distance is computed with the one
-    formula (float64, or float32 throughout with ``single``) and classified by ``space.index``.
-    Rows ``0 .. n_finite-1`` are the finite bands, row ``n_finite`` collects pairs below every
-    band (e.g. distance 0 with ``(a, b]`` bands), which the open band's derivation subtracts.
+    formula (float64, or float32 throughout with ``single``) and classified by the rules of
+    ``Bands.index`` (``nearrepeat_kernels.band_of``). Rows ``0 .. n_finite-1`` are the finite
+    bands, row ``n_finite`` collects pairs below every band (e.g. distance 0 with ``(a, b]``
+    bands) when the last band is open, because its derivation subtracts them.
     """
     from hicmonitor.analysis import nearrepeat_kernels as kern
 
@@ -519,8 +522,19 @@ def _enumerate(
     keys = np.ascontiguousarray(key[order])
     xs, ys = np.ascontiguousarray(xc[order]), np.ascontiguousarray(yc[order])
     manhattan = metric == "manhattan"
-    counts = kern.count_pairs(keys, xs, ys, ncx, radius, manhattan)
-    total = int(counts.sum())
+    n_finite = space.n - 1 if space.open_last else space.n
+    n_rows = n_finite + 1
+    rule = (
+        np.asarray(space.edges, dtype=np.float64),
+        space.closed == "left",
+        bool(space.include_lowest),
+        space.point_first,
+        n_finite,
+        space.open_last,
+    )
+    counts = kern.count_pairs(keys, xs, ys, ncx, radius, manhattan, rule, n_rows)
+    row_total = counts.sum(axis=0)
+    total = int(row_total.sum())
     have = (memory if memory is not None else available_memory()) * MEMORY_SHARE
     if total * BYTES_PER_PAIR > have:
         raise HicError(
@@ -530,33 +544,15 @@ def _enumerate(
             "grootste afstand, of sluit de afstanden af met 'inf': de open laatste band wordt "
             "afgeleid en niet opgesomd.".replace("_", ".")
         )
-    offsets = np.zeros(len(counts) + 1, dtype=np.int64)
-    np.cumsum(counts, out=offsets[1:])
+    seg = np.zeros(n_rows + 1, dtype=np.int64)
+    np.cumsum(row_total, out=seg[1:])
+    # event i's pairs of row r start after all pairs of the rows before r and of the events
+    # before i in row r: one slot per pair, whatever the number of threads
+    offsets = np.cumsum(counts, axis=0) - counts + seg[:-1][None, :]
     pi = np.empty(total, dtype=np.int32)
     pj = np.empty(total, dtype=np.int32)
-    dist = np.empty(total, dtype=np.float64)
-    kern.fill_pairs(keys, xs, ys, ncx, radius, manhattan, offsets, pi, pj, dist)
-
-    raw = space.index(dist)
-    del dist
-    n_finite = space.n - 1 if space.open_last else space.n
-    if space.open_last:
-        below = raw < 0  # every enumerated pair lies within the finite edges or below them
-        counted = (raw < n_finite) | below
-    else:
-        below = np.zeros(len(raw), dtype=bool)
-        counted = raw >= 0
-    row = np.where(below, n_finite, raw)[counted].astype(np.int8 if n_finite < 127 else np.int32)
-    pick = np.flatnonzero(counted)[np.argsort(row, kind="stable")]
-    n_rows = n_finite + 1
-    seg = np.searchsorted(row[np.argsort(row, kind="stable")], np.arange(n_rows + 1))
-    pairs = _Pairs(
-        order=order.astype(np.int64),
-        pi=np.ascontiguousarray(pi[pick]),
-        pj=np.ascontiguousarray(pj[pick]),
-        seg=seg.astype(np.int64),
-    )
-    return pairs, n_rows
+    kern.fill_pairs(keys, xs, ys, ncx, radius, manhattan, rule, offsets, pi, pj)
+    return _Pairs(order=order.astype(np.int64), pi=pi, pj=pj, seg=seg), n_rows
 
 
 def _lanes(n: int, itemsize: int) -> int:
@@ -596,6 +592,31 @@ def knox_test(
     fit. Same tables as NearRepeat (Steenbeek 2019) for the same bands; p-value
     ``(#{sim >= observed} + 1) / (nrep + 1)``.
     """
+    from hicmonitor.analysis import nearrepeat_kernels as kern
+
+    with kern.LOCK:
+        return _knox_test(
+            x,
+            y,
+            t,
+            space,
+            time,
+            metric,
+            nrep,
+            seed,
+            ticks_per_day,
+            keep_simulations,
+            single_precision,
+            progress,
+            on_estimate,
+            memory,
+        )
+
+
+def _knox_test(
+    x, y, t, space, time, metric, nrep, seed, ticks_per_day, keep_simulations,
+    single_precision, progress, on_estimate, memory,
+) -> KnoxResult:  # fmt: skip
     from hicmonitor.analysis import nearrepeat_kernels as kern
 
     x = np.ascontiguousarray(x, dtype=np.float64)
@@ -692,6 +713,7 @@ def knox_test(
         simulations=sims if keep_simulations else None,
         seed_drawn=seed_drawn,
         single_precision=single_precision,
+        ticks_per_day=int(ticks_per_day),
     )
 
 
@@ -703,13 +725,19 @@ Moment = Literal["begin", "midden", "eind"]
 
 
 def event_times(
-    frame: pd.DataFrame, precision: str, moment: Moment = "midden", *, source: str = "invoer"
+    frame: pd.DataFrame,
+    precision: str,
+    moment: Moment = "midden",
+    *,
+    source: str = "invoer",
+    whole_days: bool = False,
 ) -> tuple[np.ndarray, int]:
     """Integer event times and ticks per day from an incident frame (``t_from``/``t_to``).
 
     Date-only data without time windows gives whole days (``ticks_per_day = 1``); date-times
     or windows give seconds (86400). ``moment`` picks the start, middle or end of a window.
-    Month resolution is refused: bands in days cannot be computed from it.
+    ``whole_days``: the calendar day of that moment, in whole days (the Near Repeat Calculator
+    reads dates only). Month resolution is refused: bands in days cannot be computed from it.
     """
     if precision == "maand":
         raise HicError(
@@ -726,7 +754,11 @@ def event_times(
         return start.astype("datetime64[D]").astype(np.int64), 1
     s, e = start.astype(np.int64), end.astype(np.int64)
     if moment == "begin":
-        return s, 86400
-    if moment == "eind":
-        return e, 86400
-    return s + (e - s) // 2, 86400
+        seconds = s
+    elif moment == "eind":
+        seconds = e
+    else:
+        seconds = s + (e - s) // 2
+    if whole_days:
+        return seconds // 86400, 1  # floor division: the calendar day, also before 1970
+    return seconds, 86400

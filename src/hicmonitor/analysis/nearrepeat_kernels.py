@@ -10,12 +10,26 @@ compilation.
 Determinism: the results never depend on the number of threads. Pair enumeration writes every
 event's pairs to a slot fixed by a prefix sum; replicate ``k`` is shuffled from its own key
 alone; the band counts are integer sums, exact in any order.
+
+Threads: numba's "workqueue" layer (a plain pool whose idle workers sleep) is chosen unless
+``NUMBA_THREADING_LAYER`` says otherwise: OpenMP's spinning workers cost more than they save on a
+small machine shared with other work. That layer must not be entered from two Python threads at
+once, so ``knox_test`` holds ``LOCK`` while it runs the kernels.
 """
 
 from __future__ import annotations
 
+import os
+import threading
+
 import numba
 import numpy as np
+
+if "NUMBA_THREADING_LAYER" not in os.environ:
+    numba.config.THREADING_LAYER = "workqueue"
+
+#: Serialises the parallel kernels (see the module docstring).
+LOCK = threading.RLock()
 
 # --------------------------------------------------------------------------------------------
 # random permutations: SplitMix64 streams keyed per replicate, Fisher-Yates (Durstenfeld)
@@ -85,7 +99,7 @@ def permuted_block(t, keys, order, out, scratch):
 
 
 # --------------------------------------------------------------------------------------------
-# pair enumeration on a grid of cells
+# pair enumeration on a grid of cells, classified into spatial rows
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
@@ -99,19 +113,68 @@ def _dist(x, y, i, j, manhattan):
     return np.float64(np.sqrt(dx * dx + dy * dy))
 
 
+@numba.njit(cache=True, nogil=True, inline="always")
+def band_of(v, edges, left, include_lowest, point):
+    """The band of ``v`` by R ``cut`` rules, -1 for none (``Bands.index`` for one value).
+
+    ``point``: edges start 0, 0 and the first band is the value 0 alone."""
+    off = 0
+    if point:
+        if v == 0:
+            return 0
+        off = 1
+    k = edges.shape[0] - 1 - off  # bands after the point band
+    lo = edges[off]
+    hi = edges[edges.shape[0] - 1]
+    if left:
+        if v < lo:
+            return -1
+        if include_lowest and v == hi:
+            return off + k - 1
+        i = 0
+        while i < k and v >= edges[off + i + 1]:
+            i += 1
+    else:
+        if include_lowest and v == lo:
+            return off
+        if v <= lo:
+            return -1
+        i = 0
+        while i < k and v > edges[off + i + 1]:
+            i += 1
+    if i >= k:
+        return -1
+    return off + i
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _row_of(d, edges, left, include_lowest, point, n_finite, open_last):
+    """The counting row of a pair: its finite band; ``n_finite`` for a pair below every band
+    when the last band is open (the derivation subtracts it); -1: not counted."""
+    b = band_of(d, edges, left, include_lowest, point)
+    if b < 0:
+        return n_finite if open_last else -1
+    if b >= n_finite:
+        return -1  # the open band is derived, never counted
+    return b
+
+
 @numba.njit(cache=True, nogil=True)
-def _scan(keys, x, y, i, ncx, radius, manhattan, fill, pj, dist, at):
-    """Pairs (i, j > i) with distance <= radius in the 3 x 3 cells around i's cell."""
+def _scan(keys, x, y, i, ncx, radius, manhattan, rule, fill, counts, pj, at):
+    """Pairs (i, j > i) within ``radius`` in the 3 x 3 cells around i's cell, by counting row.
+
+    ``fill=False``: add to ``counts[row]``; ``fill=True``: write j to ``pj[at[row]]`` and
+    advance ``at[row]``."""
+    edges, left, incl, point, n_finite, open_last = rule
     k = keys[i]
     cy = k // ncx
     cx = k - cy * ncx
-    found = 0
     for dy in (-1, 0, 1):
-        row = cy + dy
-        if row < 0:
+        line = cy + dy
+        if line < 0:
             continue
-        lo_key = row * ncx + max(cx - 1, 0)
-        hi_key = row * ncx + min(cx + 1, ncx - 1)
+        lo_key = line * ncx + max(cx - 1, 0)
+        hi_key = line * ncx + min(cx + 1, ncx - 1)
         start = np.searchsorted(keys, lo_key)
         if start <= i:
             start = i + 1
@@ -119,35 +182,41 @@ def _scan(keys, x, y, i, ncx, radius, manhattan, fill, pj, dist, at):
             if keys[j] > hi_key:
                 break
             d = _dist(x, y, i, j, manhattan)
-            if d <= radius:
-                if fill:
-                    pj[at + found] = j
-                    dist[at + found] = d
-                found += 1
-    return found
+            if d > radius:
+                continue
+            row = _row_of(d, edges, left, incl, point, n_finite, open_last)
+            if row < 0:
+                continue
+            if fill:
+                pj[at[row]] = j
+                at[row] += 1
+            else:
+                counts[row] += 1
 
 
 @numba.njit(parallel=True, cache=True, nogil=True)
-def count_pairs(keys, x, y, ncx, radius, manhattan):
-    """Number of pairs (i, j > i) within ``radius`` per event ``i`` (events sorted by cell key)."""
+def count_pairs(keys, x, y, ncx, radius, manhattan, rule, n_rows):
+    """counts[i, row]: pairs (i, j > i) of event i per counting row (events sorted by cell)."""
     n = keys.shape[0]
-    counts = np.zeros(n, dtype=np.int64)
-    dummy_i = np.zeros(0, dtype=np.int32)
-    dummy_d = np.zeros(0, dtype=np.float64)
+    counts = np.zeros((n, n_rows), dtype=np.int64)
+    no_pairs = np.zeros(0, dtype=np.int32)
+    no_at = np.zeros(0, dtype=np.int64)
     for i in numba.prange(n):
-        counts[i] = _scan(keys, x, y, i, ncx, radius, manhattan, False, dummy_i, dummy_d, 0)
+        _scan(keys, x, y, i, ncx, radius, manhattan, rule, False, counts[i], no_pairs, no_at)
     return counts
 
 
 @numba.njit(parallel=True, cache=True, nogil=True)
-def fill_pairs(keys, x, y, ncx, radius, manhattan, offsets, pi, pj, dist):
-    """Write the pairs counted by ``count_pairs`` to ``offsets[i]:offsets[i+1]``."""
+def fill_pairs(keys, x, y, ncx, radius, manhattan, rule, offsets, pi, pj):
+    """Write the pairs counted by ``count_pairs``: event i's pairs of a row start at
+    ``offsets[i, row]`` (rows after each other, events in order within a row)."""
     n = keys.shape[0]
     for i in numba.prange(n):
-        at = offsets[i]
-        found = _scan(keys, x, y, i, ncx, radius, manhattan, True, pj, dist, at)
-        for k in range(at, at + found):
-            pi[k] = i
+        at = offsets[i].copy()
+        _scan(keys, x, y, i, ncx, radius, manhattan, rule, True, at, pj, at)
+        for row in range(at.shape[0]):
+            for k in range(offsets[i, row], at[row]):
+                pi[k] = i
 
 
 # --------------------------------------------------------------------------------------------
@@ -196,26 +265,6 @@ def count_below(pi, pj, seg, tp, bounds):
     return out
 
 
-@numba.njit(parallel=True, cache=True, nogil=True)
-def gather_floor(pi, pj, tp):
-    """The benchmark's floor: only gather the permuted times of every pair for every column
-    (their differences are summed so that nothing is optimised away)."""
-    nr = tp.shape[1]
-    npairs = pi.shape[0]
-    chunks = CHUNKS
-    part = np.zeros((chunks, nr), dtype=tp.dtype)
-    for c in numba.prange(chunks):
-        lo = npairs * c // chunks
-        hi = npairs * (c + 1) // chunks
-        acc = part[c]
-        for k in range(lo, hi):
-            ra = tp[pi[k]]
-            rb = tp[pj[k]]
-            for r in range(nr):
-                acc[r] += ra[r] - rb[r]
-    return part.sum(axis=0)
-
-
 # --------------------------------------------------------------------------------------------
 
 
@@ -226,10 +275,11 @@ def warm_up() -> None:
     rng = np.random.default_rng(0)
     x = rng.uniform(0, 500, 40)
     y = rng.uniform(0, 500, 40)
-    days = rng.integers(0, 30, 40)
+    days = rng.integers(0, 300, 40)
+    seconds = days * 86400 + rng.integers(0, 86400, 40)  # > 2**24 s apart: float64 times
     for metric in ("manhattan", "euclidean"):
         for single in (False, True):
-            for t, tpd in ((days, 1), (days * 86400 + rng.integers(0, 86400, 40) * 400, 86400)):
+            for t, tpd in ((days, 1), (seconds, 86400)):
                 knox_test(
                     x,
                     y,
@@ -242,10 +292,6 @@ def warm_up() -> None:
                     ticks_per_day=tpd,
                     single_precision=single,
                 )
-    tp = np.zeros((4, 2), dtype=np.float32)
-    idx = np.zeros(1, dtype=np.int32)
-    gather_floor(idx, idx, tp)
-    gather_floor(idx, idx, tp.astype(np.float64))
 
 
 if __name__ == "__main__":  # pragma: no cover - run by `make install`
