@@ -270,8 +270,9 @@ def count_below(pi, pj, seg, tp, bounds):
 
 def warm_up() -> None:
     """Compile (or load from the cache) every variant the Knox test uses."""
-    from hicmonitor.analysis.nearrepeat import bands, knox_test
+    from hicmonitor.analysis.nearrepeat import bands, knox_test, permutations
 
+    list(permutations(5, 1, 0))  # the documented permutations as index arrays
     rng = np.random.default_rng(0)
     x = rng.uniform(0, 500, 40)
     y = rng.uniform(0, 500, 40)
