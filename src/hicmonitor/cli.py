@@ -1178,9 +1178,10 @@ class _NabProgress:
             if minutes < 2
             else f"ongeveer {_n(round(minutes))} minuten"
         )
+        fewer = " Minder permutaties (bv. 999) gaat sneller." if self.total > 999 else ""
         err_console.print(
-            f"let op: {_n(self.total)} permutaties duren naar schatting nog {span}; "
-            "de voortgang volgt. Minder permutaties (bv. 999) gaat sneller; onderbreken met Ctrl-C."
+            f"let op: {_n(self.total)} permutaties duren naar schatting nog {span}; de voortgang "
+            f"volgt.{fewer} Onderbreken met Ctrl-C."
         )
 
     def update(self, done: int, total: int) -> None:

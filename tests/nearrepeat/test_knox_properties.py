@@ -249,3 +249,18 @@ def test_point_band_labels_and_index():
     r = Bands((0.0, 0.0, 100.0), closed="right", include_lowest=True)
     assert r.interval_labels() == ("[0; 0]", "(0; 100]")
     np.testing.assert_array_equal(r.index(np.array([0.0, 100.0, 100.5])), [0, 1, -1])
+
+
+def test_many_temporal_bands_against_brute_force():
+    """More band boundaries than share one packed counter (three per 32-bit lane)."""
+    rng = np.random.default_rng(5)
+    x, y = rng.uniform(0, 300, 60), rng.uniform(0, 300, 60)
+    t = rng.integers(0, 40, 60)
+    sb = Bands((0.0, 0.0, 50.0, 100.0, 200.0, math.inf))
+    tb = Bands(tuple(float(d) for d in range(0, 23, 2)) + (math.inf,))
+    res = knox_test(x, y, t, sb, tb, nrep=3, seed=9, keep_simulations=True)
+    np.testing.assert_array_equal(res.observed, brute_table(x, y, t, sb, tb, "manhattan", 1))
+    for r, perm in enumerate(reference_permutations(9, 3, len(t))):
+        np.testing.assert_array_equal(
+            res.simulations[r], brute_table(x, y, t[np.array(perm)], sb, tb, "manhattan", 1)
+        )

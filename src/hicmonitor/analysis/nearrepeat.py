@@ -682,17 +682,19 @@ def _knox_test(
     block = np.zeros((n, lanes), dtype=tdtype)
     scratch = np.empty((lanes, n), dtype=tdtype)
     sims = np.empty((nrep, space.n, time.n), dtype=np.int64)
-    started = _time.perf_counter()
+    blocks = -(-nrep // lanes)
     done = 0
-    while done < nrep:
+    for b in range(blocks):
+        started = _time.perf_counter()
         m = min(lanes, nrep - done)
         kern.permuted_block(tval, keys[done : done + m], pairs.order, block, scratch)
         cum = kern.count_below(pairs.pi, pairs.pj, pairs.seg, block, tbounds)
         sims[done : done + m] = tables(cum)[:m]
-        first = done == 0
         done += m
-        if first and on_estimate is not None and done < nrep:
-            left = (_time.perf_counter() - started) / done * (nrep - done)
+        # the estimate rests on the second block when there are more (the first may include
+        # loading or compiling the kernels)
+        if on_estimate is not None and b == min(1, blocks - 2):
+            left = (_time.perf_counter() - started) * (blocks - b - 1)
             if left > LONG_RUN_SECONDS:
                 on_estimate(left)
         if progress is not None:
