@@ -264,3 +264,19 @@ def test_many_temporal_bands_against_brute_force():
         np.testing.assert_array_equal(
             res.simulations[r], brute_table(x, y, t[np.array(perm)], sb, tb, "manhattan", 1)
         )
+
+
+def test_temporal_edges_of_years_in_seconds_need_no_table_of_all_gaps():
+    """Edges of ten years with times in seconds: 3e8 possible gaps, none of them tabulated."""
+    rng = np.random.default_rng(2)
+    n = 40
+    x, y = rng.uniform(0, 100, n), rng.uniform(0, 100, n)
+    t = rng.integers(0, 20 * 365 * 86400, n)
+    tb = Bands((0.0, 0.5, 365.0, 3650.0, math.inf))
+    sb = Bands((0.0, 50.0, math.inf))
+    res = knox_test(x, y, t, sb, tb, nrep=2, seed=1, ticks_per_day=86400, keep_simulations=True)
+    np.testing.assert_array_equal(res.observed, brute_table(x, y, t, sb, tb, "manhattan", 86400))
+    perm = np.array(reference_permutations(1, 1, n)[0])
+    np.testing.assert_array_equal(
+        res.simulations[0], brute_table(x, y, t[perm], sb, tb, "manhattan", 86400)
+    )

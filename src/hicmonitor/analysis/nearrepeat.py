@@ -377,60 +377,49 @@ def _check_inputs(x: np.ndarray, y: np.ndarray, t: np.ndarray) -> None:
         )
 
 
-def _time_lut(time: Bands, ticks_per_day: int) -> tuple[np.ndarray, int]:
-    """Band index of every integer gap below the largest finite edge, and the code above it."""
-    e_ticks = time.max_finite * ticks_per_day
-    size = int(math.floor(e_ticks)) + 2
-    gaps = np.arange(size, dtype=np.float64) / ticks_per_day
-    lut = time.index(gaps).astype(np.int8 if time.n < 127 else np.int16)
-    above = time.n - 1 if time.open_last else -1
-    return lut, above
-
-
-def _time_segments(lut: np.ndarray, above: int) -> tuple[np.ndarray, np.ndarray]:
-    """The integer gaps where the temporal band changes, and the band of every segment.
+def _time_segments(time: Bands, ticks_per_day: int) -> tuple[np.ndarray, np.ndarray]:
+    """The integer gaps (ticks) where the temporal band changes, and the band of every segment.
 
     Segment 0 is ``[0, b0)``, segment ``m`` is ``[b(m-1), b(m))``, the last is ``[b(-1), inf)``;
-    a band of -1 means: counted in no band. Every band is a run of consecutive integer gaps
-    (an interval of gaps), so counting the gaps below each boundary is exact.
+    a band of -1 means: counted in no band. A gap ``g`` lies in ``time.index(g / ticks_per_day)``
+    (the same float64 comparison as every other use of the bands); that can only change within
+    a few ticks of an edge, so only those gaps are examined, and every band is a run of
+    consecutive integer gaps: counting the gaps below each boundary is exact. (No table of all
+    gaps: an edge of years in seconds costs nothing.)
     """
-    change = np.flatnonzero(np.diff(lut.astype(np.int64))) + 1
-    labels = [int(lut[0])] + [int(lut[c]) for c in change]
-    bounds = list(change)
-    if int(lut[-1]) != above:
-        bounds.append(len(lut))
-        labels.append(above)
-    return np.asarray(bounds, dtype=np.int64), np.asarray(labels, dtype=np.int64)
+    candidates = {0}
+    for e in time.edges:
+        if math.isfinite(e):
+            c = math.floor(e * ticks_per_day)
+            candidates.update(range(max(0, c - 2), c + 4))
+    gaps = np.array(sorted(candidates), dtype=np.int64)
+    band = time.index(gaps / ticks_per_day)
+    change = np.flatnonzero(band[1:] != band[:-1]) + 1
+    return gaps[change], np.concatenate([band[:1], band[change]]).astype(np.int64)
 
 
-def _gap_band_totals(t: np.ndarray, lut: np.ndarray, above: int, n_bands: int) -> np.ndarray:
+def _gap_band_totals(t: np.ndarray, bounds: np.ndarray, labels: np.ndarray, n_bands: int):
     """Per temporal band, the number of all n(n-1)/2 pairs whose gap lies in it (O(n log n)).
 
-    Exact: gaps are integers (ticks) and every band is a run of consecutive integer gaps, read
-    from the same lookup table the kernel uses.
+    Exact: gaps are integers (ticks), and the segments are those the kernel counts with.
     """
     ts = np.sort(t)
     n = len(ts)
     idx = np.arange(n)
 
-    def pairs_le(g: float) -> int:  # pairs with gap <= g
-        if g < 0:
+    def pairs_below(g: float) -> int:  # pairs with gap < g
+        if g <= 0:
             return 0
         if math.isinf(g):
             return n * (n - 1) // 2
-        return int((np.searchsorted(ts, ts + int(g), side="right") - idx - 1).sum())
+        return int((np.searchsorted(ts, ts + int(g), side="left") - idx - 1).sum())
 
+    starts = [0, *bounds.tolist()]
+    ends = [*bounds.tolist(), math.inf]
     out = np.zeros(n_bands, dtype=np.int64)
-    for k in range(n_bands):
-        where = np.flatnonzero(lut == k)
-        if k == above:
-            lo = where[0] if len(where) else len(lut)
-            hi = math.inf
-        elif len(where) == 0:
-            continue
-        else:
-            lo, hi = where[0], where[-1]
-        out[k] = pairs_le(hi) - pairs_le(lo - 1)
+    for lo, hi, band in zip(starts, ends, labels.tolist(), strict=True):
+        if band >= 0:
+            out[band] += pairs_below(hi) - pairs_below(lo)
     return out
 
 
@@ -646,10 +635,11 @@ def _knox_test(
     rel = t - t.min()
     tdtype = np.float32 if int(rel.max()) < 2**24 else np.float64
     tval = rel.astype(tdtype)
-    lut, above = _time_lut(time, ticks_per_day)
-    bounds, labels = _time_segments(lut, above)
+    bounds, labels = _time_segments(time, ticks_per_day)
+    # bounds beyond 2**24 ticks may round in float32, but then every gap (< 2**24) lies below
+    # them either way
     tbounds = bounds.astype(tdtype)
-    totals = _gap_band_totals(t, lut, above, time.n) if space.open_last else None
+    totals = _gap_band_totals(t, bounds, labels, time.n) if space.open_last else None
 
     def tables(cum: np.ndarray) -> np.ndarray:
         """(R × space.n × time.n) tables from cum[row, boundary, replicate]."""
