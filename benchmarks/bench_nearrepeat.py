@@ -243,7 +243,9 @@ def main() -> None:
         flush=True,
     )
 
-    knox = min((run_knox_child(0, NREP) for _ in range(args.herhalingen)), key=lambda r: r["knox_s"])
+    knox = min(
+        (run_knox_child(0, NREP) for _ in range(args.herhalingen)), key=lambda r: r["knox_s"]
+    )
     fl = floors()
     strict = knox["knox_s"] / fl["blocked_s"]
     loose = knox["knox_s"] / fl["per_replicate_s"]
