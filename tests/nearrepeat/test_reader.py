@@ -196,3 +196,11 @@ def test_bad_date_formats_name_the_option(pattern):
 
     with pytest.raises(HicError, match="--datumformaat"):
         strptime_format(pattern)
+
+
+def test_a_huge_field_is_refused_with_its_line(tmp_path):
+    big = "x" * (200 * 1024)
+    p = write(tmp_path, f'x,y,datum\n155000,463000,01-02-2024\n155000,"{big}",01-02-2024\n')
+    with pytest.raises(InputError, match=r"regel 3.*langer dan 128 kB") as err:
+        read_incidents(p)
+    assert len(str(err.value)) < 400  # the field is not echoed

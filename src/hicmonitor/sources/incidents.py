@@ -142,12 +142,22 @@ def _read_rows(path: Path) -> tuple[list[str] | None, list[tuple[int, list[str]]
     reader = csv.reader(fh, delimiter=delimiter)
     rows: list[tuple[int, list[str]]] = []
     start = 1
-    for fields in reader:
-        line = start
-        start = reader.line_num + 1
-        if not fields or all(not f.strip() for f in fields):
-            continue
-        rows.append((line, [f.strip() for f in fields]))
+    try:
+        for fields in reader:
+            line = start
+            start = reader.line_num + 1
+            if not fields or all(not f.strip() for f in fields):
+                continue
+            rows.append((line, [f.strip() for f in fields]))
+    except csv.Error as exc:
+        limit = csv.field_size_limit()
+        what = (
+            f"een veld is langer dan {limit // 1024} kB (een aanhalingsteken dat niet wordt "
+            "gesloten, of geen incidentbestand)"
+            if "field limit" in str(exc)
+            else f"de regel is geen geldige CSV ({exc})"
+        )
+        raise InputError(path, what, line=start) from None
     if not rows:
         raise InputError(path, "het bestand is leeg", line=1)
     first = rows[0][1]
