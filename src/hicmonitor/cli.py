@@ -1148,14 +1148,18 @@ def _nab_write(path: Path, text: str) -> None:
 
 class _NabProgress:
     """Progress of the permutations on standard error: a Rich bar on a terminal; elsewhere
-    (a pipe, a log) a line per tenth of a long run. A run estimated to take long is announced
-    first, with the estimate."""
+    (a pipe, a log) a line per tenth of a long run, and at least one a minute. A run estimated
+    to take long is announced first, with the estimate."""
 
     def __init__(self, total: int) -> None:
+        import time
+
+        self.clock = time.monotonic
         self.total = total
         self.bar = None
         self.long = False
         self.next_tenth = 1
+        self.started = self.last = self.clock()
 
     def __enter__(self) -> _NabProgress:
         if err_console.is_terminal:
@@ -1170,27 +1174,34 @@ class _NabProgress:
         if self.bar is not None:
             self.bar.stop()
 
+    @staticmethod
+    def _span(seconds: float) -> str:
+        if seconds < 120:
+            return f"ongeveer {_n(round(seconds))} seconden"
+        return f"ongeveer {_n(round(seconds / 60))} minuten"
+
     def announce(self, seconds: float) -> None:
         self.long = True
-        minutes = seconds / 60
-        span = (
-            f"ongeveer {_n(round(seconds))} seconden"
-            if minutes < 2
-            else f"ongeveer {_n(round(minutes))} minuten"
-        )
         fewer = " Minder permutaties (bv. 999) gaat sneller." if self.total > 999 else ""
         err_console.print(
-            f"let op: {_n(self.total)} permutaties duren naar schatting nog {span}; de voortgang "
-            f"volgt.{fewer} Onderbreken met Ctrl-C."
+            f"let op: {_n(self.total)} permutaties duren naar schatting nog "
+            f"{self._span(seconds)}; de voortgang volgt.{fewer} Onderbreken met Ctrl-C."
         )
 
     def update(self, done: int, total: int) -> None:
         if self.bar is not None:
             self.bar.update(self.task, completed=done)
             return
-        if self.long and done * 10 >= self.next_tenth * total:
+        now = self.clock()
+        tenth = done * 10 >= self.next_tenth * total
+        if self.long and (tenth or now - self.last >= 60):
             self.next_tenth = done * 10 // total + 1
-            err_console.print(f"permutaties: {_n(done)} van {_n(total)} ({done * 100 // total}%)")
+            self.last = now
+            left = (now - self.started) / done * (total - done)
+            rest = f", nog {self._span(left)}" if done < total else ""
+            err_console.print(
+                f"permutaties: {_n(done)} van {_n(total)} ({done * 100 // total}%){rest}"
+            )
 
 
 @nabijheid_app.command("herhaling")
