@@ -20,7 +20,14 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m hicmonitor.woo.prepare
 	touch $@
 
-install: $(STAMP)
+# numba's compile cache for the Knox test, filled once (about a minute) so that no run of
+# `hic nabijheid analyse` compiles; redone when the kernels change.
+NUMBA_STAMP := $(VENV)/.numba-cache
+$(NUMBA_STAMP): $(STAMP) src/hicmonitor/analysis/nearrepeat_kernels.py
+	$(BIN)/python -m hicmonitor.analysis.nearrepeat
+	touch $@
+
+install: $(STAMP) $(NUMBA_STAMP)
 
 # PNG renderings of the report pages for docs/ (needs Debian's poppler-utils for pdftoppm).
 screenshots: run

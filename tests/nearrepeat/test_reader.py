@@ -140,3 +140,67 @@ def test_non_metric_crs_is_refused(tmp_path):
     p = write(tmp_path, "x,y,datum\n1000000,2000000,2024-01-02\n")
     with pytest.raises(InputError, match="niet in meters"):
         read_incidents(p, crs="EPSG:3735")  # Ohio South, US survey feet
+
+
+# --- issue 11: stated date formats, ambiguous day/month ---------------------------------------
+
+
+def test_ambiguous_slash_dates_with_times_are_refused(tmp_path):
+    p = write(
+        tmp_path, "x,y,datum\n155000,463000,03/04/2016 10:00\n155100,463000,01/02/2016 11:30\n"
+    )
+    with pytest.raises(InputError, match=r"regel 2.*dubbelzinnig.*--datumformaat"):
+        read_incidents(p)
+    s = read_incidents(p, date_format="%m/%d/%Y %H:%M")
+    assert s.frame["t_from"].iloc[0] == pd.Timestamp("2016-03-04 10:00")
+    assert s.precision == "tijd"
+
+
+def test_one_unambiguous_date_settles_the_order(tmp_path):
+    p = write(tmp_path, "x,y,datum\n155000,463000,03/04/2016\n155100,463000,01/13/2016\n")
+    s = read_incidents(p)
+    assert list(s.frame["t_from"]) == [pd.Timestamp("2016-03-04"), pd.Timestamp("2016-01-13")]
+
+
+def test_dates_whose_day_equals_the_month_are_not_ambiguous(tmp_path):
+    p = write(tmp_path, "x,y,datum\n155000,463000,03/03/2016\n155100,463000,11/11/2016\n")
+    assert read_incidents(p).frame["t_from"].iloc[1] == pd.Timestamp("2016-11-11")
+
+
+def test_dutch_dashes_are_day_first(tmp_path):
+    p = write(tmp_path, "x,y,datum\n155000,463000,03-04-2016\n155100,463000,01-02-2016\n")
+    assert read_incidents(p).frame["t_from"].iloc[0] == pd.Timestamp("2016-04-03")
+
+
+@pytest.mark.parametrize(
+    ("pattern", "fmt"),
+    [
+        ("dd-mm-jjjj", "%d-%m-%Y"),
+        ("mm/dd/jjjj", "%m/%d/%Y"),
+        ("MM/DD/YYYY", "%m/%d/%Y"),
+        ("jjjj-mm-dd uu:mm", "%Y-%m-%d %H:%M"),
+        ("jjjj-mm-ddTuu:mm:ss", "%Y-%m-%dT%H:%M:%S"),
+        ("%d.%m.%Y", "%d.%m.%Y"),
+        ("jjjj-mm", "%Y-%m"),
+    ],
+)
+def test_stated_date_formats(pattern, fmt):
+    from hicmonitor.sources.incidents import strptime_format
+
+    assert strptime_format(pattern) == fmt
+
+
+@pytest.mark.parametrize("pattern", ["dd/mm", "xx-yy", "dd-dd-jjjj", "dd-mm-jjjj mm:uu", ""])
+def test_bad_date_formats_name_the_option(pattern):
+    from hicmonitor.sources.incidents import strptime_format
+
+    with pytest.raises(HicError, match="--datumformaat"):
+        strptime_format(pattern)
+
+
+def test_a_huge_field_is_refused_with_its_line(tmp_path):
+    big = "x" * (200 * 1024)
+    p = write(tmp_path, f'x,y,datum\n155000,463000,01-02-2024\n155000,"{big}",01-02-2024\n')
+    with pytest.raises(InputError, match=r"regel 3.*langer dan 128 kB") as err:
+        read_incidents(p)
+    assert len(str(err.value)) < 400  # the field is not echoed

@@ -18,6 +18,7 @@ from rich.table import Table
 from hicmonitor.analysis.nearrepeat import KnoxResult, fmt_number
 from hicmonitor.analysis.repeat import RepeatResult
 from hicmonitor.errors import HicError
+from hicmonitor.format_nl import number
 
 ALPHA = 0.05
 MIN_RATIO = 1.2
@@ -86,9 +87,13 @@ def rich_tables(result: KnoxResult, alpha: float = ALPHA, min_ratio: float = MIN
 
 
 def write_csv(result: KnoxResult, path: str | Path | None = None) -> str:
-    """The cells as CSV (one row per cell); written to ``path`` when given, and returned."""
+    """The cells as CSV (one row per cell, with the run's permutations and seed, so a file can
+    be reproduced); written to ``path`` when given, and returned. Machine-readable: decimal
+    points."""
     frame = result.to_frame()
     frame["significant"] = significant(result).ravel()
+    frame["permutaties"] = result.permutations
+    frame["zaad"] = result.seed
     text = frame.to_csv(index=False, float_format="%.6g")
     if path is not None:
         Path(path).write_text(text, encoding="utf-8")
@@ -115,6 +120,8 @@ def to_json(result: KnoxResult, source: str | None = None, delict: str = "incide
         "afstandsmaat": result.metric,
         "permutaties": result.permutations,
         "zaad": result.seed,
+        "zaad_willekeurig_gekozen": result.seed_drawn,
+        "rekenprecisie": "float32" if result.single_precision else "float64",
         "afstandsbanden": {
             "grenzen": [_clean(float(v)) for v in result.space.edges],
             "gesloten": result.space.closed,
@@ -135,17 +142,35 @@ def to_json(result: KnoxResult, source: str | None = None, delict: str = "incide
 # summary
 
 
-def _space_phrase(a: float, b: float) -> str:
-    if a == 0 and b <= 1:
+def _is_same_location(space, i: int) -> bool:
+    """The band of identical locations: the point band ``[0; 0]``, or (without one) a first
+    band ``[0; b)`` with ``b <= 1`` m."""
+    a, b = space.edges[i], space.edges[i + 1]
+    if space.point_first:
+        return i == 0
+    return a == 0 and b <= 1
+
+
+def _space_phrase(space, i: int) -> str:
+    a, b = space.edges[i], space.edges[i + 1]
+    if _is_same_location(space, i):
         return "op dezelfde locatie"
     if math.isinf(b):
         return f"op meer dan {fmt_number(a)} meter"
+    if a == 0 and space.point_first:
+        return f"binnen {fmt_number(b)} meter (niet op dezelfde locatie)"
     if a == 0:
         return f"binnen {fmt_number(b)} meter"
     return f"op {fmt_number(a)} tot {fmt_number(b)} meter"
 
 
-def _time_phrase(a: float, b: float, after_binnen: bool) -> str:
+def _time_phrase(time, j: int, after_binnen: bool, ticks_per_day: int) -> str:
+    a, b = time.edges[j], time.edges[j + 1]
+    if time.point_first and j == 0:
+        return "op dezelfde dag" if ticks_per_day == 1 else "op precies hetzelfde tijdstip"
+    only_zero = time.closed == "left" and not (time.include_lowest and j == time.n - 1)
+    if ticks_per_day == 1 and a == 0 and b == 1 and only_zero:
+        return "op dezelfde dag"  # whole days: [0; 1) holds only a gap of 0 days
     if math.isinf(b):
         return f"meer dan {fmt_number(a)} dagen"
     unit = "dag" if b == 1 and a == 0 else "dagen"
@@ -177,7 +202,7 @@ def summary_nl(
             f"({result.n_events} incidenten, {result.permutations} permutaties)."
         ]
     near = [(i, j) for i, j in zip(*np.nonzero(sig), strict=True)]
-    same = [c for c in near if result.space.edges[c[0]] == 0 and result.space.edges[c[0] + 1] <= 1]
+    same = [c for c in near if _is_same_location(result.space, c[0])]
     if len(near) > len(same):
         lines.append(
             "Significant en betekenisvol nabijheidspatroon gevonden: na een "
@@ -186,14 +211,15 @@ def summary_nl(
     if same:
         lines.append(
             "Significant en betekenisvol patroon van herhaald slachtofferschap gevonden: na een "
-            f"{noun} is er op dezelfde locatie een tijd lang meer kans op een {_next(noun)}."
+            f"{noun} is er op dezelfde locatie een tijd lang meer kans op een {_next(noun)} "
+            f"{noun}."
         )
     for i, j in near:
-        sa, sb = result.space.edges[i], result.space.edges[i + 1]
-        ta, tb = result.time.edges[j], result.time.edges[j + 1]
-        sp = _space_phrase(sa, sb)
-        tp = _time_phrase(ta, tb, after_binnen=sp.startswith("binnen"))
-        pct = round((ratio[i, j] - 1) * 100)
+        sp = _space_phrase(result.space, i)
+        tp = _time_phrase(
+            result.time, j, after_binnen=sp.startswith("binnen"), ticks_per_day=result.ticks_per_day
+        )
+        pct = number(round((ratio[i, j] - 1) * 100))
         text = f"{sp} en {tp} na een {noun}"
         lines.append(
             f"{text[0].upper()}{text[1:]} is de kans op een {_next(noun)} {noun} ongeveer {pct}% "
@@ -226,36 +252,64 @@ def repeat_summary_nl(res: RepeatResult, delict: str = "incident") -> list[str]:
 # --------------------------------------------------------------------------------------------
 # heat map
 
+#: Candidate colour-bar ticks above 1 (their reciprocals below 1 are used too).
+_TICKS = (1.25, 1.5, 2.0, 3.0, 5.0, 10.0, 20.0, 50.0, 100.0, 1000.0)
 
-def heatmap(
-    result: KnoxResult,
-    path: str | Path,
-    alpha: float = ALPHA,
-    min_ratio: float = MIN_RATIO,
-) -> Path:
-    """A heat map of the Knox ratios (PNG or SVG by the file suffix); significant cells
-    (p <= alpha and ratio >= min_ratio) get a thick black border and bold text."""
-    path = Path(path)
-    if path.suffix.lower() not in (".png", ".svg"):
-        raise HicError(f"{path}: kaart moet een .png- of .svg-bestand zijn")
+
+def ratio_scale(ratio: np.ndarray) -> tuple[float, float]:
+    """The colour range of the heat map: symmetric around 1 on a log scale, [1/m, m], with m
+    the largest factor by which a finite, positive ratio differs from 1 (at least 1.25)."""
+    r = np.asarray(ratio, dtype=float)
+    pos = r[np.isfinite(r) & (r > 0)]
+    m = 1.25
+    if pos.size:
+        m = max(m, float(pos.max()), float(1 / pos.min()))
+    return 1 / m, m
+
+
+def ratio_ticks(lo: float, hi: float) -> list[float]:
+    """Ticks of the colour bar: always 1, and round factors and their reciprocals in range."""
+    ticks = {1.0}
+    for v in _TICKS:
+        if v <= hi * (1 + 1e-9):
+            ticks.add(v)
+        if 1 / v >= lo * (1 - 1e-9):
+            ticks.add(1 / v)
+    out = sorted(ticks)
+    while len(out) > 9:  # thin out, keeping 1 and the ends
+        keep = {0, len(out) - 1, out.index(1.0)}
+        out = [v for k, v in enumerate(out) if k in keep or k % 2 == 0]
+    return out
+
+
+def _tick_label(v: float) -> str:
+    return number(v, 0) if float(v).is_integer() else number(v, 2).rstrip("0").rstrip(",")
+
+
+def heatmap_figure(result: KnoxResult, alpha: float = ALPHA, min_ratio: float = MIN_RATIO):
+    """(figure, axes, colour bar) of the Knox ratios: a logarithmic colour scale centred on 1
+    (a ratio of 2 and of 0,5 are equally far from 1), with a tick at 1; ratio 0 (no observed
+    pairs) gets the lowest colour. Significant cells (p <= alpha and ratio >= min_ratio) get a
+    thick black border and bold text."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    from matplotlib.colors import TwoSlopeNorm
+    from matplotlib.colors import LogNorm
     from matplotlib.patches import Rectangle
+    from matplotlib.ticker import FixedLocator, NullLocator
 
     ratio = result.knox_ratio
-    shown = np.where(np.isfinite(ratio), ratio, np.nan)
-    hi = float(np.nanmax(shown)) if np.isfinite(shown).any() else 2.0
-    lo = float(np.nanmin(shown)) if np.isfinite(shown).any() else 0.0
-    norm = TwoSlopeNorm(vcenter=1.0, vmin=min(lo, 0.99), vmax=max(hi, 1.01))
+    lo, hi = ratio_scale(ratio)
+    norm = LogNorm(vmin=lo, vmax=hi, clip=True)
+    shown = np.where(np.isfinite(ratio), np.clip(ratio, lo, hi), np.nan)
     sig = significant(result, alpha, min_ratio)
     ns, nt = ratio.shape
     fig, ax = plt.subplots(figsize=(1.3 * nt + 2.5, 0.6 * ns + 1.8))
     im = ax.imshow(shown, cmap="RdBu_r", norm=norm, aspect="auto")
     for i in range(ns):
         for j in range(nt):
+            far = np.isfinite(shown[i, j]) and abs(np.log(shown[i, j])) > 0.6 * np.log(hi)
             ax.text(
                 j,
                 i,
@@ -264,9 +318,7 @@ def heatmap(
                 va="center",
                 fontsize=9,
                 fontweight="bold" if sig[i, j] else "normal",
-                color="white"
-                if np.isfinite(shown[i, j]) and abs(norm(shown[i, j]) - 0.5) > 0.35
-                else "black",
+                color="white" if far else "black",
             )
             if sig[i, j]:
                 ax.add_patch(
@@ -277,11 +329,37 @@ def heatmap(
     ax.set_xlabel("tijd tussen incidenten (dagen)")
     ax.set_ylabel("afstand (m)")
     ax.set_title(
-        f"Knox-ratio; omrand: p ≤ {_pct(alpha)} en ratio ≥ {_pct(min_ratio, 1)}", fontsize=10
+        f"Knox-ratio ({number(result.permutations)} permutaties, zaad {result.seed}); "
+        f"omrand: p ≤ {_pct(alpha)} en ratio ≥ {_pct(min_ratio, 1)}",
+        fontsize=9,
     )
-    fig.colorbar(im, ax=ax, label="Knox-ratio")
+    bar = fig.colorbar(im, ax=ax, label="Knox-ratio (logaritmische schaal)")
+    ticks = ratio_ticks(lo, hi)
+    bar.ax.yaxis.set_major_locator(FixedLocator(ticks))
+    bar.ax.yaxis.set_minor_locator(NullLocator())
+    bar.ax.set_yticklabels([_tick_label(v) for v in ticks])
     fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    return fig, ax, bar
+
+
+def heatmap(
+    result: KnoxResult,
+    path: str | Path,
+    alpha: float = ALPHA,
+    min_ratio: float = MIN_RATIO,
+) -> Path:
+    """The heat map of ``heatmap_figure`` as PNG or SVG (by the file suffix)."""
+    path = Path(path)
+    if path.suffix.lower() not in (".png", ".svg"):
+        raise HicError(f"{path}: kaart moet een .png- of .svg-bestand zijn")
+    import matplotlib.pyplot as plt
+
+    fig, _, _ = heatmap_figure(result, alpha, min_ratio)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fig.savefig(path, dpi=120)
+    except OSError as exc:
+        raise HicError(f"{path}: de kaart kan niet worden geschreven ({exc.strerror})") from None
+    finally:
+        plt.close(fig)
     return path

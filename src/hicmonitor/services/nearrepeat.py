@@ -19,7 +19,7 @@ from hicmonitor.analysis import nearrepeat as nr
 from hicmonitor.analysis.nearrepeat_report import NOUNS
 from hicmonitor.analysis.repeat import RepeatResult, location_keys, repeat_victimisation
 from hicmonitor.errors import HicError
-from hicmonitor.sources.incidents import IncidentSet, Problem, read_incidents
+from hicmonitor.sources.incidents import IncidentSet, Problem, read_incidents, strptime_format
 from hicmonitor.store import incidents as incident_store
 
 METRICS = {"manhattan": "manhattan", "euclidisch": "euclidean", "euclidean": "euclidean"}
@@ -49,26 +49,26 @@ def parse_edges(text: str, option: str) -> list[float]:
             out.append(float(p))
         except ValueError:
             raise HicError(
-                f"{option}: '{part}' is geen getal (gebruik bv. 0,100,200,inf)"
+                f"{option}: '{part[:40]}' is geen getal (gebruik bv. 0,100,200,inf)"
             ) from None
     return out
 
 
 def check_delict(delict: str) -> None:
     if delict not in NOUNS:
-        raise HicError(f"--delict: onbekend '{delict}'; kies uit {', '.join(NOUNS)}")
+        raise HicError(f"--delict: onbekend '{delict[:40]}'; kies uit {', '.join(NOUNS)}")
 
 
 def check_format(fmt: str) -> None:
     if fmt not in FORMATS:
-        raise HicError(f"--formaat: onbekend '{fmt}' (tabel, csv of json)")
+        raise HicError(f"--formaat: onbekend '{fmt[:40]}' (tabel, csv of json)")
 
 
 def metric(name: str) -> str:
     """The distance metric by its Dutch (or English) name."""
     found = METRICS.get(name)
     if found is None:
-        raise HicError(f"--metriek: onbekend '{name}' (manhattan of euclidisch)")
+        raise HicError(f"--metriek: onbekend '{name[:40]}' (manhattan of euclidisch)")
     return found
 
 
@@ -94,6 +94,12 @@ def knox_bands(
     return space, time
 
 
+def check_permutations(permutations: int, space: nr.Bands, time: nr.Bands) -> None:
+    """Refuse a number of permutations that is out of range or would not fit in memory
+    (call before reading the incidents: fail fast)."""
+    nr.check_permutations(permutations, space, time)
+
+
 def incidents(
     db: Path | None,
     path: Path | None,
@@ -101,13 +107,22 @@ def incidents(
     *,
     crs: str | None = None,
     skip_invalid: bool = False,
+    date_format: str | None = None,
 ) -> Incidents:
-    """The incidents of a file or of a loaded source (exactly one of both)."""
+    """The incidents of a file or of a loaded source (exactly one of both).
+
+    ``date_format``: the dates' format as the user writes it (``--datumformaat``, e.g.
+    ``mm/dd/jjjj``); only for a file, a loaded source was read when it was loaded."""
     if (path is None) == (source is None):
         raise HicError("geef een incidentbestand of --bron op (één van beide)")
     if path is not None:
-        s = read_incidents(path, crs=crs, skip_invalid=skip_invalid)
+        s = read_file(path, crs=crs, skip_invalid=skip_invalid, date_format=date_format)
         return Incidents(s.frame, s.precision, str(path), list(s.skipped), len(s.skipped_lines))
+    if date_format:
+        raise HicError(
+            "--datumformaat geldt bij het lezen van een bestand; een geladen bron (--bron) is al "
+            "gelezen (geef het formaat op bij hic nabijheid laad)"
+        )
     con = incident_store.connect(db)
     try:
         st = incident_store.read(con, source)
@@ -125,10 +140,15 @@ def knox(
     permutations: int,
     seed: int | None,
     moment: str,
+    nrc: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    on_estimate: Callable[[float], None] | None = None,
 ) -> nr.KnoxResult:
-    """The Knox test on ``data`` (``moment``: begin, midden or eind of a time window)."""
-    t, tpd = nr.event_times(data.frame, data.precision, moment, source=data.name)
+    """The Knox test on ``data`` (``moment``: begin, midden or eind of a time window).
+
+    ``nrc``: compute as the Near Repeat Calculator does (whole days, single precision).
+    ``on_estimate`` is told the expected seconds before a long run starts."""
+    t, tpd = nr.event_times(data.frame, data.precision, moment, source=data.name, whole_days=nrc)
     return nr.knox_test(
         data.frame["x"].to_numpy(),
         data.frame["y"].to_numpy(),
@@ -139,7 +159,9 @@ def knox(
         nrep=permutations,
         seed=seed,
         ticks_per_day=tpd,
+        single_precision=nrc,
         progress=progress,
+        on_estimate=on_estimate,
     )
 
 
@@ -156,7 +178,7 @@ def crime_code(delict: str | None) -> str | None:
         return None
     cats = {c.id: c for c in taxonomy.categories()}
     if delict not in cats or not cats[delict].codes:
-        raise HicError(f"--delict: onbekend '{delict}'; kies uit {', '.join(cats)}")
+        raise HicError(f"--delict: onbekend '{delict[:40]}'; kies uit {', '.join(cats)}")
     return cats[delict].codes[0]
 
 
@@ -180,6 +202,14 @@ def loaded_sets(db: Path | None) -> pd.DataFrame:
         con.close()
 
 
-def read_file(path: Path, *, crs: str | None = None, skip_invalid: bool = False) -> IncidentSet:
-    """Read an incident file (CSV, also .csv.gz) into canonical form."""
-    return read_incidents(path, crs=crs, skip_invalid=skip_invalid)
+def read_file(
+    path: Path,
+    *,
+    crs: str | None = None,
+    skip_invalid: bool = False,
+    date_format: str | None = None,
+) -> IncidentSet:
+    """Read an incident file (CSV, also .csv.gz) into canonical form; ``date_format`` as the
+    user writes it (``dd-mm-jjjj``, ``mm/dd/jjjj``, ...), else detected."""
+    fmt = strptime_format(date_format) if date_format else None
+    return read_incidents(path, crs=crs, skip_invalid=skip_invalid, date_format=fmt)

@@ -28,14 +28,15 @@ import gzip
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
-from pyproj import CRS, Transformer
-from pyproj.exceptions import CRSError
 
 from hicmonitor.errors import InputError
+
+if TYPE_CHECKING:  # pyproj is imported where a CRS is needed: most files never need it
+    from pyproj import CRS
 
 Precision = Literal["maand", "dag", "tijd"]
 
@@ -141,12 +142,22 @@ def _read_rows(path: Path) -> tuple[list[str] | None, list[tuple[int, list[str]]
     reader = csv.reader(fh, delimiter=delimiter)
     rows: list[tuple[int, list[str]]] = []
     start = 1
-    for fields in reader:
-        line = start
-        start = reader.line_num + 1
-        if not fields or all(not f.strip() for f in fields):
-            continue
-        rows.append((line, [f.strip() for f in fields]))
+    try:
+        for fields in reader:
+            line = start
+            start = reader.line_num + 1
+            if not fields or all(not f.strip() for f in fields):
+                continue
+            rows.append((line, [f.strip() for f in fields]))
+    except csv.Error as exc:
+        limit = csv.field_size_limit()
+        what = (
+            f"een veld is langer dan {limit // 1024} kB (een aanhalingsteken dat niet wordt "
+            "gesloten, of geen incidentbestand)"
+            if "field limit" in str(exc)
+            else f"de regel is geen geldige CSV ({exc})"
+        )
+        raise InputError(path, what, line=start) from None
     if not rows:
         raise InputError(path, "het bestand is leeg", line=1)
     first = rows[0][1]
@@ -186,34 +197,142 @@ def _date_part(fmt: str) -> str:
     return fmt.split(" ")[0].split("T")[0]
 
 
-def _parse_dates(values: list[str], formats) -> tuple[np.ndarray, bool]:
-    """Datetime per value (NaT where unparsable) and whether any value had a time of day.
+def _swap_day_month(fmt: str) -> str:
+    return fmt.replace("%d", "\0").replace("%m", "%d").replace("\0", "%m")
+
+
+def _day_month_order(fmt: str) -> bool:
+    """The date part has a day and a month and does not start with the year (dd/mm, mm/dd)."""
+    part = _date_part(fmt)
+    return "%d" in part and "%m" in part and not part.startswith("%Y")
+
+
+@dataclass(frozen=True)
+class Ambiguity:
+    """Both day-month orders read every date of a column, with different results."""
+
+    index: int  # the first value read differently
+    value: str
+    chosen: str  # the format detection would pick
+    other: str  # the same format with day and month swapped
+
+
+def _parse_one_order(s: pd.Series, formats) -> tuple[pd.Series, bool]:
+    """The first format, then the others (same date order) for the values it cannot read."""
+    best = pd.to_datetime(s, format=formats[0][0], errors="coerce")
+    has_time = bool(formats[0][1]) and bool(best.notna().any())
+    for fmt, fmt_time in formats[1:]:
+        if best.notna().all():
+            break
+        more = pd.to_datetime(s.where(best.isna()), format=fmt, errors="coerce")
+        if more.notna().any():
+            has_time = has_time or bool(fmt_time)
+            best = best.fillna(more)
+    return best, has_time
+
+
+def _parse_dates(values: list[str], formats) -> tuple[np.ndarray, bool, Ambiguity | None]:
+    """Datetime per value (NaT where unparsable), whether any value had a time of day, and an
+    ``Ambiguity`` when day and month could be either way round.
 
     The format that parses most values wins; values it cannot parse get a second chance with
     the formats that share its date order (a column may mix ``05-03-2024`` and
-    ``01-03-2024 08:00``), never with another date order.
+    ``01-03-2024 08:00``), never with another date order. When several formats are tried and
+    the winner's order also occurs the other way round among them (``dd/mm/yyyy`` and
+    ``mm/dd/yyyy``; ``dd-mm-yyyy`` is Dutch and always day first), the column is read with day
+    and month swapped as well: if that reads every date too and gives other dates (every day
+    is at most 12), the column is ambiguous.
     """
     s = pd.Series(values, dtype="string")
-    best, best_ok, best_fmt = None, -1, formats[0]
+    best_ok, best_fmt = -1, formats[0]
     for fmt in formats:
-        parsed = pd.to_datetime(s, format=fmt[0], errors="coerce")
-        ok = int(parsed.notna().sum())
+        ok = int(pd.to_datetime(s, format=fmt[0], errors="coerce").notna().sum())
         if ok > best_ok:
-            best, best_ok, best_fmt = parsed, ok, fmt
+            best_ok, best_fmt = ok, fmt
         if ok == len(values):
             break
-    assert best is not None
-    has_time = best_fmt[1] and best_ok > 0
-    for fmt, fmt_time in formats:
-        if best.notna().all():
-            break
-        if fmt == best_fmt[0] or _date_part(fmt) != _date_part(best_fmt[0]):
-            continue
-        more = pd.to_datetime(s.where(best.isna()), format=fmt, errors="coerce")
-        if more.notna().any():
-            has_time = has_time or fmt_time
-            best = best.fillna(more)
-    return best.to_numpy(dtype="datetime64[s]"), bool(has_time)
+    order = [best_fmt] + [
+        f for f in formats if f[0] != best_fmt[0] and _date_part(f[0]) == _date_part(best_fmt[0])
+    ]
+    best, has_time = _parse_one_order(s, order)
+    ambiguity = None
+    candidates = {f for f, _ in formats}
+    if (
+        len(formats) > 1
+        and best_ok > 0
+        and _day_month_order(best_fmt[0])
+        and _swap_day_month(best_fmt[0]) in candidates  # both orders are in use (dd/mm, mm/dd)
+    ):
+        swapped, _ = _parse_one_order(s, [(_swap_day_month(f), t) for f, t in order])
+        if not (best.notna() & swapped.isna()).any():  # the swapped order reads them all
+            both = (best.notna() & (swapped != best)).fillna(False)
+            differ = np.flatnonzero(both.to_numpy(dtype=bool))
+            if len(differ):
+                k = int(differ[0])
+                ambiguity = Ambiguity(k, values[k], best_fmt[0], _swap_day_month(best_fmt[0]))
+    return best.to_numpy(dtype="datetime64[s]"), bool(has_time), ambiguity
+
+
+#: Tokens of a user's date pattern (Dutch and English) and their strptime codes.
+_DATE_TOKENS = {"jjjj": "%Y", "yyyy": "%Y", "jj": "%y", "yy": "%y", "dd": "%d", "mm": "%m"}
+_TIME_TOKENS = {"uu": "%H", "hh": "%H", "mm": "%M", "ss": "%S"}
+
+
+def strptime_format(text: str) -> str:
+    """The strptime format of a date pattern as a user writes it.
+
+    Dutch or English tokens: ``dd-mm-jjjj``, ``mm/dd/jjjj``, ``jjjj-mm-dd``, ``dd/mm/yyyy``, with
+    an optional time after a space or ``T``: ``uu:mm`` or ``uu:mm:ss`` (``hh`` for hours also
+    works). A strptime format itself (``%m/%d/%Y``) is taken as it is. Raises ``HicError`` with
+    examples for anything else.
+    """
+    import re
+
+    from hicmonitor.errors import HicError
+
+    raw = text.strip()
+    examples = "bv. dd-mm-jjjj, mm/dd/jjjj, jjjj-mm-dd of dd-mm-jjjj uu:mm"
+    if "%" in raw:
+        if "%d" not in raw and "%m" not in raw and "%Y" not in raw:
+            raise HicError(f"--datumformaat: '{text[:60]}' is geen datumformaat ({examples})")
+        return raw
+    # no token contains a "t": a "t" can only separate the date from the time (ISO)
+    m = re.fullmatch(r"(?P<date>[^\st]+)(?:(?P<sep>[\st]+)(?P<time>\S+))?", raw.lower())
+    if m is None:
+        raise HicError(f"--datumformaat: '{text[:60]}' is geen datumformaat ({examples})")
+
+    def translate(part: str, tokens: dict[str, str]) -> str:
+        out, i = "", 0
+        while i < len(part):
+            for tok in sorted(tokens, key=len, reverse=True):
+                if part.startswith(tok, i):
+                    out += tokens[tok]
+                    i += len(tok)
+                    break
+            else:
+                if part[i] not in "-/.:":
+                    raise HicError(
+                        f"--datumformaat: '{text[:60]}' bevat '{part[i]}', dat is geen deel van "
+                        f"een datumformaat ({examples})"
+                    )
+                out += part[i]
+                i += 1
+        return out
+
+    date = translate(m["date"], _DATE_TOKENS)
+    if not ("%m" in date and ("%Y" in date or "%y" in date)):
+        raise HicError(
+            f"--datumformaat: '{text[:60]}' moet een maand (mm) en jaar (jjjj) bevatten, en "
+            f"voor datums een dag (dd) ({examples})"
+        )
+    if date.count("%d") > 1 or date.count("%m") > 1 or date.count("%Y") + date.count("%y") > 1:
+        raise HicError(f"--datumformaat: '{text[:60]}' noemt dag, maand of jaar twee keer")
+    if m["time"] is None:
+        return date
+    time = translate(m["time"], _TIME_TOKENS)
+    if not time.startswith("%H"):
+        raise HicError(f"--datumformaat: de tijd in '{text[:60]}' begint met uu ({examples})")
+    return date + ("T" if "t" in m["sep"] else " ") + time
 
 
 def _missing(values: list[str]) -> np.ndarray:
@@ -238,6 +357,8 @@ def _metric_crs(crs: CRS, path: Path) -> None:
 
 def _utm_for(lon: np.ndarray, lat: np.ndarray) -> CRS:
     """The WGS84 UTM zone of the median point."""
+    from pyproj import CRS
+
     zone = min(int((float(np.median(lon)) + 180) // 6) + 1, 60)
     return CRS.from_epsg((32600 if float(np.median(lat)) >= 0 else 32700) + zone)
 
@@ -247,6 +368,8 @@ def _target_crs(lon: np.ndarray, lat: np.ndarray, crs: str | None, path: Path) -
         target = _crs(crs, path)
         _metric_crs(target, path)
         return target
+    from pyproj import CRS
+
     w, s, e, n = NL_LONLAT
     if lon.size and lon.min() >= w and lon.max() <= e and lat.min() >= s and lat.max() <= n:
         return CRS.from_epsg(28992)
@@ -254,6 +377,9 @@ def _target_crs(lon: np.ndarray, lat: np.ndarray, crs: str | None, path: Path) -
 
 
 def _crs(text: str, path: Path) -> CRS:
+    from pyproj import CRS
+    from pyproj.exceptions import CRSError
+
     try:
         return CRS.from_user_input(text)
     except CRSError as exc:
@@ -262,6 +388,8 @@ def _crs(text: str, path: Path) -> CRS:
 
 def _check_in_area(x: np.ndarray, y: np.ndarray, lines: np.ndarray, crs: CRS, path: Path):
     """Refuse metre coordinates outside the area of use of their CRS."""
+    from pyproj import Transformer
+
     area = crs.area_of_use
     if area is None or x.size == 0:
         return
@@ -297,6 +425,37 @@ def _refuse_degrees_as_metres(x: np.ndarray, y: np.ndarray, lines, path: Path) -
             line=int(lines[0]),
             field="x",
         )
+
+
+def _pattern(fmt: str) -> str:
+    """A strptime format as the user would write it for --datumformaat (dd/mm/jjjj uu:mm)."""
+    out = fmt
+    for code, tok in (("%Y", "jjjj"), ("%y", "jj"), ("%d", "dd"), ("%H", "uu"), ("%S", "ss")):
+        out = out.replace(code, tok)
+    return out.replace("%m", "mm").replace("%M", "mm").replace("Z", "")
+
+
+def _refuse_ambiguity(path: Path, amb: Ambiguity | None, column: str, lines: np.ndarray) -> None:
+    if amb is None:
+        return
+    day_first = amb.chosen.index("%d") < amb.chosen.index("%m")
+    dmy, mdy = (amb.chosen, amb.other) if day_first else (amb.other, amb.chosen)
+    d1 = pd.to_datetime(amb.value, format=dmy)
+    d2 = pd.to_datetime(amb.value, format=mdy)
+    months = (
+        "januari februari maart april mei juni juli augustus september oktober november december"
+    )
+    name = months.split()
+    raise InputError(
+        path,
+        f"de datums zijn dubbelzinnig: in elke datum is de dag hoogstens 12, dus '{amb.value}' kan "
+        f"{d1.day} {name[d1.month - 1]} {d1.year} zijn (dag eerst) of {d2.day} "
+        f"{name[d2.month - 1]} {d2.year} (maand eerst, Amerikaans). Geef het formaat op met "
+        f"--datumformaat {_pattern(_date_part(dmy))} of --datumformaat "
+        f"{_pattern(_date_part(mdy))}",
+        line=int(lines[amb.index]),
+        field=column,
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -349,7 +508,7 @@ def read_incidents(
         precision: Precision = "maand"
         raw = column("month")
         fmts = [(date_format, False)] if date_format else [(f, False) for f in MONTH_FORMATS]
-        start, _ = _parse_dates(raw, fmts)
+        start, _, _ = _parse_dates(raw, fmts)
         start = start.astype("datetime64[M]").astype("datetime64[s]")
         end = (start.astype("datetime64[M]") + 1).astype("datetime64[s]") - np.timedelta64(1, "s")
         time_fields = [("month", start)]
@@ -363,12 +522,14 @@ def read_incidents(
                 line=1,
             )
         fmts = [(date_format, "%H" in date_format)] if date_format else DATE_FORMATS
-        start, has_time = _parse_dates(column(key), fmts)
+        start, has_time, ambiguous = _parse_dates(column(key), fmts)
+        _refuse_ambiguity(path, ambiguous, colname(key), lines)
         end = start
         time_fields = [(key, start)]
         if "to" in col:
             end_raw = column("to")
-            end, end_time = _parse_dates(end_raw, fmts)
+            end, end_time, ambiguous = _parse_dates(end_raw, fmts)
+            _refuse_ambiguity(path, ambiguous, colname("to"), lines)
             has_time = has_time or end_time
             time_fields.append(("to", end))
             empty_end = _missing(end_raw)
@@ -379,7 +540,12 @@ def read_incidents(
         for i in np.flatnonzero(np.isnat(values)):
             if key == "to" and raw[i].strip().lower() in MISSING:
                 continue
-            what = "ontbreekt" if raw[i].strip().lower() in MISSING else f"'{raw[i]}' is geen datum"
+            if raw[i].strip().lower() in MISSING:
+                what = "ontbreekt"
+            elif date_format:
+                what = f"'{raw[i][:40]}' is geen datum volgens --datumformaat ({date_format})"
+            else:
+                what = f"'{raw[i][:40]}' is geen datum"
             problems.append((int(i), Problem(int(lines[i]), colname(key), what)))
     bad_window = ~np.isnat(start) & ~np.isnat(end) & (end < start)
     for i in np.flatnonzero(bad_window):
@@ -446,6 +612,8 @@ def read_incidents(
     kx, ky, klines = cx[keep], cy[keep], lines[keep]
     if geographic:
         target = _target_crs(kx, ky, None if xk == "x" else crs, path)
+        from pyproj import Transformer
+
         transformer = Transformer.from_crs(4326, target, always_xy=True)
         x, y = transformer.transform(kx, ky)
         x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
