@@ -48,6 +48,7 @@ class Reader:
     fields: dict[str, str]  # canonical column -> column name in the file (for messages)
     fast_sql: object | None = None  # Callable[[str], str] for very large files
     extra_match: object | None = None  # Callable[[list[str]], bool]
+    regional: bool = False  # a file of regional figures: a national row (NL01) in it is suspect
 
     def matches(self, header: list[str]) -> bool:
         if not set(self.required) <= set(header):
