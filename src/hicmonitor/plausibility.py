@@ -115,7 +115,7 @@ class Finding:
             where.append(f"veld '{self.field}'")
         label = settings().checks[self.check].label if self.check in settings().checks else ""
         head = f"{', '.join(where)}: " if where else ""
-        return f"{head}{self.message} [{label}]" if label else f"{head}{self.message}"
+        return f"{head}{self.message} (controle: {label})" if label else f"{head}{self.message}"
 
 
 class PlausibilityError(HicError):
@@ -214,7 +214,7 @@ def national_row_text(what: str, period: str) -> str:
 
 def abolished_text(place: str, periods: list[str], last: int, story: str | None) -> str:
     when = nl.enumerate_nl(periods[:5]) + (" …" if len(periods) > 5 else "")
-    after = f"; {story}" if story else ""
+    after = f" ({story})" if story else ""
     return f"{place} bestaat na {last} niet meer{after}: cijfers voor {when} kunnen niet kloppen"
 
 

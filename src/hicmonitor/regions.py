@@ -312,9 +312,9 @@ def _date_nl(iso: str) -> str:
     return date(iso)
 
 
-def describe_chain(code: str, name: str, chain: list[Change], changes: Iterable[Change]) -> str:
-    """Dutch: what became of a former municipality ("Heerhugowaard (GM0398) is per 1 januari
-    2022 opgegaan in Dijk en Waard (GM1980)")."""
+def chain_text(chain: list[Change], changes: Iterable[Change]) -> str:
+    """Dutch: what became of a former municipality, without its name ("per 1 januari 2022
+    opgegaan in Dijk en Waard (GM1980)")."""
     from hicmonitor.format_nl import enumerate_nl
 
     parts = []
@@ -327,7 +327,13 @@ def describe_chain(code: str, name: str, chain: list[Change], changes: Iterable[
         else:
             into = step.new_name + (f" ({step.new_code})" if i == len(chain) - 1 else "")
         parts.append(f"per {_date_nl(step.date)} {_VERBS[step.kind]} {into}")
-    return f"{name} ({code}) is " + ", daarna ".join(parts)
+    return ", daarna ".join(parts)
+
+
+def describe_chain(code: str, name: str, chain: list[Change], changes: Iterable[Change]) -> str:
+    """Dutch: what became of a former municipality ("Heerhugowaard (GM0398) is per 1 januari
+    2022 opgegaan in Dijk en Waard (GM1980)")."""
+    return f"{name} ({code}) is {chain_text(chain, changes)}"
 
 
 def find_region(

@@ -29,7 +29,7 @@ from hicmonitor import plausibility as pl
 from hicmonitor import regions as regionmod
 from hicmonitor import store
 from hicmonitor.errors import HicError, InputError
-from hicmonitor.format_nl import amount
+from hicmonitor.format_nl import amount, enumerate_nl
 from hicmonitor.sources import Reader, Vocabulary, detect
 from hicmonitor.sources.base import (
     ATM_COLUMNS,
@@ -39,7 +39,7 @@ from hicmonitor.sources.base import (
     POPULATION_COLUMNS,
     last_year,
 )
-from hicmonitor.sources.csvfile import not_utf8_error
+from hicmonitor.sources.csvfile import not_utf8_error, unnamed_columns
 from hicmonitor.store import plausibility as checks
 
 DATA_ENV = "HICMONITOR_DATA"
@@ -79,6 +79,7 @@ class LoadResult:
     source_id: int | None = None
     revises: list[int] = field(default_factory=list)
     exceptions: list[pl.Finding] = field(default_factory=list)  # accepted, recorded
+    unnamed_columns: list[int] = field(default_factory=list)  # 1-based, empty: ignored
 
     def summary(self) -> str:
         if self.status == "al geladen":
@@ -94,6 +95,12 @@ class LoadResult:
             text += (
                 f"; {amount(self.skipped_empty, 'lege cel', 'lege cellen')} (geen cijfer) "
                 "overgeslagen"
+            )
+        if self.unnamed_columns:
+            cols = enumerate_nl([str(c) for c in self.unnamed_columns])
+            text += (
+                f"; {'kolom' if len(self.unnamed_columns) == 1 else 'kolommen'} {cols} zonder "
+                "naam in de kopregel (leeg) genegeerd"
             )
         if self.exceptions:
             text += (
@@ -432,15 +439,49 @@ def load_file(
     use_fast = reader.fast_sql is not None and (
         fast if fast is not None else path.stat().st_size > FAST_PATH_BYTES
     )
+    unnamed = unnamed_columns(header)
     if use_fast:
+        if unnamed:
+            _check_unnamed_bulk(con, path, reader, header, unnamed)
         with ThreadPoolExecutor(max_workers=1) as pool:
             sha = pool.submit(store.file_sha256, path)
-            return _load_fast(con, path, reader, header, sha, accept)
-    sha_now = store.file_sha256(path)
-    existing = store.find_source(con, sha_now)
-    if existing is not None:
-        return LoadResult(file=path.name, kind=reader.kind, status="al geladen", source_id=existing)
-    return _load_precise(con, path, reader, header, sha_now, accept)
+            result = _load_fast(con, path, reader, header, sha, accept)
+    else:
+        sha_now = store.file_sha256(path)
+        existing = store.find_source(con, sha_now)
+        if existing is not None:
+            return LoadResult(
+                file=path.name, kind=reader.kind, status="al geladen", source_id=existing
+            )
+        result = _load_precise(con, path, reader, header, sha_now, accept)
+    if result.status != "al geladen":
+        result.unnamed_columns = [i + 1 for i in unnamed]
+    return result
+
+
+def _check_unnamed_bulk(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    reader: Reader,
+    header: list[str],
+    unnamed: list[int],
+) -> None:
+    """Columns without a name must be empty (as on the precise path); with a value in one,
+    the precise reader names its first line."""
+    names = [name or f"_zonder_naam_{i}" for i, name in enumerate(header)]
+    literal = "'" + str(path).replace("'", "''") + "'"
+    cond = " OR ".join(f"trim(\"{names[i]}\") <> ''" for i in unnamed)
+    try:
+        found = con.execute(
+            f"SELECT count(*) FROM read_csv({literal}, header = true, all_varchar = true, "
+            f"names = ?, encoding = 'utf-8', ignore_errors = true) WHERE {cond}",
+            [names],
+        ).fetchone()[0]
+    except duckdb.Error:
+        found = 0  # the load itself reports what is wrong with the file
+    if found:
+        for _ in reader.read(path, header, vocabulary(con)):
+            pass
 
 
 def _codelist(path: Path) -> list[tuple[str, str]]:

@@ -219,7 +219,7 @@ def _abolished(con: duckdb.DuckDBPyConnection, field: str | None, table: str) ->
     out = []
     for code, name, last, periods, kinds, first, first_kind, crime in rows:
         chain = regionmod.change_chain(code, changes)
-        story = regionmod.describe_chain(code, name or code, chain, changes) if chain else None
+        story = regionmod.chain_text(chain, changes) if chain else None
         shown = sorted({pl.period_text(p, k) for p, k in zip(periods, kinds, strict=True)})
         place = f"{name} ({code})" if name else code
         out.append(
@@ -242,8 +242,9 @@ def _no_population(
     rows = con.execute(
         f"""
         WITH missing AS (
-            SELECT n.* FROM {NEW} n
+            SELECT n.* FROM {NEW} n LEFT JOIN regions g ON g.code = n.region_code
             WHERE {_municipal("n")}{_level_filter(check)}
+              AND NOT coalesce(year(n.period) > g.valid_to, false)
               AND NOT EXISTS (SELECT 1 FROM {POP} p WHERE p.region_code = n.region_code
                               AND p.year = year(n.period) AND p.inhabitants > 0)
         )
