@@ -11,6 +11,7 @@ import typer
 
 from hicmonitor.cli.common import app, console, err_console, open_store, sub_app
 from hicmonitor.cli.output import FormaatOpt, UitOpt, choose
+from hicmonitor.format_nl import amount
 
 if TYPE_CHECKING:
     from hicmonitor.services.catalogue import Listing
@@ -67,7 +68,7 @@ def catalogus_controleer(map_: _MapOpt = None) -> None:
         console.print(f"[red]fout:[/] {problem}", highlight=False, soft_wrap=True)
     if result.problems:
         console.print(
-            f"{result.files} bestanden gecontroleerd: {len(result.problems)} fout(en).",
+            f"{result.files} bestanden gecontroleerd: {amount(len(result.problems), 'fout', 'fouten')}.",
             highlight=False,
         )
         raise typer.Exit(1)

@@ -65,17 +65,19 @@ class HaalResult:
     csv_path: Path | None  # kept (--uit) or None
 
     def summary_lines(self) -> list[str]:
-        def n(value: int) -> str:
-            return f"{value:,}".replace(",", ".")
+        from hicmonitor.format_nl import amount
+
+        def rows(value: int) -> str:
+            return amount(value, "rij", "rijen")
 
         title = f" ({self.title})" if self.title else ""
-        lines = [f"{self.table}{title}: {n(self.served_rows)} rijen gedownload"]
+        lines = [f"{self.table}{title}: {rows(self.served_rows)} gedownload"]
         for reason, count in sorted(self.converted.skipped.items()):
             examples = ", ".join(self.converted.examples.get(reason, []))
-            lines.append(f"  {n(count)} rijen overgeslagen: {reason} (bijv. {examples})")
+            lines.append(f"  {rows(count)} overgeslagen: {reason} (bijv. {examples})")
         if self.converted.fallback:
             lines.append(
-                f"  {n(self.converted.fallback)} rijen zonder gemiddeld aantal inwoners: "
+                f"  {rows(self.converted.fallback)} zonder gemiddeld aantal inwoners: "
                 "bevolking op 1 januari gebruikt"
             )
         lines.append(self.load.summary())

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hicmonitor.errors import HicError
+from hicmonitor.format_nl import amount
 from hicmonitor.woo import proposal as prop
 from hicmonitor.woo.detect import Detector
 from hicmonitor.woo.docx_redact import Finding, Result, Slot, apply, find, prepare
@@ -186,7 +187,7 @@ class LeakError(HicError):
         lines = "\n".join(f"  - {lk}" for lk in leaks[:20])
         more = f"\n  … en nog {len(leaks) - 20}" if len(leaks) > 20 else ""
         super().__init__(
-            f"lekcontrole mislukt: {len(leaks)} lek(ken) gevonden; er is niets gepubliceerd. "
+            f"lekcontrole mislukt: {amount(len(leaks), 'lek', 'lekken')} gevonden; er is niets gepubliceerd. "
             "Voeg de ontbrekende vorm toe aan content/personen.yaml of lak via --voorstel.\n"
             f"{lines}{more}"
         )
