@@ -277,3 +277,18 @@ def test_a_disabled_check_lets_the_row_through(loaded_db: Path, tmp_path: Path) 
     found = checks.check_counts(con, sid, regions=["GM0756"], regional_file=True, fields={})
     assert [f.check for f in found] == ["abolished_region"]
     con.execute("ROLLBACK")
+
+
+def test_population_files_load_first(loaded_db: Path, tmp_path: Path) -> None:
+    """`hic laad counts.csv population.csv`: the population of the new year loads first, so
+    the counts are not refused for want of inhabitants."""
+    con = store.connect(loaded_db)
+    con.execute("DELETE FROM population WHERE year = 2025")
+    con.close()
+    counts = write(tmp_path, "a_counts.csv", OPEN + "0,1.1.1 ,GM0363,2025MM01,300\n")
+    pop = write(tmp_path, "b_population.csv", POP + "GM0363,2025,934526\n")
+    result = run(loaded_db, "laad", str(counts), str(pop))
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("b_population.csv: 1 rij bevolking geladen")
+    assert lines[1].startswith("a_counts.csv: 1 rij misdrijven geladen")
