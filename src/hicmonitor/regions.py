@@ -35,6 +35,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from hicmonitor.errors import HicError
+from hicmonitor.format_nl import date as date_nl
+from hicmonitor.format_nl import enumerate_nl
 
 NATIONAL = "NL01"
 UNKNOWN_MUNICIPALITY = "GM0000"
@@ -306,17 +308,9 @@ class RegionMatch(NamedTuple):
     note: str | None = None
 
 
-def _date_nl(iso: str) -> str:
-    from hicmonitor.format_nl import date
-
-    return date(iso)
-
-
 def chain_text(chain: list[Change], changes: Iterable[Change]) -> str:
     """Dutch: what became of a former municipality, without its name ("per 1 januari 2022
     opgegaan in Dijk en Waard (GM1980)")."""
-    from hicmonitor.format_nl import enumerate_nl
-
     parts = []
     for i, step in enumerate(chain):
         if step.kind == "split":
@@ -326,7 +320,7 @@ def chain_text(chain: list[Change], changes: Iterable[Change]) -> str:
             into = enumerate_nl([f"{n} ({c})" for n, c in targets])
         else:
             into = step.new_name + (f" ({step.new_code})" if i == len(chain) - 1 else "")
-        parts.append(f"per {_date_nl(step.date)} {_VERBS[step.kind]} {into}")
+        parts.append(f"per {date_nl(step.date)} {_VERBS[step.kind]} {into}")
     return ", daarna ".join(parts)
 
 
