@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import astuple, dataclass, field
@@ -171,7 +171,7 @@ def _plausible(
     source_id: int,
     regions: list[str],
     accept: bool,
-    locate: object,
+    locate: Callable[[list[pl.Finding]], list[pl.Finding]],
 ) -> list[pl.Finding]:
     """Run the plausibility checks on the rows of ``source_id`` (inside the load's
     transaction): refuse the load, or with ``accept`` record the exceptions."""
@@ -185,7 +185,7 @@ def _plausible(
         return []
     if not found:
         return []
-    found = locate(found)  # type: ignore[operator]
+    found = locate(found)
     if not accept:
         raise pl.PlausibilityError(path, found, pl.settings().max_listed)
     checks.record(con, source_id, found)
