@@ -42,3 +42,38 @@ def percent(value: float | None, decimals: int = 1, *, sign: bool = False) -> st
     if _is_missing(value):
         return MISSING
     return (signed(value, decimals) if sign else number(value, decimals)) + "%"
+
+
+def amount(value: int, singular: str, plural: str) -> str:
+    """A count with its noun, singular or plural: ``amount(1, "rij", "rijen") == "1 rij"``,
+    ``amount(1234, "rij", "rijen") == "1.234 rijen"``."""
+    return f"{number(value)} {singular if value == 1 else plural}"
+
+
+MONTHS = (
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+
+
+def date(iso: str) -> str:
+    """An ISO date the Dutch way: ``date("2022-03-24") == "24 maart 2022"``."""
+    year, month, day = (int(p) for p in iso[:10].split("-"))
+    return f"{day} {MONTHS[month - 1]} {year}"
+
+
+def enumerate_nl(items: list[str]) -> str:
+    """``["a", "b", "c"]`` -> ``"a, b en c"``."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " en " + items[-1]

@@ -76,7 +76,7 @@ def test_controleer_passes_the_seed_and_rejects_a_broken_file(
         f"{root / 'maatregelen' / bad.name}, regel 16, veld 'gemeenten[0].code': "
         "gemeentecode GM9999 (Amsterdam) staat niet in de store" in out
     )
-    assert "1 fout(en)" in out
+    assert "1 fout." in out
 
 
 def test_exports(loaded_db: Path, tmp_path: Path, seed) -> None:

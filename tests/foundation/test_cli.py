@@ -33,12 +33,13 @@ def amsterdam_raw() -> dict[int, tuple[int, int]]:
             for r in csv.DictReader(fh)
             if r["region_code"] == "GM0363" and r["crime_code"] == "1.1.1"
         }
+    # on today's boundaries: Weesp (GM0457) became part of Amsterdam in 2022
+    pop: dict[int, int] = {}
     with (NL / "population_gemeente_yearly.csv").open(encoding="utf-8") as fh:
-        pop = {
-            int(r["year"]): int(r["inhabitants"])
-            for r in csv.DictReader(fh)
-            if r["region_code"] == "GM0363"
-        }
+        for r in csv.DictReader(fh):
+            if r["region_code"] in ("GM0363", "GM0457"):
+                year = int(r["year"])
+                pop[year] = pop.get(year, 0) + int(r["inhabitants"])
     return {y: (crimes[y], pop[y]) for y in crimes}
 
 

@@ -33,7 +33,7 @@ def test_v1_file_is_migrated_keeping_its_rows(tmp_path: Path) -> None:
     raw.execute("INSERT INTO counts VALUES (DATE '2020-01-01', 'jaar', 'NL01', '1.1.1', 30571, 1)")
     raw.close()
     con = store.connect(path)
-    assert store.schema_version(con) == 2
+    assert store.schema_version(con) == store.SCHEMA_VERSION
     assert con.execute("SELECT count, provisional FROM counts").fetchall() == [(30571, False)]
     assert con.execute("SELECT revises FROM sources").fetchall() == [(None,)]
 

@@ -80,3 +80,65 @@ def published() -> dict[str, dict[int, int]]:
             for col, cat in cols.items():
                 out[cat][int(row["year"])] = int(row[col])
     return out
+
+
+@cache
+def changes() -> tuple[dict[str, str], ...]:
+    """The table of municipal changes (data/nl/municipal_changes.csv), as read."""
+    with (NL / "municipal_changes.csv").open(encoding="utf-8", newline="") as fh:
+        return tuple(csv.DictReader(fh))
+
+
+@cache
+def split_shares() -> dict[tuple[str, str], float]:
+    """(split municipality, receiving municipality) -> share of its inhabitants, by the
+    documented estimate: the receiver's gain over the year of the split beyond national growth."""
+    pop = population()
+    totals: dict[int, int] = {}
+    for code, series in pop.items():
+        if code != "GM0000":
+            for year, n in series.items():
+                totals[year] = totals.get(year, 0) + n
+    out: dict[tuple[str, str], float] = {}
+    for old in {r["old_code"] for r in changes() if r["kind"] == "split"}:
+        parts = [r for r in changes() if r["old_code"] == old]
+        year = int(parts[0]["date"][:4])
+        growth = totals[year] / totals[year - 1]
+        gains = {}
+        for r in parts:
+            new = r["new_code"]
+            whole = [
+                q["old_code"]
+                for q in changes()
+                if q["new_code"] == new and q["kind"] != "split" and int(q["date"][:4]) == year
+            ]
+            before = sum(pop.get(c, {}).get(year - 1, 0) for c in [new, *whole])
+            gains[new] = max(0.0, pop[new][year] - before * growth)
+        total = sum(gains.values())
+        for new, gain in gains.items():
+            out[(old, new)] = gain / total
+    return out
+
+
+@cache
+def population_today() -> dict[str, dict[int, int]]:
+    """Inhabitants of every current municipality per year on today's boundaries: its own plus
+    those of the municipalities that went into it (a split one for its share), rounded."""
+    shares = split_shares()
+
+    def today(code: str, weight: float) -> list[tuple[str, float]]:
+        steps = [r for r in changes() if r["old_code"] == code]
+        if not steps:
+            return [(code, weight)]
+        out = []
+        for r in steps:
+            out += today(r["new_code"], weight * shares.get((code, r["new_code"]), 1.0))
+        return out
+
+    sums: dict[str, dict[int, float]] = {}
+    for code, series in population().items():
+        for target, weight in today(code, 1.0):
+            for year, n in series.items():
+                per = sums.setdefault(target, {})
+                per[year] = per.get(year, 0.0) + n * weight
+    return {c: {y: round(v) for y, v in s.items()} for c, s in sums.items()}

@@ -38,7 +38,7 @@ def test_national_counts_changes_and_index(full_analysis, cat: str) -> None:
 
 
 def test_municipal_rate_per_1000(full_analysis) -> None:
-    pop = raw.population()["GM0363"]
+    pop = raw.population_today()["GM0363"]  # with Weesp before the merger of 2022
     series = raw.municipal()[("woninginbraak", "GM0363")]
     rows = _rows(full_analysis.table, "woninginbraak", "GM0363")
     for year, count in series.items():

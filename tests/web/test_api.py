@@ -232,9 +232,10 @@ def test_map_geojson_is_simplified_and_in_the_netherlands(client) -> None:
         {"gemeente": "Utrecht", "categorie": "geweld"},
     ],
 )
-def test_catalogue_filters_are_the_services(client, params) -> None:
+def test_catalogue_filters_are_the_services(client, shared_con, params) -> None:
     got = client.get("/api/v1/maatregelen", params=params).json()
     want = catalogue.measures(
+        shared_con,
         category=params.get("categorie"),
         approach=params.get("aanpak"),
         min_evidence=params.get("erkenning"),

@@ -44,6 +44,7 @@ from hicmonitor.catalog.models import (
 )
 from hicmonitor.catalog.vocabulary import vocabulary
 from hicmonitor.errors import HicError
+from hicmonitor.format_nl import amount
 
 
 @dataclass(frozen=True)
@@ -396,7 +397,7 @@ def load_catalog(root: Path | str | None = None) -> Catalog:
         shown = "\n".join(f"  {p}" for p in result.problems[:20])
         more = len(result.problems) - 20
         raise HicError(
-            f"de catalogus in {result.catalog.root} bevat {len(result.problems)} fout(en):\n"
+            f"de catalogus in {result.catalog.root} bevat {amount(len(result.problems), 'fout', 'fouten')}:\n"
             + shown
             + (f"\n  … en nog {more}" if more > 0 else "")
             + "\ndraai 'hic catalogus controleer' voor alle meldingen"

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from hicmonitor.cli.common import app, console, err_console, open_store, sub_app
-from hicmonitor.errors import HicError
+from hicmonitor.cli.output import FormaatOpt, UitOpt, choose
+from hicmonitor.format_nl import amount
 
 if TYPE_CHECKING:
     from hicmonitor.services.catalogue import Listing
@@ -24,27 +25,29 @@ _MapOpt = Annotated[
         "--map", help="Map met de catalogusinhoud (standaard: HICMONITOR_CONTENT of content/)."
     ),
 ]
-_FormaatOpt = Annotated[str, typer.Option("--formaat", help="Uitvoer: tabel, json, csv of xlsx.")]
-_UitOpt = Annotated[
-    Path | None, typer.Option("--uit", help="Schrijf naar dit bestand (verplicht bij xlsx).")
-]
 _JaarOpt = Annotated[int | None, typer.Option("--jaar", help="Verslagjaar, zoals 2023.")]
 
 
-def _show(listing: Listing, fmt: str, uit: Path | None) -> None:
-    """A listing as a table on the screen, or as json/csv/xlsx to stdout or ``--uit``."""
+def _show(listing: Listing, fmt: str | None, uit: Path | None) -> None:
+    """A listing as a table on the screen, or as json/csv (stdout or ``--uit``) or
+    parquet/xlsx (``--uit``)."""
+    from hicmonitor import format_nl as nl
     from hicmonitor.catalog import tables
     from hicmonitor.services.catalogue import export
 
-    if fmt == "tabel":
-        if uit is not None:
-            raise HicError("--uit werkt alleen met --formaat json, csv of xlsx")
+    chosen = choose(fmt, uit)
+    if chosen == "tabel":
+        if listing.note:
+            console.print(listing.note, highlight=False)
         if not listing.rows:
             console.print(f"{listing.title}: niets gevonden.")
             return
         console.print(tables.rich_table(listing.rows, listing.columns, listing.title))
+        console.print(
+            f"{listing.title}: {nl.amount(len(listing.rows), 'rij', 'rijen')}.", highlight=False
+        )
         return
-    text = export(listing, fmt, uit)
+    text = export(listing, chosen, uit)
     if text is not None:
         sys.stdout.write(text)
     else:
@@ -65,7 +68,7 @@ def catalogus_controleer(map_: _MapOpt = None) -> None:
         console.print(f"[red]fout:[/] {problem}", highlight=False, soft_wrap=True)
     if result.problems:
         console.print(
-            f"{result.files} bestanden gecontroleerd: {len(result.problems)} fout(en).",
+            f"{result.files} bestanden gecontroleerd: {amount(len(result.problems), 'fout', 'fouten')}.",
             highlight=False,
         )
         raise typer.Exit(1)
@@ -104,14 +107,16 @@ def maatregelen(
         ),
     ] = None,
     jaar: _JaarOpt = None,
-    formaat: _FormaatOpt = "tabel",
-    uit: _UitOpt = None,
+    formaat: FormaatOpt = None,
+    uit: UitOpt = None,
     map_: _MapOpt = None,
 ) -> None:
     """Maatregelen en interventies, met aanpak, status, erkenning en bron."""
     from hicmonitor.services import catalogue
 
+    choose(formaat, uit)
     listing = catalogue.measures(
+        open_store() if gemeente is not None else None,
         category=categorie,
         approach=aanpak,
         min_evidence=erkenning_minimaal,
@@ -131,8 +136,8 @@ def moties(
         int | None,
         typer.Option("--jaar", help="Alleen wat de voortgangsrapportage van dit jaar beantwoordt."),
     ] = None,
-    formaat: _FormaatOpt = "tabel",
-    uit: _UitOpt = None,
+    formaat: FormaatOpt = None,
+    uit: UitOpt = None,
     map_: _MapOpt = None,
 ) -> None:
     """Moties en toezeggingen, met hun status en afdoening."""
@@ -146,8 +151,8 @@ def wetgeving(
     jaar: Annotated[
         int | None, typer.Option("--jaar", help="De stand aan het eind van dit jaar.")
     ] = None,
-    formaat: _FormaatOpt = "tabel",
-    uit: _UitOpt = None,
+    formaat: FormaatOpt = None,
+    uit: UitOpt = None,
     map_: _MapOpt = None,
 ) -> None:
     """Wetgevingstrajecten met hun laatste fase."""

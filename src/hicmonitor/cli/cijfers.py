@@ -8,12 +8,20 @@ from typing import Annotated
 
 import typer
 
-from hicmonitor.cli.common import app, console, open_store
+from hicmonitor.cli.common import app, console, err_console, open_store
+from hicmonitor.cli.output import FormaatOpt, UitOpt, choose, emit
 from hicmonitor.format_nl import number as _n
 
 _Categorie = Annotated[
     list[str] | None, typer.Option("--categorie", help="HIC-categorie (herhaalbaar).")
 ]
+
+
+def _notes(*notes: str | None) -> None:
+    """Print the notes a service returned (a former municipality, how inhabitants count)."""
+    for note in notes:
+        if note:
+            console.print(note, highlight=False)
 
 
 @app.command("cijfers")
@@ -22,63 +30,78 @@ def cijfers(
         str, typer.Option("--regio", help="Regiocode (NL01, GM0363) of naam.")
     ] = "NL01",
     categorie: _Categorie = None,
-    formaat: Annotated[
-        str | None,
-        typer.Option("--formaat", help="csv, json, parquet of xlsx: schrijf naar --uit."),
-    ] = None,
-    uit: Annotated[Path | None, typer.Option("--uit", help="Uitvoerbestand.")] = None,
+    formaat: FormaatOpt = None,
+    uit: UitOpt = None,
 ) -> None:
     """De HIC-tabel per categorie per jaar, landelijk of voor een regio (met inwoners en per 1.000)."""
-    from rich.table import Table
-
-    from hicmonitor import taxonomy
-    from hicmonitor.services.export import write_frame
     from hicmonitor.services.figures import region_figures
 
     figs = region_figures(open_store(), regio, categorie)
+    emit(formaat, uit, figs.export_frame, lambda: _cijfers_tables(figs))
+
+
+def _cijfers_tables(figs) -> None:  # noqa: ANN001 - RegionFigures (imported lazily)
+    from rich.table import Table
+
+    from hicmonitor import taxonomy
+
     code, name, table = figs.code, figs.name, figs.table
-    if formaat or uit:
-        target = uit or Path(f"hic_cijfers_{code}.{formaat or 'csv'}")
-        write_frame(table, target, formaat)
-        console.print(f"geschreven: {target}", highlight=False)
-        return
-    if figs.wide is not None:
+    _notes(figs.note)
+    if figs.national and not table.empty:
         provisional = set(table.loc[table["provisional"], "year"])
+        counts = figs.wide("count")
+        rates = figs.wide("per_1000") if figs.with_population else None
+        inhabitants = table.groupby("year")["inhabitants"].first()
         t = Table(title=f"HIC-misdrijven per jaar — {name} ({code})", title_justify="left")
         t.add_column("jaar")
-        for cat_id in figs.wide.columns:
+        for cat_id in counts.columns:
             t.add_column(taxonomy.category(cat_id).label, justify="right")
-        for year, row in figs.wide.iterrows():
-            t.add_row(
-                f"{year}{' (voorlopig)' if year in provisional else ''}",
-                *(_n(v) for v in row),
-            )
+        if rates is not None:
+            t.add_column("inwoners", justify="right")
+        for year, row in counts.iterrows():
+            cells = [_n(v) for v in row]
+            if rates is not None:
+                cells.append(_n(inhabitants.get(year)))
+            t.add_row(f"{year}{' (voorlopig)' if year in provisional else ''}", *cells)
         console.print(t)
-    for cat_id, part in table.groupby("category", sort=False) if figs.with_population else []:
-        label = taxonomy.category(cat_id).label
-        t = Table(title=f"{label} — {name} ({code})", title_justify="left")
-        t.add_column("jaar")
-        t.add_column("aantal", justify="right")
-        t.add_column("inwoners", justify="right")
-        t.add_column("per 1.000 inw.", justify="right")
-        for row in part.itertuples():
-            t.add_row(
-                f"{row.year}{' (voorlopig)' if row.provisional else ''}",
-                _n(row.count),
-                _n(row.inhabitants),
-                _n(row.per_1000, 2),
-            )
-        console.print(t)
+        if rates is not None:
+            t = Table(title=f"Per 1.000 inwoners — {name} ({code})", title_justify="left")
+            t.add_column("jaar")
+            for cat_id in rates.columns:
+                t.add_column(taxonomy.category(cat_id).label, justify="right")
+            for year, row in rates.iterrows():
+                t.add_row(
+                    f"{year}{' (voorlopig)' if year in provisional else ''}",
+                    *(_n(v, 2) for v in row),
+                )
+            console.print(t)
+    elif not table.empty:
+        for cat_id, part in table.groupby("category", sort=False):
+            label = taxonomy.category(cat_id).label
+            t = Table(title=f"{label} — {name} ({code})", title_justify="left")
+            t.add_column("jaar")
+            t.add_column("aantal", justify="right")
+            t.add_column("inwoners", justify="right")
+            t.add_column("per 1.000 inw.", justify="right")
+            for row in part.itertuples():
+                t.add_row(
+                    f"{row.year}{' (voorlopig)' if row.provisional else ''}",
+                    _n(row.count),
+                    _n(row.inhabitants),
+                    _n(row.per_1000, 2),
+                )
+            console.print(t)
     if figs.atm is not None and not figs.atm.empty:
         t = Table(
             title="Ram- en plofkraken (eigen reeks; NVB en politie tellen anders: niet optellen)",
             title_justify="left",
         )
         for col in ("jaar", "teller", "soort", "aantal", "bron"):
-            t.add_column(col)
+            t.add_column(col, justify="right" if col == "aantal" else "left")
         for row in figs.atm.sort_values(["year", "counter"]).itertuples():
             t.add_row(str(row.year), row.counter, row.kind, _n(row.count), row.reference)
         console.print(t)
+    _notes(figs.population_note)
 
 
 @app.command("trend")
@@ -99,14 +122,27 @@ def trend(
             "--grafiek", help="Schrijf de grafiek: .svg, .png, .json (Vega-Lite) of een map."
         ),
     ] = None,
+    formaat: FormaatOpt = None,
+    uit: UitOpt = None,
 ) -> None:
     """Trend per categorie met de duiding: verandering, index, per 1.000 inwoners, trend vóór corona."""
+    from hicmonitor.services import trends
+
+    choose(formaat, uit)
+    result = trends.region_trend(open_store(), regio, categorie, basisjaar)
+    emit(formaat, uit, result.export_frame, lambda: _trend_tables(result))
+    if grafiek is not None:
+        for target in trends.write_charts(result, grafiek):
+            err_console.print(f"grafiek geschreven: {target}", highlight=False)
+
+
+def _trend_tables(result) -> None:  # noqa: ANN001 - RegionTrend (imported lazily)
     from rich.table import Table
 
     from hicmonitor.services import trends
 
-    result = trends.region_trend(open_store(), regio, categorie, basisjaar)
     code, name = result.code, result.name
+    _notes(result.note)
     for cat in result.categories:
         t = Table(
             title=f"{cat.label} — {name} ({code}); index {result.baseline.label} = 100",
@@ -124,24 +160,35 @@ def trend(
         console.print(
             "Inwoners van Nederland: de som van alle gemeenten in dat jaar.", highlight=False
         )
-    if grafiek is not None:
-        for target in trends.write_charts(result, grafiek):
-            console.print(f"grafiek geschreven: {target}", highlight=False)
+    _notes(result.population_note)
 
 
 @app.command("vergelijk")
 def vergelijk(
     regio: Annotated[str, typer.Argument(help="Gemeente: code (GM0363) of naam.")],
     categorie: _Categorie = None,
+    jaar: Annotated[
+        int | None,
+        typer.Option("--jaar", help="Jaar van de vergelijking (standaard: het laatste jaar)."),
+    ] = None,
+    formaat: FormaatOpt = None,
+    uit: UitOpt = None,
 ) -> None:
     """Een gemeente naast vergelijkbare gemeenten (CBS-grootteklasse) en alle gemeenten."""
+    from hicmonitor.services.peers import compare
+
+    choose(formaat, uit)
+    result = compare(open_store(), regio, categorie, year=jaar)
+    emit(formaat, uit, result.export_frame, lambda: _vergelijk_tables(result))
+
+
+def _vergelijk_tables(result) -> None:  # noqa: ANN001 - PeerComparison (imported lazily)
     from rich.table import Table
 
     from hicmonitor import format_nl as nl
-    from hicmonitor.services.peers import compare
 
-    result = compare(open_store(), regio, categorie)
     code, name = result.code, result.name
+    _notes(result.note)
     for cat in result.categories:
         t = Table(
             title=f"{cat.label} — {name} ({code}), {result.year}",
@@ -176,12 +223,20 @@ def vergelijk(
         )
         console.print(t)
         console.print(" ".join(cat.sentences) + "\n", highlight=False)
+    if result.left_out:
+        console.print(
+            f"Niet vergeleken (geen inwonertal in {result.year}): "
+            + nl.enumerate_nl(result.left_out)
+            + ".",
+            highlight=False,
+        )
     console.print(
         "Plaats 1 = hoogste cijfer per inwoner; percentiel = aandeel van de andere gemeenten "
         "met een lager cijfer. 'Significant' alleen als het 95%-interval van de verhouding "
         "geheel boven of onder 1 ligt (exact, Poisson).",
         highlight=False,
     )
+    _notes(result.population_note)
 
 
 @app.command("afstemming")

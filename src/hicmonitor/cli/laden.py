@@ -8,8 +8,18 @@ from typing import Annotated
 import typer
 
 from hicmonitor.cli.common import app, console, err_console, open_store, print_error
+from hicmonitor.cli.output import FormaatOpt, UitOpt, choose, emit
 from hicmonitor.errors import HicError
 from hicmonitor.format_nl import number as _n
+
+_AccepteerOpt = Annotated[
+    bool,
+    typer.Option(
+        "--accepteer-afwijkingen",
+        help="Laad ook als de controle op aannemelijkheid afwijkingen vindt; ze worden bij de "
+        "bron vastgelegd (hic status).",
+    ),
+]
 
 
 @app.command("haal")
@@ -41,6 +51,7 @@ def haal(
             help="Andere server dan die van CBS, bijv. http://127.0.0.1:8000.",
         ),
     ] = None,
+    accepteer_afwijkingen: _AccepteerOpt = False,
 ) -> None:
     """Download een tabel van CBS (met cbsodata) en laad hem in de database, in één transactie."""
     from hicmonitor.services import loading
@@ -56,7 +67,7 @@ def haal(
         )
     con = open_store()
     with err_console.status(f"{tabel} laden…"):
-        result = loading.load_download(con, download, out=uit)
+        result = loading.load_download(con, download, out=uit, accept=accepteer_afwijkingen)
     for line in result.summary_lines():
         console.print(line, highlight=False)
 
@@ -64,16 +75,21 @@ def haal(
 @app.command("laad")
 def laad(
     bestanden: Annotated[list[Path], typer.Argument(help="Een of meer CSV-bestanden.")],
+    accepteer_afwijkingen: _AccepteerOpt = False,
 ) -> None:
-    """Laad bestanden (tidy CSV of CBS/politie open data) in de database, elk in één transactie."""
+    """Laad bestanden (tidy CSV of CBS/politie open data) in de database, elk in één transactie.
+
+    Bevolkingsbestanden eerst: cijfers worden getoetst aan de inwoners. Een bestand met
+    onaannemelijke cijfers wordt geweigerd, tenzij --accepteer-afwijkingen is gegeven.
+    """
     from hicmonitor.services import loading
 
     con = open_store()
     failed = False
-    for path in bestanden:
+    for path in loading.load_order(bestanden):
         try:
             with err_console.status(f"{path.name} laden…"):
-                result = loading.load_file(con, path)
+                result = loading.load_file(con, path, accept=accepteer_afwijkingen)
         except HicError as exc:  # the other files are still loaded
             print_error(exc)
             failed = True
@@ -84,13 +100,21 @@ def laad(
 
 
 @app.command("status")
-def status() -> None:
-    """Wat er geladen is: bronnen, perioden, regio's, categorieën, rijen."""
-    from rich.table import Table
-
+def status(formaat: FormaatOpt = None, uit: UitOpt = None) -> None:
+    """Wat er geladen is: bronnen, perioden, regio's, categorieën, rijen, geaccepteerde afwijkingen."""
     from hicmonitor.services.status import store_status
 
+    choose(formaat, uit)
     st = store_status(open_store())
+    emit(formaat, uit, st.export_frame, lambda: _status_tables(st))
+
+
+def _status_tables(st) -> None:  # noqa: ANN001 - StoreStatus (imported lazily)
+    from rich.table import Table
+
+    from hicmonitor import plausibility
+    from hicmonitor.format_nl import amount
+
     table = Table(title="Bronnen", title_justify="left")
     for col in ("id", "bestand", "soort", "rijen", "geladen op", "sha256", "herziet"):
         table.add_column(col, justify="right" if col in {"id", "rijen"} else "left")
@@ -109,7 +133,9 @@ def status() -> None:
     console.print(table)
     t2 = Table(title="Misdrijfcijfers", title_justify="left")
     for col in ("periode", "niveau", "van", "tot en met", "regio's", "misdrijfsoorten", "rijen"):
-        t2.add_column(col)
+        t2.add_column(
+            col, justify="right" if col in {"regio's", "misdrijfsoorten", "rijen"} else "left"
+        )
     for s in st.series:
         fmt = "%Y" if s.period_kind == "jaar" else "%Y-%m"
         t2.add_row(
@@ -131,10 +157,33 @@ def status() -> None:
                 cat.label, ", ".join(cat.codes), f"{len(cat.present_codes)}/{len(cat.codes)} codes"
             )
         else:
-            t3.add_row(cat.label, "eigen reeks (NVB, politie)", f"{cat.own_series_rows} rijen")
+            t3.add_row(
+                cat.label,
+                "eigen reeks (NVB, politie)",
+                amount(cat.own_series_rows, "rij", "rijen"),
+            )
     console.print(t3)
     pop = st.population
+    regions = amount(pop.regions, "regio", "regio's")
     console.print(
-        f"Bevolking: {pop.first_year}–{pop.last_year}, {pop.regions} regio's, {_n(pop.rows)} rijen",
+        f"Bevolking: {pop.first_year}–{pop.last_year}, {regions}, "
+        f"{amount(pop.rows, 'rij', 'rijen')}",
         highlight=False,
     )
+    if st.exceptions is not None and not st.exceptions.empty:
+        labels = {k: c.label for k, c in plausibility.settings().checks.items()}
+        t4 = Table(
+            title="Geaccepteerde afwijkingen (--accepteer-afwijkingen)", title_justify="left"
+        )
+        for col in ("bron", "bestand", "regel", "veld", "controle", "afwijking"):
+            t4.add_column(col, justify="right" if col in {"bron", "regel"} else "left")
+        for e in st.exceptions.itertuples():
+            t4.add_row(
+                str(e.source_id),
+                e.file_name,
+                "" if e.line is None or e.line != e.line else _n(e.line),
+                e.field if isinstance(e.field, str) else "",
+                labels.get(e.check_id, e.check_id),
+                e.message,
+            )
+        console.print(t4)

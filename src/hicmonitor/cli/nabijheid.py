@@ -11,6 +11,7 @@ import typer
 
 from hicmonitor.cli.common import app, console, db_path, err_console, sub_app
 from hicmonitor.errors import HicError
+from hicmonitor.format_nl import amount as _plural
 from hicmonitor.format_nl import number as _n
 
 nabijheid_app = sub_app(
@@ -49,10 +50,6 @@ _NabDatum = Annotated[
         "jjjj-mm-dd of dd-mm-jjjj uu:mm. Zonder: herkend; dubbelzinnige datums worden geweigerd.",
     ),
 ]
-
-
-def _plural(n: int, one: str, many: str) -> str:
-    return f"{_n(n)} {one if n == 1 else many}"
 
 
 def _nab_incidents(bestand, bron, crs, sla_over, datumformaat=None):  # noqa: ANN001, ANN202

@@ -9,6 +9,7 @@ import typer
 
 from hicmonitor.cli.common import app, console, err_console, open_store
 from hicmonitor.errors import HicError
+from hicmonitor.format_nl import amount
 
 
 @app.command("woo")
@@ -77,7 +78,9 @@ def woo(
         if leaks:
             for lk in leaks:
                 err_console.print(f"[red]lek:[/] {lk}", highlight=False)
-            raise HicError(f"lekcontrole mislukt: {len(leaks)} lek(ken) in {documenten[1]}")
+            raise HicError(
+                f"lekcontrole mislukt: {amount(len(leaks), 'lek', 'lekken')} in {documenten[1]}"
+            )
         console.print(f"[green]geen lekken[/] in {documenten[1]}")
         return
     vanaf: dict[Path, str] = {}
@@ -105,9 +108,9 @@ def woo(
         for w_ in o.result.warnings:
             err_console.print(f"[yellow]waarschuwing:[/] {o.source.name}: {w_}")
         console.print(
-            f"{o.source.name}: {len(o.result.findings)} lakking(en), "
+            f"{o.source.name}: {amount(len(o.result.findings), 'lakking', 'lakkingen')}, "
             f"sectie 5 {'verwijderd' if o.result.section5_found else 'niet gevonden'}, "
-            f"{o.pages} pagina('s) -> {o.docx.name}, {o.pdf.name}"
+            f"{amount(o.pages, 'pagina', 'pagina' + chr(39) + 's')} -> {o.docx.name}, {o.pdf.name}"
         )
     console.print(f"inventarislijst: {pub.inventory_csv}, {pub.inventory_xlsx}")
     console.print(f"lakverslag: {pub.log_csv}")
@@ -129,7 +132,7 @@ def _woo_rapport(year: int, spec: Path | None, uit: Path, detector) -> None:  # 
         for w_ in o.result.warnings:
             err_console.print(f"[yellow]waarschuwing:[/] {o.kind}: {w_}")
         console.print(
-            f"{o.kind}: {len(o.result.findings)} lakking(en), sectie 5 "
+            f"{o.kind}: {amount(len(o.result.findings), 'lakking', 'lakkingen')}, sectie 5 "
             f"{'verwijderd' if o.result.section5_found else 'niet aanwezig'} -> "
             + ", ".join(f.name for f in o.files)
         )

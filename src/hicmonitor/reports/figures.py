@@ -31,7 +31,8 @@ def hic_table(
     """Long table: category, label, region_code, year, count, provisional[, inhabitants, per_1000].
 
     ``per_1000`` is missing (NaN) where the population is unknown or zero; it is never
-    divided by zero.
+    divided by zero, and never rounded (rounding is for display). ``count`` and
+    ``inhabitants`` stay integers (nullable where unknown).
     """
     frame = counts.copy()
     if categories:
@@ -46,17 +47,21 @@ def hic_table(
     cols = ["category", "label", "region_code", "year", "count", "provisional"]
     frame = frame[cols]
     if population is not None and not population.empty:
+        population = population[["region_code", "year", "inhabitants"]]
         frame = frame.merge(population, on=["region_code", "year"], how="left")
-        inh = frame["inhabitants"].astype("Float64")
-        frame["per_1000"] = (frame["count"] / inh.where(inh > 0) * 1000).round(2)
+        frame["inhabitants"] = frame["inhabitants"].astype("Int64")
+        inh = frame["inhabitants"].astype("float64")
+        frame["per_1000"] = frame["count"] / inh.where(inh > 0) * 1000
     return frame.reset_index(drop=True)
 
 
-def wide(table: pd.DataFrame) -> pd.DataFrame:
-    """Years as rows, categories as columns (for the national overview)."""
+def wide(table: pd.DataFrame, value: str = "count") -> pd.DataFrame:
+    """Years as rows, categories as columns (for the national overview): ``count`` or
+    ``per_1000``."""
     order = [c.id for c in taxonomy.categories() if c.id in set(table["category"])]
-    out = table.pivot_table(index="year", columns="category", values="count", aggfunc="sum")
-    return out[order].astype("Int64")
+    out = table.groupby(["year", "category"])[value].sum(min_count=1).unstack("category")
+    out = out[order]
+    return out.astype("Int64") if value == "count" else out.astype("float64")
 
 
 @dataclass(frozen=True)

@@ -75,7 +75,8 @@ def _source_note(ctx: ReportContext) -> Footnote:
         [
             Text(
                 "Bron: door de politie geregistreerde misdrijven (politie/CBS open data), "
-                f"landelijk; bestand(en) in de database: {files}. Geweld is hier de som van de "
+                f"landelijk; {'bestand' if len(ctx.source_files) == 1 else 'bestanden'} in de "
+                f"database: {files}. Geweld is hier de som van de "
                 f"politiecodes {dutch_list(list(geweld.codes))}."
             )
         ]

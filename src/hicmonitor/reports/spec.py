@@ -24,6 +24,7 @@ from pydantic import (
 )
 
 from hicmonitor.errors import InputError
+from hicmonitor.format_nl import amount
 
 KENMERK_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
@@ -191,7 +192,9 @@ def parse_spec(text: str, file: str | Path = "<spec>") -> ReportSpec:
         field = ".".join(str(p) for p in loc) or None
         line = _node_line(root, loc)
         more = exc.error_count() - 1
-        msg = _dutch(err) + (f" (en nog {more} andere fout(en))" if more else "")
+        msg = _dutch(err) + (
+            f" (en nog {amount(more, 'andere fout', 'andere fouten')})" if more else ""
+        )
         raise InputError(file, msg, line=line, field=field) from None
 
 

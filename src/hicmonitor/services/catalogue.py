@@ -23,6 +23,8 @@ from hicmonitor.catalog import (
     tables,
 )
 from hicmonitor.catalog.check import regions_from_frame
+from hicmonitor.errors import HicError
+from hicmonitor.services.regions import resolve_municipality
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,7 @@ class Listing:
     rows: list[tables.Row]
     items: list[BaseModel]
     extra: list[dict[str, Any]] | None = None  # per item, added to its JSON
+    note: str | None = None  # e.g. the municipality meant, when not what was typed
 
 
 def load(content: Path | None = None) -> Catalog:
@@ -42,6 +45,7 @@ def load(content: Path | None = None) -> Catalog:
 
 
 def measures(
+    con: duckdb.DuckDBPyConnection | None = None,
     *,
     category: str | None = None,
     approach: str | None = None,
@@ -50,7 +54,21 @@ def measures(
     year: int | None = None,
     content: Path | None = None,
 ) -> Listing:
-    """Measures and interventions, filtered (a national measure counts for every municipality)."""
+    """Measures and interventions, filtered (a national measure counts for every municipality).
+
+    ``municipality`` (code or name, as everywhere: "gm0855", "Den Haag", "Heerhugowaard") is
+    resolved against the store's regions (``con``); an unknown one is an error with the
+    closest matches, never an empty or a national-only list.
+    """
+    note = None
+    if municipality is not None:
+        if con is None:
+            raise HicError("--gemeente: de database is nodig om de gemeente op te zoeken")
+        match = resolve_municipality(con, municipality)
+        note = match.note
+        if note is None and match.code != municipality.strip().upper():
+            note = f"Gemeente: {match.name} ({match.code})."
+        municipality = match.code
     found = find_measures(
         load_catalog(content),
         category=category,
@@ -60,7 +78,7 @@ def measures(
         year=year,
     )
     rows = [tables.measure_row(m) for m in found]
-    return Listing("Maatregelen", tables.MEASURE_COLUMNS, rows, list(found))
+    return Listing("Maatregelen", tables.MEASURE_COLUMNS, rows, list(found), note=note)
 
 
 def motions(
@@ -94,7 +112,18 @@ def legislation(*, year: int | None = None, content: Path | None = None) -> List
 
 
 def export(listing: Listing, fmt: str, path: Path | None) -> str | None:
-    """Write a listing as json, csv or xlsx to ``path``; without a path the text is returned."""
+    """Write a listing as json, csv, parquet or xlsx to ``path``; without a path the text
+    is returned (json, csv)."""
+    if fmt == "parquet":
+        import pandas as pd
+
+        from hicmonitor.services.export import write_frame
+
+        if path is None:
+            raise HicError("--formaat parquet: geef met --uit het pad van het bestand")
+        frame = pd.DataFrame(listing.rows, columns=list(listing.rows[0]) if listing.rows else [])
+        write_frame(frame, path, "parquet")
+        return None
     return tables.export(
         fmt, listing.rows, listing.items, path, sheet=listing.title, extra=listing.extra
     )

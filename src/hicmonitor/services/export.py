@@ -1,30 +1,82 @@
-"""Write a frame in an open format: CSV, JSON, Parquet or Excel."""
+"""Write a frame in an open format: CSV, JSON, Parquet or Excel.
+
+Exports carry the values, not their display: integers stay integers (nullable where
+unknown), rates keep full precision, dates are ISO. CSV and JSON can also be returned as
+text (for standard output); Parquet and Excel are binary and need a file.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import math
 from pathlib import Path
+from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from hicmonitor.errors import HicError
 
 FORMATS = ("csv", "json", "parquet", "xlsx")
+TEXT_FORMATS = ("csv", "json")
+
+
+def _plain(value: Any) -> Any:
+    """A JSON value for one cell: NA/NaN -> null, numpy scalars -> Python, dates -> ISO."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    if isinstance(value, dt.date | dt.datetime | pd.Timestamp):
+        return value.isoformat()
+    if isinstance(value, np.ndarray | list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def frame_json(frame: pd.DataFrame) -> str:
+    """Records as JSON text (full precision: Python's float repr, not a fixed number of digits)."""
+    records = [
+        {str(k): _plain(v) for k, v in zip(frame.columns, row, strict=True)}
+        for row in frame.itertuples(index=False, name=None)
+    ]
+    return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+
+
+def frame_text(frame: pd.DataFrame, fmt: str) -> str:
+    """CSV or JSON text of ``frame``."""
+    if fmt == "csv":
+        return frame.to_csv(index=False, lineterminator="\n")
+    if fmt == "json":
+        return frame_json(frame)
+    raise HicError(f"--formaat {fmt}: gaat niet als tekst; geef met --uit een bestand")
+
+
+def check_format(fmt: str | None, path: Path | None) -> str:
+    """The export format: ``fmt``, or else the extension of ``path``; a Dutch error otherwise."""
+    chosen = (fmt or (path.suffix.lstrip(".") if path is not None else "")).lower()
+    if chosen not in FORMATS:
+        shown = f"{chosen!r}" if chosen else "(geen)"
+        raise HicError(f"onbekend formaat {shown}; kies uit {', '.join(FORMATS)}")
+    if chosen not in TEXT_FORMATS and path is None:
+        raise HicError(
+            f"--formaat {chosen}: geef met --uit het pad van het bestand "
+            f"({chosen} is een binair formaat en gaat niet naar het scherm)"
+        )
+    return chosen
 
 
 def write_frame(frame: pd.DataFrame, path: str | Path, fmt: str | None = None) -> Path:
     """Write ``frame`` to ``path``; the format comes from ``fmt`` or the file extension."""
     path = Path(path)
-    fmt = (fmt or path.suffix.lstrip(".")).lower()
-    if fmt not in FORMATS:
-        raise HicError(f"onbekend formaat {fmt!r}; kies uit {', '.join(FORMATS)}")
+    fmt = check_format(fmt, path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "csv":
-        frame.to_csv(path, index=False)
-    elif fmt == "json":
-        records = json.loads(frame.to_json(orient="records", date_format="iso", force_ascii=False))
-        path.write_text(json.dumps(records, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    if fmt in TEXT_FORMATS:
+        path.write_text(frame_text(frame, fmt), "utf-8")
     elif fmt == "parquet":
         con = duckdb.connect()
         con.register("frame", frame)

@@ -20,7 +20,26 @@ from hicmonitor.sources import cbs_download
 from hicmonitor.sources.cbs_download import FAST_ROWS, Converted, Download, convert, write_csv
 from hicmonitor.store.loading import LoadResult, load_file, vocabulary
 
-__all__ = ["HaalResult", "LoadResult", "fetch", "load_download", "load_file"]
+__all__ = ["HaalResult", "LoadResult", "fetch", "load_download", "load_file", "load_order"]
+
+# Population files load first: a load of counts is checked against the inhabitants.
+KIND_ORDER = {"bevolking": 0, "misdrijven": 1, "geldautomaten": 2}
+
+
+def load_order(paths: list[Path]) -> list[Path]:
+    """``paths`` in the order to load them: population files first, otherwise as given.
+    A file whose format cannot be read keeps its place (its load reports the problem)."""
+    from hicmonitor.sources import detect
+
+    def rank(item: tuple[int, Path]) -> tuple[int, int]:
+        index, path = item
+        try:
+            reader, _ = detect(path)
+        except HicError:
+            return (1, index)
+        return (KIND_ORDER.get(reader.kind, 1), index)
+
+    return [path for _, path in sorted(enumerate(paths), key=rank)]
 
 
 def fetch(
@@ -46,17 +65,19 @@ class HaalResult:
     csv_path: Path | None  # kept (--uit) or None
 
     def summary_lines(self) -> list[str]:
-        def n(value: int) -> str:
-            return f"{value:,}".replace(",", ".")
+        from hicmonitor.format_nl import amount
+
+        def rows(value: int) -> str:
+            return amount(value, "rij", "rijen")
 
         title = f" ({self.title})" if self.title else ""
-        lines = [f"{self.table}{title}: {n(self.served_rows)} rijen gedownload"]
+        lines = [f"{self.table}{title}: {rows(self.served_rows)} gedownload"]
         for reason, count in sorted(self.converted.skipped.items()):
             examples = ", ".join(self.converted.examples.get(reason, []))
-            lines.append(f"  {n(count)} rijen overgeslagen: {reason} (bijv. {examples})")
+            lines.append(f"  {rows(count)} overgeslagen: {reason} (bijv. {examples})")
         if self.converted.fallback:
             lines.append(
-                f"  {n(self.converted.fallback)} rijen zonder gemiddeld aantal inwoners: "
+                f"  {rows(self.converted.fallback)} zonder gemiddeld aantal inwoners: "
                 "bevolking op 1 januari gebruikt"
             )
         lines.append(self.load.summary())
@@ -71,6 +92,7 @@ def load_download(
     *,
     out: str | Path | None = None,
     fast: bool | None = None,
+    accept: bool = False,
 ) -> HaalResult:
     """Convert, write the CSV (to ``out`` or a temporary file) and load it in one transaction.
 
@@ -101,7 +123,7 @@ def load_download(
     try:
         if fast is None:
             fast = len(converted.records) >= FAST_ROWS
-        result = load_file(con, path, fast=fast)
+        result = load_file(con, path, fast=fast, accept=accept)
     except HicError as exc:
         if tmpdir is not None:
             raise HicError(f"{exc} (de download is bewaard in {path})") from None

@@ -6,7 +6,7 @@ latest year in which every municipality has a population (:func:`trends.peer_yea
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 import pandas as pd
@@ -51,6 +51,41 @@ class PeerComparison:
     name: str
     year: int
     categories: list[CategoryPeers]
+    note: str | None = None  # the municipality is not what was typed literally
+    left_out: list[str] = field(default_factory=list)  # "Naam (code)" without inhabitants
+    population_note: str | None = None  # how its inhabitants were counted
+
+    def export_frame(self) -> pd.DataFrame:
+        """One row per category and yardstick (size class, all municipalities): values only."""
+        rows = []
+        for cat in self.categories:
+            for s in cat.scopes:
+                rows.append(
+                    {
+                        "region_code": self.code,
+                        "region_name": self.name,
+                        "year": self.year,
+                        "category": cat.category,
+                        "count": cat.count,
+                        "inhabitants": cat.inhabitants,
+                        "rate_per_1000": cat.rate_per_1000,
+                        "scope": s.scope,
+                        "scope_label": s.label,
+                        "n": s.n,
+                        "rank": s.rank,
+                        "percentile": s.percentile,
+                        "peer_rate_per_1000": s.peer_rate,
+                        "ratio": s.ratio,
+                        "ratio_low": s.ratio_low,
+                        "ratio_high": s.ratio_high,
+                        "verdict": s.verdict,
+                    }
+                )
+        frame = pd.DataFrame(rows)
+        for col in ("year", "count", "inhabitants", "n", "rank"):
+            if col in frame:
+                frame[col] = frame[col].astype("Int64")
+        return frame
 
 
 def scopes(row: pd.Series) -> list[PeerScope]:
@@ -89,16 +124,29 @@ def compare(
     categories: list[str] | None = None,
     *,
     frames: trends.TrendFrames | None = None,
+    year: int | None = None,
 ) -> PeerComparison:
-    """A municipality (code or name) against its size class and all municipalities."""
-    code, name = resolve_region(con, region)
+    """A municipality (code or name) against its size class and all municipalities, in
+    ``year`` (default: the latest year with inhabitants for the municipalities)."""
+    match = resolve_region(con, region)
+    code, name = match.code, match.name
     if not code.startswith("GM") or code == UNKNOWN_MUNICIPALITY:
         raise HicError(f"{name} ({code}) is geen gemeente; vergelijken kan alleen per gemeente")
     frames = frames or trends.load_frames(con)
     cats = trends.check_categories(frames, categories, code)
-    result = trends.analyse(frames, regions=[code], categories=cats)
+    if not cats:
+        raise HicError(f"geen HIC-cijfers voor {name} ({code}) in de database")
+    if year is not None:
+        have = sorted(set(frames.counts.loc[frames.counts["region_code"] == code, "year"]))
+        if year not in have:
+            span = f"{have[0]}–{have[-1]}" if have else "geen"
+            raise HicError(f"--jaar {year}: geen cijfers voor {name}; wel voor {span}")
+    result = trends.analyse(frames, regions=[code], categories=cats, year=year)
     if result.peers is None:
-        raise HicError("geen jaar met een inwonertal voor alle gemeenten; vergelijken kan niet")
+        raise HicError(
+            f"geen jaar{f' {year}' if year else ''} met een inwonertal voor (bijna) alle "
+            "gemeenten; vergelijken kan niet"
+        )
     year = result.peer_year
     out = []
     for cat in cats:
@@ -106,7 +154,10 @@ def compare(
             (result.peers["region_code"] == code) & (result.peers["category"] == cat)
         ]
         if rows.empty:
-            raise HicError(f"geen inwonertal voor {name} in {year}; vergelijken kan niet")
+            raise HicError(
+                f"geen inwonertal of geen cijfers voor {name} ({code}) in {year}; "
+                "vergelijken kan niet"
+            )
         r = rows.iloc[0]
         out.append(
             CategoryPeers(
@@ -119,4 +170,13 @@ def compare(
                 sentences=peer_sentences(result.duidingen[(cat, code)]),
             )
         )
-    return PeerComparison(code, name, year, out)
+    left_out = [f"{frames.names.get(c, c)} ({c})" for c in result.peers_left_out]
+    return PeerComparison(
+        code,
+        name,
+        year,
+        out,
+        note=match.note,
+        left_out=left_out,
+        population_note=trends.population_note(frames, code, [year]),
+    )

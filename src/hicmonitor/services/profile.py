@@ -41,6 +41,8 @@ class MunicipalityProfile:
     peer_year: int | None
     categories: list[CategoryProfile]
     national_only: list[str]  # category ids without figures for this municipality
+    note: str | None = None  # the municipality is not what was typed literally
+    population_note: str | None = None  # how its inhabitants were counted
 
 
 def municipality_profile(
@@ -53,7 +55,8 @@ def municipality_profile(
     """The profile of a municipality (code or name). ``frames``: loaded once and reused;
     ``analysis``: :func:`trends.analyse` of all regions on those frames, computed once (the
     web keeps it per snapshot, so a profile is a matter of picking rows)."""
-    code, name = resolve_region(con, municipality)
+    match = resolve_region(con, municipality)
+    code, name = match.code, match.name
     if not code.startswith("GM") or code == UNKNOWN_MUNICIPALITY:
         raise HicError(f"{name} ({code}) is geen gemeente")
     frames = frames or trends.load_frames(con)
@@ -89,7 +92,15 @@ def municipality_profile(
             CategoryProfile(cat, taxonomy.category(cat).label, figures, trend, duiding, peers)
         )
     national_only = [c.id for c in taxonomy.categories() if c.id not in cats]
-    return MunicipalityProfile(code, name, result.peer_year, out, national_only)
+    return MunicipalityProfile(
+        code,
+        name,
+        result.peer_year,
+        out,
+        national_only,
+        note=match.note,
+        population_note=trends.population_note(frames, code),
+    )
 
 
 def problem_categories(profile: MunicipalityProfile) -> list[str]:

@@ -49,6 +49,24 @@ class StoreStatus:
     series: list[CountSeries]
     categories: list[CategoryStatus]
     population: PopulationStatus
+    # the plausibility exceptions loads were accepted with: source_id, file_name, check_id,
+    # line, field, region_code, crime_code, period, value, message
+    exceptions: pd.DataFrame | None = None
+
+    def export_frame(self) -> pd.DataFrame:
+        """The sources, with the number of accepted exceptions of each (values only)."""
+        out = self.sources.copy()
+        counts = (
+            self.exceptions.groupby("source_id").size()
+            if self.exceptions is not None and not self.exceptions.empty
+            else pd.Series(dtype="int64")
+        )
+        out["exceptions"] = out["id"].map(counts).fillna(0).astype("int64")
+        out["revises"] = [
+            list(r) if hasattr(r, "__iter__") and not isinstance(r, str) else []
+            for r in out["revises"]
+        ]
+        return out
 
 
 def store_status(con: duckdb.DuckDBPyConnection) -> StoreStatus:
@@ -71,4 +89,5 @@ def store_status(con: duckdb.DuckDBPyConnection) -> StoreStatus:
         series=series,
         categories=categories,
         population=PopulationStatus(*store.population_summary(con)),
+        exceptions=store.load_exceptions(con),
     )

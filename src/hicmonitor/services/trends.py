@@ -24,15 +24,23 @@ from hicmonitor.analysis import peers as peersmod
 from hicmonitor.analysis import trends
 from hicmonitor.errors import HicError
 from hicmonitor.regions import NATIONAL, UNKNOWN_MUNICIPALITY
-from hicmonitor.services.regions import resolve_region
+from hicmonitor.services.regions import NATIONAL_POPULATION_NOTE, boundary_text, resolve_region
+
+# A year can be the year of the peer comparison when at least this share of the
+# municipalities with counts that year have inhabitants; the others are left out (and named).
+PEER_COVERAGE = 0.95
 
 
 @dataclass
 class TrendFrames:
     counts: pd.DataFrame  # category, region_code, year, count, provisional
-    population: pd.DataFrame  # region_code, year, inhabitants (NL01 derived if absent)
+    # region_code, year, inhabitants: municipalities on today's boundaries (a merged
+    # municipality counts its predecessors before the merger); NL01 derived if absent
+    population: pd.DataFrame
     names: dict[str, str]  # region code -> name
     national_population_derived: bool = False
+    # region_code, year, derived, parts: which figures include former municipalities
+    population_parts: pd.DataFrame | None = None
 
 
 @dataclass
@@ -41,6 +49,8 @@ class TrendAnalysis:
     peers: pd.DataFrame | None
     peer_year: int | None
     duidingen: dict[tuple[str, str], duidingmod.Duiding] = field(default_factory=dict)
+    # municipalities with counts in the peer year but no inhabitants: not compared
+    peers_left_out: list[str] = field(default_factory=list)
 
 
 def with_national_population(population: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
@@ -63,29 +73,52 @@ def with_national_population(population: pd.DataFrame) -> tuple[pd.DataFrame, bo
 def load_frames(con: duckdb.DuckDBPyConnection) -> TrendFrames:
     counts = store.category_counts(con)
     counts = counts[["category", "region_code", "year", "count", "provisional"]]
-    population, derived = with_national_population(store.population(con))
+    with_national, derived = with_national_population(store.population(con))
+    national = with_national[with_national["region_code"] == NATIONAL]
+    boundary = store.boundary_population(con)
+    regional = boundary.loc[boundary["region_code"] != NATIONAL]
+    population = pd.concat(
+        [regional[["region_code", "year", "inhabitants"]], national[regional.columns[:3]]],
+        ignore_index=True,
+    )
     regions = store.regions(con)
     names = {
         code: name
         for code, name in zip(regions["code"], regions["name"], strict=True)
         if isinstance(name, str)
     }
-    return TrendFrames(counts, population, names, derived)
+    parts = regional.loc[regional["derived"].fillna(False).astype(bool)]
+    return TrendFrames(counts, population, names, derived, parts.reset_index(drop=True))
 
 
-def peer_year(frames: TrendFrames) -> int | None:
-    """The latest year in which every municipality with counts has a population."""
-    gm = frames.counts[
-        frames.counts["region_code"].str.startswith("GM")
-        & (frames.counts["region_code"] != UNKNOWN_MUNICIPALITY)
-    ]
+def peer_year(frames: TrendFrames, year: int | None = None) -> tuple[int | None, list[str]]:
+    """The year of the peer comparison and the municipalities left out of it.
+
+    The latest year (or ``year``) in which at least ``PEER_COVERAGE`` of the municipalities
+    with counts that year have inhabitants; those without (a municipality that no longer
+    exists, a year without a population figure) are left out and listed.
+    """
+    gm = municipal_counts(frames.counts)
     if gm.empty:
-        return None
-    codes = set(gm["region_code"])
-    pop = frames.population[frames.population["region_code"].isin(codes)]
-    covered = pop.groupby("year")["region_code"].nunique()
-    full = [int(y) for y, n in covered.items() if n == len(codes) and y in set(gm["year"])]
-    return max(full) if full else None
+        return None, []
+    with_pop = frames.population[frames.population["inhabitants"] > 0]
+    have = set(zip(with_pop["region_code"], with_pop["year"], strict=True))
+    by_year: dict[int, tuple[int, list[str]]] = {}
+    for y, group in gm.groupby("year"):
+        codes = sorted(set(group["region_code"]))
+        missing = [c for c in codes if (c, y) not in have]
+        by_year[int(y)] = (len(codes), missing)
+    if year is not None:
+        if year not in by_year:
+            return None, []
+        candidates = [year]
+    else:
+        candidates = sorted(by_year, reverse=True)
+    for y in candidates:
+        n, missing = by_year[y]
+        if n - len(missing) >= 2 and (n - len(missing)) >= PEER_COVERAGE * n:
+            return y, missing
+    return None, []
 
 
 def municipal_counts(counts: pd.DataFrame) -> pd.DataFrame:
@@ -123,20 +156,45 @@ def analyse(
     categories: list[str] | None = None,
     baseline: int | str | trends.Baseline | None = None,
     with_peers: bool = True,
+    year: int | None = None,
 ) -> TrendAnalysis:
-    """Trend table, peer table and duiding for the given regions (all when None)."""
+    """Trend table, peer table and duiding for the given regions (all when None).
+
+    ``year``: the year of the peer comparison (default: the latest year with inhabitants for
+    the municipalities, see :func:`peer_year`).
+    """
     counts = frames.counts
     if categories:
         counts = counts[counts["category"].isin(categories)]
     sel = counts if regions is None else counts[counts["region_code"].isin(regions)]
     table = trends.yearly_trends(sel, frames.population, baseline=baseline)
-    pt, year = None, None
+    pt, chosen, left_out = None, None, []
     if with_peers:
-        year = peer_year(frames)
-        if year is not None:
-            pt = peersmod.peer_table(municipal_counts(counts), frames.population, year=year)
+        chosen, left_out = peer_year(frames, year)
+        if chosen is not None:
+            gm = municipal_counts(counts)
+            gm = gm[~gm["region_code"].isin(left_out)]
+            pt = peersmod.peer_table(gm, frames.population, year=chosen)
     duid = duidingmod.duiding_all(table, peers=pt, region_names=frames.names, baseline=baseline)
-    return TrendAnalysis(table=table, peers=pt, peer_year=year, duidingen=duid)
+    return TrendAnalysis(
+        table=table, peers=pt, peer_year=chosen, duidingen=duid, peers_left_out=left_out
+    )
+
+
+def population_note(frames: TrendFrames, code: str, years: list[int] | None = None) -> str | None:
+    """Dutch: which years of ``code`` (of ``years``, if given) count the inhabitants of former
+    municipalities."""
+    if code == NATIONAL:
+        if frames.national_population_derived:
+            return NATIONAL_POPULATION_NOTE
+        return None
+    parts = frames.population_parts
+    if parts is None or parts.empty:
+        return None
+    mine = parts[parts["region_code"] == code]
+    if years is not None:
+        mine = mine[mine["year"].isin(years)]
+    return boundary_text(frames.names.get(code, code), mine, frames.names)
 
 
 # --- presentation helpers shared by the CLI and the web -----------------------------------
@@ -259,6 +317,16 @@ class RegionTrend:
     categories: list[CategoryTrend]
     table: pd.DataFrame  # the trend table (all asked categories, this region)
     national_population_derived: bool  # NL01 inhabitants are the sum of all municipalities
+    note: str | None = None  # the region is not what was typed literally
+    population_note: str | None = None  # how the inhabitants were counted
+
+    def export_frame(self) -> pd.DataFrame:
+        """The trend table for a file: values, not their display (integers stay integers)."""
+        out = self.table.drop(columns=["in_fit"], errors="ignore").copy()
+        for col in ("year", "count", "change_abs", "inhabitants"):
+            if col in out:
+                out[col] = out[col].round().astype("Int64")
+        return out
 
 
 def region_trend(
@@ -270,7 +338,8 @@ def region_trend(
     frames: TrendFrames | None = None,
 ) -> RegionTrend:
     """The trend of a region (code or name) per category, with its duiding (`hic trend`)."""
-    code, name = resolve_region(con, region)
+    match = resolve_region(con, region)
+    code, name = match.code, match.name
     frames = frames or load_frames(con)
     cats = check_categories(frames, categories, code)
     if not cats:
@@ -293,6 +362,8 @@ def region_trend(
         out,
         result.table,
         frames.national_population_derived and code == NATIONAL,
+        note=match.note,
+        population_note=population_note(frames, code) if code != NATIONAL else None,
     )
 
 

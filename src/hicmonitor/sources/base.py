@@ -48,6 +48,7 @@ class Reader:
     fields: dict[str, str]  # canonical column -> column name in the file (for messages)
     fast_sql: object | None = None  # Callable[[str], str] for very large files
     extra_match: object | None = None  # Callable[[list[str]], bool]
+    regional: bool = False  # a file of regional figures: a national row (NL01) in it is suspect
 
     def matches(self, header: list[str]) -> bool:
         if not set(self.required) <= set(header):
@@ -59,7 +60,20 @@ class Reader:
 
 
 def check_year(path: Path, line: int, field_name: str, value: str) -> int:
+    """A year ``FIRST_YEAR``..this year, written as four digits.
+
+    "2023.0" (a spreadsheet that stored the year as a number) is refused with a message that
+    says so: numbers are not guessed at, so a year like "2023.5" can never slip through.
+    """
     text = value.strip()
+    if re.fullmatch(r"\d{4}\.0+", text):
+        raise InputError(
+            path,
+            f"jaar {value!r} is als decimaal getal geschreven (een spreadsheet die het jaar als "
+            f"getal opsloeg?); schrijf het jaar zonder decimalen: {text.split('.')[0]}",
+            line=line,
+            field=field_name,
+        )
     if not re.fullmatch(r"\d{4}", text) or not FIRST_YEAR <= int(text) <= last_year():
         raise InputError(
             path,

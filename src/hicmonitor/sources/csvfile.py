@@ -61,7 +61,10 @@ def iter_records(path: Path, columns: list[str]) -> Iterator[tuple[int, dict[str
     """Yield (line number, record) for each data record, checking the column count.
 
     Line numbers are those a text editor shows (a quoted value spanning lines counts all).
+    A column without a name in the header (``a,b,,`` from a spreadsheet) must be empty in
+    every record: a value there is refused, naming the line and the column.
     """
+    unnamed = unnamed_columns(columns)
     try:
         with path.open(encoding="utf-8", newline="") as fh:
             reader = csv.reader(fh)
@@ -91,11 +94,26 @@ def iter_records(path: Path, columns: list[str]) -> Iterator[tuple[int, dict[str
                         line=line,
                         field=field,
                     )
+                for index in unnamed:
+                    if row[index].strip():
+                        raise InputError(
+                            path,
+                            f"waarde {row[index]!r} in kolom {index + 1}, die in de kopregel geen "
+                            "naam heeft (regel verschoven, of een scheidingsteken in een getal?); "
+                            "geef de kolom een naam of verwijder de waarde",
+                            line=line,
+                            field=f"kolom {index + 1}",
+                        )
                 yield line, dict(zip(columns, row, strict=True))
     except UnicodeDecodeError:
         raise not_utf8_error(path, first_invalid_utf8_line(path)) from None
     except csv.Error as exc:
         raise InputError(path, f"onleesbare CSV ({exc})") from None
+
+
+def unnamed_columns(header: list[str]) -> list[int]:
+    """0-based positions of the columns without a name in the header."""
+    return [i for i, name in enumerate(header) if not name.strip()]
 
 
 def looks_like_formula(value: str) -> bool:
@@ -130,6 +148,8 @@ def parse_count(path: Path, line: int, field: str, value: str, *, allow_empty: b
         return None
     if not re.fullmatch(r"\d+", text):
         problem = "negatief" if re.fullmatch(r"-\d+", text) else "geen geheel getal"
+        if re.fullmatch(r"\d+\.0", text):
+            problem += f" (als decimaal getal geschreven: schrijf {text[:-2]})"
         raise InputError(
             path,
             f"aantal {value!r} is {problem}; verwacht een geheel getal ≥ 0",

@@ -132,6 +132,7 @@ CRIME_MUNICIPAL = Reader(
         "provisional",
     ),
     rows=_crime_municipal,
+    regional=True,
     fields={
         "crime_code": "crime_code",
         "region_code": "region_code",

@@ -16,19 +16,20 @@ from __future__ import annotations
 import csv
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
+from hicmonitor import plausibility as pl
 from hicmonitor import regions as regionmod
 from hicmonitor import store
 from hicmonitor.errors import HicError, InputError
-from hicmonitor.format_nl import number
+from hicmonitor.format_nl import amount, enumerate_nl
 from hicmonitor.sources import Reader, Vocabulary, detect
 from hicmonitor.sources.base import (
     ATM_COLUMNS,
@@ -38,16 +39,18 @@ from hicmonitor.sources.base import (
     POPULATION_COLUMNS,
     last_year,
 )
-from hicmonitor.sources.csvfile import not_utf8_error
+from hicmonitor.sources.csvfile import not_utf8_error, unnamed_columns
+from hicmonitor.store import plausibility as checks
 
 DATA_ENV = "HICMONITOR_DATA"
 FAST_PATH_BYTES = 64 * 1024 * 1024
 BULK_MEMORY_LIMIT = "1.5GB"
 CODELIST = "nl/SoortMisdrijf_codelist.csv"
+# The population comes first: a load of counts is checked against the inhabitants.
 EMBEDDED_FILES = (
+    "nl/population_gemeente_yearly.csv",
     "nl/registered_crime_national_yearly.csv",
     "nl/registered_crime_gemeente_yearly.csv",
-    "nl/population_gemeente_yearly.csv",
     "nl/published_atm_attacks.csv",
 )
 
@@ -75,16 +78,35 @@ class LoadResult:
     skipped_empty: int = 0
     source_id: int | None = None
     revises: list[int] = field(default_factory=list)
+    exceptions: list[pl.Finding] = field(default_factory=list)  # accepted, recorded
+    unnamed_columns: list[int] = field(default_factory=list)  # 1-based, empty: ignored
 
     def summary(self) -> str:
         if self.status == "al geladen":
             return f"{self.file}: al geladen (bron {self.source_id}); niets gewijzigd"
-        text = f"{self.file}: {number(self.rows)} rijen {self.kind} geladen (bron {self.source_id})"
+        text = (
+            f"{self.file}: {amount(self.rows, 'rij', 'rijen')} {self.kind} geladen "
+            f"(bron {self.source_id})"
+        )
         if self.replaced:
             sources = ", ".join(map(str, self.revises))
-            text += f"; {number(self.replaced)} rijen van bron {sources} herzien"
+            text += f"; {amount(self.replaced, 'rij', 'rijen')} van bron {sources} herzien"
         if self.skipped_empty:
-            text += f"; {number(self.skipped_empty)} lege cellen (geen cijfer) overgeslagen"
+            text += (
+                f"; {amount(self.skipped_empty, 'lege cel', 'lege cellen')} (geen cijfer) "
+                "overgeslagen"
+            )
+        if self.unnamed_columns:
+            cols = enumerate_nl([str(c) for c in self.unnamed_columns])
+            text += (
+                f"; {'kolom' if len(self.unnamed_columns) == 1 else 'kolommen'} {cols} zonder "
+                "naam in de kopregel (leeg) genegeerd"
+            )
+        if self.exceptions:
+            text += (
+                f"; {amount(len(self.exceptions), 'afwijking', 'afwijkingen')} geaccepteerd en "
+                "bij de bron vastgelegd (hic status)"
+            )
         return text
 
 
@@ -142,11 +164,45 @@ def _replace_and_insert(
     return replaced, revised
 
 
+def _plausible(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    reader: Reader,
+    source_id: int,
+    regions: list[str],
+    accept: bool,
+    locate: Callable[[list[pl.Finding]], list[pl.Finding]],
+) -> list[pl.Finding]:
+    """Run the plausibility checks on the rows of ``source_id`` (inside the load's
+    transaction): refuse the load, or with ``accept`` record the exceptions."""
+    if reader.kind == "misdrijven":
+        found = checks.check_counts(
+            con, source_id, regions=regions, regional_file=reader.regional, fields=reader.fields
+        )
+    elif reader.kind == "bevolking":
+        found = checks.check_population(con, source_id, fields=reader.fields)
+    else:
+        return []
+    if not found:
+        return []
+    found = locate(found)
+    if not accept:
+        raise pl.PlausibilityError(path, found, pl.settings().max_listed)
+    checks.record(con, source_id, found)
+    return found
+
+
 def _load_precise(
-    con: duckdb.DuckDBPyConnection, path: Path, reader: Reader, header: list[str], sha: str
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    reader: Reader,
+    header: list[str],
+    sha: str,
+    accept: bool = False,
 ) -> LoadResult:
     vocab = vocabulary(con)
-    rows = [row for _, row in reader.read(path, header, vocab)]
+    numbered = list(reader.read(path, header, vocab))
+    rows = [row for _, row in numbered]
     skipped = 0
     if reader.kind == "misdrijven":
         kept = [r for r in rows if r[4] is not None]
@@ -170,6 +226,16 @@ def _load_precise(
             con.unregister("_new_rows")
         if revised:
             con.execute("UPDATE sources SET revises = ? WHERE id = ?", [revised, source_id])
+        regions = sorted(frame["region_code"].unique()) if "region_code" in frame else []
+        exceptions = _plausible(
+            con,
+            path,
+            reader,
+            source_id,
+            regions,
+            accept,
+            lambda found: checks.precise_lines(found, numbered, reader.kind),
+        )
     return LoadResult(
         file=path.name,
         kind=reader.kind,
@@ -179,6 +245,7 @@ def _load_precise(
         skipped_empty=skipped,
         source_id=source_id,
         revises=revised,
+        exceptions=exceptions,
     )
 
 
@@ -275,6 +342,7 @@ def _load_fast(
     reader: Reader,
     header: list[str],
     sha: Future[str],
+    accept: bool = False,
 ) -> LoadResult:
     vocab = vocabulary(con)
     literal = "'" + str(path).replace("'", "''") + "'"
@@ -310,6 +378,15 @@ def _load_fast(
             existing = store.find_source(con, digest)
             if existing is not None:
                 raise _AlreadyLoaded(existing)
+            exceptions = _plausible(
+                con,
+                path,
+                reader,
+                source_id,
+                regions,
+                accept,
+                lambda found: checks.bulk_lines(con, path, reader.fields, found),
+            )
             con.execute(
                 "UPDATE sources SET sha256 = ?, rows = ?, revises = ? WHERE id = ?",
                 [digest, rows, revised or None, source_id],
@@ -336,13 +413,22 @@ def _load_fast(
         skipped_empty=skipped,
         source_id=source_id,
         revises=revised,
+        exceptions=exceptions,
     )
 
 
 def load_file(
-    con: duckdb.DuckDBPyConnection, path: str | Path, *, fast: bool | None = None
+    con: duckdb.DuckDBPyConnection,
+    path: str | Path,
+    *,
+    fast: bool | None = None,
+    accept: bool = False,
 ) -> LoadResult:
     """Load one file (format detected from its header) in one transaction.
+
+    The plausibility checks (:mod:`hicmonitor.store.plausibility`) run on the new rows before
+    the commit: a finding refuses the load (``PlausibilityError``, the store unchanged) unless
+    ``accept``, which records the exceptions with the source.
 
     On the bulk path the file's sha256 is computed in a thread while DuckDB loads (hashing a
     3 GB file takes seconds); the "already loaded" check then happens before the commit, and a
@@ -353,15 +439,49 @@ def load_file(
     use_fast = reader.fast_sql is not None and (
         fast if fast is not None else path.stat().st_size > FAST_PATH_BYTES
     )
+    unnamed = unnamed_columns(header)
     if use_fast:
+        if unnamed:
+            _check_unnamed_bulk(con, path, reader, header, unnamed)
         with ThreadPoolExecutor(max_workers=1) as pool:
             sha = pool.submit(store.file_sha256, path)
-            return _load_fast(con, path, reader, header, sha)
-    sha_now = store.file_sha256(path)
-    existing = store.find_source(con, sha_now)
-    if existing is not None:
-        return LoadResult(file=path.name, kind=reader.kind, status="al geladen", source_id=existing)
-    return _load_precise(con, path, reader, header, sha_now)
+            result = _load_fast(con, path, reader, header, sha, accept)
+    else:
+        sha_now = store.file_sha256(path)
+        existing = store.find_source(con, sha_now)
+        if existing is not None:
+            return LoadResult(
+                file=path.name, kind=reader.kind, status="al geladen", source_id=existing
+            )
+        result = _load_precise(con, path, reader, header, sha_now, accept)
+    if result.status != "al geladen":
+        result.unnamed_columns = [i + 1 for i in unnamed]
+    return result
+
+
+def _check_unnamed_bulk(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    reader: Reader,
+    header: list[str],
+    unnamed: list[int],
+) -> None:
+    """Columns without a name must be empty (as on the precise path); with a value in one,
+    the precise reader names its first line."""
+    names = [name or f"_zonder_naam_{i}" for i, name in enumerate(header)]
+    literal = "'" + str(path).replace("'", "''") + "'"
+    cond = " OR ".join(f"trim(\"{names[i]}\") <> ''" for i in unnamed)
+    try:
+        found = con.execute(
+            f"SELECT count(*) FROM read_csv({literal}, header = true, all_varchar = true, "
+            f"names = ?, encoding = 'utf-8', ignore_errors = true) WHERE {cond}",
+            [names],
+        ).fetchone()[0]
+    except duckdb.Error:
+        found = 0  # the load itself reports what is wrong with the file
+    if found:
+        for _ in reader.read(path, header, vocabulary(con)):
+            pass
 
 
 def _codelist(path: Path) -> list[tuple[str, str]]:
@@ -407,13 +527,57 @@ def ensure_vocabulary(con: duckdb.DuckDBPyConnection, root: Path | None = None) 
             )
 
 
+def ensure_region_reference(con: duckdb.DuckDBPyConnection, root: Path | None = None) -> None:
+    """The table of municipal changes and the names people use, from the embedded data (once;
+    also for a store made before they existed). Former municipalities get their names."""
+    if con.execute("SELECT count(*) FROM region_changes").fetchone()[0]:
+        return
+    root = root or data_dir()
+    folder = root / "nl"
+    changes = regionmod.read_changes(folder)
+    names = regionmod.read_names(folder)
+    if not changes:
+        return
+    with store.transaction(con):
+        columns = list(zip(*[astuple(c) for c in changes], strict=True))
+        con.execute(
+            "INSERT INTO region_changes SELECT unnest(?)::DATE, unnest(?), unnest(?), "
+            "unnest(?), unnest(?), unnest(?), unnest(?)",
+            [list(col) for col in columns],
+        )
+        if names:
+            con.execute(
+                "INSERT INTO region_names SELECT unnest(?), unnest(?), unnest(?), unnest(?)",
+                [list(col) for col in zip(*[astuple(n) for n in names], strict=True)],
+            )
+        con.execute(
+            "UPDATE regions SET name = c.old_name FROM "
+            "(SELECT DISTINCT old_code, old_name FROM region_changes) c "
+            "WHERE regions.code = c.old_code AND regions.name IS NULL"
+        )
+        for file_name, kind, rows in (
+            (regionmod.CHANGES_FILE, "gemeentelijke indeling", len(changes)),
+            (regionmod.NAMES_FILE, "regionamen", len(names)),
+        ):
+            if (folder / file_name).exists():
+                store.record_source(
+                    con,
+                    file_name=file_name,
+                    sha256=store.file_sha256(folder / file_name),
+                    kind=kind,
+                    rows=rows,
+                )
+
+
 def ensure_embedded(con: duckdb.DuckDBPyConnection, root: Path | None = None) -> list[LoadResult]:
     """Load the embedded data set if it is not loaded yet (idempotent)."""
     done = con.execute("SELECT value FROM meta WHERE key = 'embedded'").fetchone()
     if done:
+        ensure_region_reference(con, root)
         return []
     root = root or data_dir()
     ensure_vocabulary(con, root)
+    ensure_region_reference(con, root)
     results = [load_file(con, root / name) for name in EMBEDDED_FILES]
     con.execute("INSERT INTO meta VALUES ('embedded', ?)", [str(root)])
     return results

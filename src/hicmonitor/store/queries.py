@@ -153,3 +153,98 @@ def national_count_sources(con: duckdb.DuckDBPyConnection) -> list[str]:
         """
     ).fetchall()
     return [r[0] for r in rows]
+
+
+# --- municipal changes and population on today's boundaries ----------------------------------
+
+# Where the area of a former municipality lies today: (code, current_code, share of its
+# inhabitants), chains (Millingen aan de Rijn -> Groesbeek -> Berg en Dal) followed to the end.
+LINEAGE_SQL = """
+WITH RECURSIVE step(code, current_code, share, depth) AS (
+    SELECT old_code, new_code, share, 1 FROM region_changes
+    UNION ALL
+    SELECT s.code, c.new_code, s.share * c.share, s.depth + 1
+    FROM step s JOIN region_changes c ON c.old_code = s.current_code
+    WHERE s.depth < 20
+)
+SELECT code, current_code, sum(share) AS share FROM step
+WHERE current_code NOT IN (SELECT old_code FROM region_changes)
+GROUP BY ALL
+"""
+
+# Inhabitants per region and year on today's boundaries: a current municipality counts the
+# inhabitants of the municipalities it was formed from (a split one for its share); a former
+# municipality keeps its own figures (for counts loaded under its own code). ``derived``:
+# the figure includes other municipalities (``parts``); ``estimated``: those of them that were
+# split over several municipalities (an estimated share of their inhabitants).
+BOUNDARY_POPULATION_SQL = f"""
+WITH lineage AS ({LINEAGE_SQL}),
+parts AS (
+    SELECT coalesce(l.current_code, p.region_code) AS region_code, p.year,
+           p.inhabitants * coalesce(l.share, 1.0) AS inhabitants,
+           p.region_code AS part, coalesce(l.share, 1.0) < 0.999999 AS estimated
+    FROM population p LEFT JOIN lineage l ON l.code = p.region_code
+)
+SELECT region_code, year, round(sum(inhabitants))::BIGINT AS inhabitants,
+       bool_or(part <> region_code) AS derived,
+       coalesce(list(DISTINCT part ORDER BY part) FILTER (WHERE part <> region_code),
+                []::VARCHAR[]) AS parts,
+       coalesce(list(DISTINCT part ORDER BY part) FILTER (WHERE estimated),
+                []::VARCHAR[]) AS estimated
+FROM parts GROUP BY ALL
+UNION ALL
+SELECT region_code, year, inhabitants, false, []::VARCHAR[], []::VARCHAR[]
+FROM population WHERE region_code IN (SELECT code FROM lineage)
+"""
+
+
+def region_changes(con: duckdb.DuckDBPyConnection) -> list:
+    """The table of municipal changes as :class:`hicmonitor.regions.Change` rows."""
+    from hicmonitor.regions import Change
+
+    rows = con.execute(
+        "SELECT strftime(date, '%Y-%m-%d'), old_code, old_name, new_code, new_name, kind, share "
+        "FROM region_changes ORDER BY date, old_code, new_code"
+    ).fetchall()
+    return [Change(*r) for r in rows]
+
+
+def region_names(con: duckdb.DuckDBPyConnection) -> list:
+    """The names people use, as :class:`hicmonitor.regions.RegionName` rows."""
+    from hicmonitor.regions import RegionName
+
+    rows = con.execute("SELECT name, code, kind, source FROM region_names ORDER BY name").fetchall()
+    return [RegionName(*r) for r in rows]
+
+
+def has_counts(con: duckdb.DuckDBPyConnection, code: str) -> bool:
+    """Whether the store holds counts for region ``code``."""
+    return (
+        con.execute("SELECT 1 FROM counts WHERE region_code = ? LIMIT 1", [code]).fetchone()
+        is not None
+    )
+
+
+def boundary_population(
+    con: duckdb.DuckDBPyConnection, regions: list[str] | None = None
+) -> pd.DataFrame:
+    """region_code, year, inhabitants, derived, parts, estimated: inhabitants on today's
+    boundaries (see ``BOUNDARY_POPULATION_SQL``)."""
+    where, params = ("", [])
+    if regions:
+        where, params = " WHERE region_code IN (SELECT unnest(?))", [list(regions)]
+    return con.execute(
+        f"SELECT * FROM ({BOUNDARY_POPULATION_SQL}){where} ORDER BY region_code, year", params
+    ).df()
+
+
+def load_exceptions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The plausibility exceptions loads were accepted with, with their source's file name."""
+    return con.execute(
+        """
+        SELECT e.source_id, s.file_name, e.check_id, e.line, e.field, e.region_code,
+               e.crime_code, e.period, e.value, e.message
+        FROM load_exceptions e JOIN sources s ON s.id = e.source_id
+        ORDER BY e.source_id, e.line NULLS LAST, e.region_code, e.period
+        """
+    ).df()

@@ -11,7 +11,7 @@ import duckdb
 
 from hicmonitor.errors import HicError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 SCHEMA_V1 = """
 CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
@@ -51,6 +51,25 @@ MIGRATIONS: dict[int, str] = {
 ALTER TABLE counts ADD COLUMN provisional BOOLEAN DEFAULT false;
 ALTER TABLE sources ADD COLUMN revises INTEGER[];
 UPDATE meta SET value = '2' WHERE key = 'schema_version';
+""",
+    # v3: the table of municipal changes (mergers, splits, renames) and the names people use
+    # for regions (both data, loaded with the vocabulary), and the plausibility exceptions a
+    # load was accepted with (provenance: which source, which check, where in the file).
+    3: """
+CREATE TABLE region_changes (
+    date DATE NOT NULL, old_code VARCHAR NOT NULL, old_name VARCHAR NOT NULL,
+    new_code VARCHAR NOT NULL, new_name VARCHAR NOT NULL, kind VARCHAR NOT NULL,
+    share DOUBLE NOT NULL
+);
+CREATE TABLE region_names (
+    name VARCHAR NOT NULL, code VARCHAR NOT NULL, kind VARCHAR NOT NULL, source VARCHAR
+);
+CREATE TABLE load_exceptions (
+    source_id INTEGER NOT NULL, check_id VARCHAR NOT NULL, line BIGINT, field VARCHAR,
+    region_code VARCHAR, crime_code VARCHAR, period VARCHAR, value BIGINT,
+    message VARCHAR NOT NULL
+);
+UPDATE meta SET value = '3' WHERE key = 'schema_version';
 """,
 }
 

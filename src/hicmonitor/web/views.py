@@ -14,9 +14,10 @@ import pandas as pd
 
 from hicmonitor import taxonomy
 from hicmonitor.errors import HicError
-from hicmonitor.regions import NATIONAL, UNKNOWN_MUNICIPALITY, find_region, fold, level_of
+from hicmonitor.regions import NATIONAL, UNKNOWN_MUNICIPALITY, fold
 from hicmonitor.services import catalogue, maps, profile, signals
 from hicmonitor.services import figures as figures_service
+from hicmonitor.services import regions as regions_service
 from hicmonitor.services.disclosure import DisclosureRule
 from hicmonitor.web import models
 from hicmonitor.web.params import ParameterError
@@ -73,12 +74,13 @@ def resolve_municipality(snap: Snapshot, text: str) -> tuple[str, str]:
         raise ParameterError("geef een gemeente: een naam (Utrecht) of een code (GM0344)")
     if len(text) > 100:
         raise ParameterError("de gemeentenaam is te lang (hoogstens 100 tekens)")
-    code, name = snap.memo(
-        ("resolve", text.casefold()), lambda: find_region(text, snap.region_rows)
-    )
-    if level_of(code) != "gemeente" or code == UNKNOWN_MUNICIPALITY:
-        raise HicError(f"{name} ({code}) is geen gemeente")
-    return code, name
+
+    def compute() -> tuple[str, str]:
+        with snap.reader() as con:
+            match = regions_service.resolve_municipality(con, text)
+        return match.code, match.name
+
+    return snap.memo(("resolve", text.casefold()), compute)
 
 
 @dataclass
@@ -294,7 +296,7 @@ def national(snap: Snapshot) -> NationalView:
                         bron=r.reference if isinstance(r.reference, str) else None,
                     )
                 )
-        wide = figs.wide
+        wide = figs.wide("count")
         prov = set(figs.table.loc[figs.table["provisional"], "year"])
         rows = [(int(y), int(y) in prov, [_int(v) for v in row]) for y, row in wide.iterrows()]
         model = models.Landelijk(
@@ -440,16 +442,19 @@ def measures(
     code = None
     if municipality:
         code, _ = resolve_municipality(snap, municipality)
-    return snap.memo(
-        ("measures", category, approach, min_evidence, code),
-        lambda: catalogue.measures(
-            category=category,
-            approach=approach,
-            min_evidence=min_evidence,
-            municipality=code,
-            content=content,
-        ),
-    )
+
+    def compute() -> catalogue.Listing:
+        with snap.reader() as con:
+            return catalogue.measures(
+                con,
+                category=category,
+                approach=approach,
+                min_evidence=min_evidence,
+                municipality=code,
+                content=content,
+            )
+
+    return snap.memo(("measures", category, approach, min_evidence, code), compute)
 
 
 def motions(snap: Snapshot, content: Any, status: str | None) -> catalogue.Listing:

@@ -13,6 +13,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from hicmonitor.format_nl import amount
 from hicmonitor.woo.docx_redact import Result
 
 INVENTORY_COLUMNS = ["nr", "datum", "document", "beoordeling", "weigeringsgronden", "opmerking"]
@@ -36,7 +37,7 @@ def assess(result: Result) -> tuple[str, str, str]:
     if result.section5_found:
         notes.append("sectie 5 (onder de streep) niet openbaar gemaakt")
     if result.findings:
-        notes.append(f"{len(result.findings)} lakking(en) persoonsgegevens")
+        notes.append(f"{amount(len(result.findings), 'lakking', 'lakkingen')} persoonsgegevens")
     if not result.section5_found:
         notes.append("geen sectie 5-markering gevonden")
     partly = bool(result.findings) or result.section5_found

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from hicmonitor.errors import InputError
+from hicmonitor.format_nl import amount
 from hicmonitor.woo.docx_redact import Finding
 from hicmonitor.woo.register import fold
 
@@ -133,7 +134,7 @@ def read_decisions(
     if absent:
         raise InputError(
             path,
-            f"{len(absent)} voorgestelde lakking(en) ontbreken in het "
+            f"{amount(len(absent), 'voorgestelde lakking ontbreekt', 'voorgestelde lakkingen ontbreken')} in het "
             f"voorstel, bijvoorbeeld op {absent[0].where}",
             field="besluit",
         )

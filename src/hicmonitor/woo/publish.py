@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hicmonitor.errors import HicError
+from hicmonitor.format_nl import amount
 from hicmonitor.woo import proposal as prop
 from hicmonitor.woo.collect import Hit, collect_original
 from hicmonitor.woo.detect import Detector, vocabulary
@@ -330,7 +331,8 @@ class LeakError(HicError):
         lines = "\n".join(f"  - {lk}" for lk in leaks[:20])
         more = f"\n  … en nog {len(leaks) - 20}" if len(leaks) > 20 else ""
         super().__init__(
-            f"lekcontrole mislukt: {len(leaks)} lek(ken) gevonden; er is niets gepubliceerd. "
+            f"lekcontrole mislukt: {amount(len(leaks), 'lek', 'lekken')} gevonden; er is niets "
+            "gepubliceerd. "
             "Maak een voorstel met --voorstel: het noemt elke vindplaats (ook eigenschappen, "
             "koppelingen en afbeeldingen); zet 'besluit' op ja of nee en publiceer met "
             "--toepassen. Ontbreekt een naamvorm, voeg die dan toe aan content/personen.yaml.\n"
