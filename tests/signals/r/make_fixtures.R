@@ -6,7 +6,7 @@
 #   series.csv               the input series (series, t, observed, population, freq)
 #   farrington_settings.csv  the control settings (one row each; NA = R's NULL/default)
 #   farrington.csv           farringtonFlexible output per series x setting x time point
-#   ears.csv                 earsC C1/C2/C3 output
+#   ears.csv, ears_settings.csv  earsC C1/C2/C3 output and its settings
 #   cusum.csv                glrnb with a fixed shift theta (the LR CUSUM), ret = "cases"
 #   versions.csv             R and surveillance versions used
 #
@@ -131,7 +131,7 @@ for (n in names(runs)) {
     res <- farringtonFlexible(x, control = ctrl)
     rng <- seq(to = nrow(x), length.out = nrow(res))
     far_rows[[length(far_rows) + 1]] <- data.frame(
-      series = s, setting = n, t = rng, observed = as.numeric(observed(res)),
+      series = s, setting = n, t = rng,
       expected = as.numeric(res@control$expected), upperbound = as.numeric(upperbound(res)),
       alarm = as.logical(alarms(res)), score = as.numeric(res@control$score),
       pvalue = as.numeric(res@control$pvalue), trend = as.numeric(res@control$trend))
@@ -151,25 +151,29 @@ ears_rows <- list()
 for (n in names(ears_settings)) {
   for (s in c("agona", "newport", "shadar", "nl_GM0855_1.1.1", "nl_GM0096_1.4.5")) {
     x <- make_sts(s)
-    ctrl <- ears_settings[[n]]
-    res <- earsC(x, control = ctrl)
+    res <- earsC(x, control = ears_settings[[n]])
     rng <- seq(to = nrow(x), length.out = nrow(res))
     ears_rows[[length(ears_rows) + 1]] <- data.frame(
-      series = s, setting = n, method = ctrl$method,
-      alpha = if (is.null(ctrl$alpha)) NA else ctrl$alpha,
-      baseline = if (is.null(ctrl$baseline)) 7 else ctrl$baseline,
-      minSigma = if (is.null(ctrl$minSigma)) 0 else ctrl$minSigma,
-      t = rng, observed = as.numeric(observed(res)), upperbound = as.numeric(upperbound(res)),
+      series = s, setting = n, t = rng, upperbound = signif(as.numeric(upperbound(res)), 15),
       alarm = as.logical(alarms(res)))
   }
 }
 write.csv(do.call(rbind, ears_rows), file.path(out, "ears.csv"), row.names = FALSE)
+write.csv(do.call(rbind, lapply(names(ears_settings), function(n) {
+  ctrl <- ears_settings[[n]]
+  data.frame(setting = n, method = ctrl$method,
+             alpha = if (is.null(ctrl$alpha)) NA else ctrl$alpha,
+             baseline = if (is.null(ctrl$baseline)) 7 else ctrl$baseline,
+             minSigma = if (is.null(ctrl$minSigma)) 0 else ctrl$minSigma)
+})), file.path(out, "ears_settings.csv"), row.names = FALSE)
 
 ## ---------------------------------------------------------------- NB CUSUM (glrnb, fixed theta)
+# scale: mu0 is the mean of the periods before the range times scale (< 1 to get alarms)
 cusum_settings <- list(
-  nb_double = list(alpha = 0.1, theta = log(2), c.ARL = 4),
-  nb_half = list(alpha = 0.3, theta = log(1.5), c.ARL = 2.5),
-  pois = list(alpha = 0, theta = log(1.5), c.ARL = 5)
+  nb_double = list(alpha = 0.1, theta = log(2), c.ARL = 4, scale = 1),
+  nb_half = list(alpha = 0.3, theta = log(1.5), c.ARL = 2.5, scale = 0.8),
+  pois = list(alpha = 0, theta = log(1.5), c.ARL = 5, scale = 0.9),
+  pois_low = list(alpha = 0, theta = log(1.2), c.ARL = 1.5, scale = 0.6)
 )
 cusum_rows <- list()
 for (n in names(cusum_settings)) {
@@ -178,12 +182,13 @@ for (n in names(cusum_settings)) {
     nobs <- length(observed(x))
     start <- if (x@freq == 1) 6 else nobs - 103
     # in-control mean: the mean of the periods before the monitored range (constant)
-    mu0 <- rep(mean(observed(x)[1:(start - 1)]), nobs - start + 1)
-    ctrl <- c(cusum_settings[[n]], list(range = start:nobs, mu0 = mu0, ret = "cases"))
+    cs <- cusum_settings[[n]]
+    mu0 <- rep(cs$scale * mean(observed(x)[1:(start - 1)]), nobs - start + 1)
+    ctrl <- c(cs[c("alpha", "theta", "c.ARL")], list(range = start:nobs, mu0 = mu0, ret = "cases"))
     res <- glrnb(x, control = ctrl)
     cusum_rows[[length(cusum_rows) + 1]] <- data.frame(
       series = s, setting = n, alpha = ctrl$alpha, theta = ctrl$theta, c_ARL = ctrl$c.ARL,
-      t = start:nobs, observed = as.numeric(observed(res)), mu0 = mu0,
+      t = start:nobs, mu0 = mu0,
       upperbound = as.numeric(upperbound(res)), alarm = as.logical(alarms(res)))
   }
 }

@@ -265,14 +265,25 @@ def reference_data(
     return pos, blocks[pos].astype(int)
 
 
-def _design(pos: np.ndarray, levels: np.ndarray, k: int, p: int) -> np.ndarray:
-    """Columns: intercept, time (centred on ``k``), one dummy per level other than ``p``.
-    Level ``p`` (the windows, where ``k`` lies) is the reference level, so the prediction
-    for ``k`` is ``x0 = (1, 0, 0, ...)``; fitted values equal R's treatment coding."""
-    others = [lv for lv in range(1, p) if lv in set(levels.tolist())]
-    X = np.zeros((pos.size, 2 + len(others)))
+def reference_offsets(freq: int, control: FarringtonControl) -> tuple[np.ndarray, np.ndarray]:
+    """Offsets (relative to the monitored period, ascending, all negative) and factor
+    levels of the reference values. R's construction depends on the monitored period only
+    through these offsets, so one design serves every period."""
+    k = freq * control.b + control.w
+    pos, levels = reference_data(k, k + 1, freq, control)
+    return pos - k, levels
+
+
+def _design(offsets: np.ndarray, levels: np.ndarray, p: int) -> np.ndarray:
+    """Columns: intercept, time (relative to the monitored period), one dummy per level other
+    than ``p``. Level ``p`` (the windows, where the monitored period lies) is the reference
+    level, so the prediction is at ``x0 = (1, 0, 0, ...)``; fitted values equal those of R's
+    treatment coding."""
+    present = set(levels.tolist())
+    others = [lv for lv in range(1, p) if lv in present]
+    X = np.zeros((offsets.size, 2 + len(others)))
     X[:, 0] = 1.0
-    X[:, 1] = pos - k
+    X[:, 1] = offsets
     for j, lv in enumerate(others):
         X[:, 2 + j] = levels == lv
     return X
@@ -281,9 +292,9 @@ def _design(pos: np.ndarray, levels: np.ndarray, k: int, p: int) -> np.ndarray:
 # ---------------------------------------------------------------- model
 
 
-def _anscombe_weights(fit: BatchFit, X, y, mask, phi, threshold) -> np.ndarray:
+def _anscombe_weights(fit: BatchFit, y, mask, phi, threshold) -> np.ndarray:
     """R's ``anscombe.residuals`` + ``algo.farrington.assign.weights``."""
-    h = fit.hat_values(X)
+    h = fit.hat_values()
     with np.errstate(divide="ignore", invalid="ignore"):
         a = 1.5 * (np.power(y, 2 / 3) * np.power(fit.mu, -1 / 6) - np.sqrt(fit.mu))
         s = a / np.sqrt(phi[:, None] * (1 - h))
@@ -316,7 +327,7 @@ def _fit_flexible(X, y, mask, offset, columns, control: FarringtonControl) -> _M
         cols2 = columns[retry].copy()
         cols2[:, 1] = False
         sub = fit_quasipoisson(
-            X[retry], y[retry], prior_weights=mask[retry], offset=offset[retry], columns=cols2
+            X, y[retry], prior_weights=mask[retry], offset=offset[retry], columns=cols2
         )
         _assign(fit, retry, sub)
         columns = columns.copy()
@@ -326,7 +337,7 @@ def _fit_flexible(X, y, mask, offset, columns, control: FarringtonControl) -> _M
     phi = np.where(np.isnan(fit.dispersion), np.nan, np.fmax(fit.dispersion, 1.0))
     disp_r = fit.dispersion
     if control.reweight:
-        omega = _anscombe_weights(fit, X, y, mask, phi, control.weights_threshold)
+        omega = _anscombe_weights(fit, y, mask, phi, control.weights_threshold)
         fit = fit_quasipoisson(X, y, prior_weights=omega, offset=offset, columns=columns)
         phi = np.where(np.isnan(fit.dispersion), np.nan, np.fmax(fit.dispersion, 1.0))
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -337,7 +348,8 @@ def _fit_flexible(X, y, mask, offset, columns, control: FarringtonControl) -> _M
 
 def _assign(target: BatchFit, rows: np.ndarray, source: BatchFit) -> None:
     for f in fields(BatchFit):
-        getattr(target, f.name)[rows] = getattr(source, f.name)
+        if f.name != "X":
+            getattr(target, f.name)[rows] = getattr(source, f.name)
 
 
 def _assign_model(target: _Model, rows: np.ndarray, source: _Model) -> None:
@@ -366,7 +378,6 @@ def _threshold_delta(mu0, se_resp, phi, y, control: FarringtonControl):
         b = (mu0**e + z * sd) ** (1 / e)
         # R: sort(c(a, b), na.last = FALSE)[2]: the larger one, or the one that is not NaN
         upper = np.where(np.isnan(a), b, np.where(np.isnan(b), a, np.fmax(a, b)))
-        upper = np.where(np.isnan(a) & np.isnan(b), np.nan, upper)
         pvalue = stats.norm.sf(y**e, loc=mu0**e, scale=sd)
     return upper, pvalue
 
@@ -379,30 +390,83 @@ def _threshold_noufaily(eta0, se_link, phi, y, control: FarringtonControl):
         else:
             mu_q = np.exp(stats.norm.ppf(1 - control.alpha, loc=eta0, scale=se_link))
         nb = phi > 1
-        size = mu_q / (phi - 1)
+        size = np.where(nb, mu_q / (phi - 1), 1.0)
         prob = 1 / phi
         upper = np.where(
             nb,
-            stats.nbinom.ppf(1 - control.alpha, np.where(nb, size, 1.0), prob),
+            stats.nbinom.ppf(1 - control.alpha, size, prob),
             stats.poisson.ppf(1 - control.alpha, mu_q),
         )
         pvalue = np.where(
-            phi != 1,
-            stats.nbinom.sf(y - 1, np.where(nb, size, 1.0), prob),
-            stats.poisson.sf(y - 1, mu_q),
+            phi != 1, stats.nbinom.sf(y - 1, size, prob), stats.poisson.sf(y - 1, mu_q)
         )
-        infinite = ~np.isfinite(mu_q)
-        upper = np.where(infinite | np.isnan(mu_q), np.nan, upper)
-        pvalue = np.where(infinite | np.isnan(mu_q), np.nan, pvalue)
+        bad = ~np.isfinite(mu_q)
+        upper = np.where(bad, np.nan, upper)
+        pvalue = np.where(bad, np.nan, pvalue)
     return upper, pvalue
 
 
 # ---------------------------------------------------------------- main
 
+# problems (series x periods) per batch: bounds the memory to ~ CHUNK x n floats per array
+CHUNK = 40_000
+
 
 def default_range(n: int, freq: int, control: FarringtonControl) -> np.ndarray:
     """R's default ``range``: every period with enough history (0-based)."""
     return np.arange(freq * control.b + control.w, n)
+
+
+def _evaluate(X, y, mask, offset, offset0, y0, enough, ctl: FarringtonControl) -> dict:
+    """Steps 2-6 for a batch of problems (flat arrays)."""
+    K, p = y.shape[0], X.shape[1]
+    columns = np.ones((K, p), dtype=bool)
+    columns[:, 1] = ctl.trend
+    model = _fit_flexible(X, y, mask, offset, columns, ctl)
+    x0 = np.zeros(p)
+    x0[0] = 1.0
+    if ctl.trend:
+        has = model.trend & model.ok
+        eta_t, _ = model.fit.predict_link(x0, offset0)
+        pred = np.maximum(np.exp(eta_t), np.finfo(float).eps)
+        pval = model.fit.t_pvalue(1, model.disp_r)
+        significant = np.where(np.isnan(pval), False, pval < ctl.p_threshold_trend)
+        ymax = np.max(np.where(mask, y, -np.inf), axis=1)
+        keep = has & (ctl.b >= 3) & significant & (pred <= ymax)
+        refit = has & ~keep
+        if refit.any():
+            cols2 = columns[refit].copy()
+            cols2[:, 1] = False
+            sub = _fit_flexible(X, y[refit], mask[refit], offset[refit], cols2, ctl)
+            _assign_model(model, refit, sub)
+        model.trend = keep
+    ok = model.ok & mask.any(axis=1)
+    eta0, se_link = model.fit.predict_link(x0, offset0, model.disp_r)
+    phi = model.phi
+    if ctl.threshold_method == "delta":
+        mu0 = np.maximum(np.exp(eta0), np.finfo(float).eps)
+        upper, pvalue = _threshold_delta(mu0, se_link * mu0, phi, y0, ctl)
+        center = mu0
+    else:
+        upper, pvalue = _threshold_noufaily(eta0, se_link, phi, y0, ctl)
+        mu0 = np.exp(eta0)
+        center = eta0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        score_r = np.where(np.isnan(upper), np.nan, (y0 - center) / (upper - center))
+        score = (y0 - mu0) / (upper - mu0)
+    alarm = enough & ~np.isnan(score_r) & (score_r > 1) & (y0 != 0) & ok
+    nan = np.nan
+    return {
+        "expected": np.where(ok, mu0, nan),
+        "upperbound": np.where(ok, upper, nan),
+        "score": np.where(ok, score, nan),
+        "score_r": np.where(ok, score_r, nan),
+        "pvalue": np.where(ok, pvalue, nan),
+        "phi": np.where(ok, phi, nan),
+        "alarm": alarm,
+        "trend": model.trend & ok,
+        "fitted": ok,
+    }
 
 
 def farrington_flexible(
@@ -418,94 +482,77 @@ def farrington_flexible(
     ``observed``: shape ``(n,)`` or ``(n, m)`` (``m`` series), counts with NaN for missing
     periods. ``freq``: periods per year (1 yearly, 12 monthly, 52 weekly). ``range``: the
     0-based positions to monitor (default: all with enough history, see
-    :func:`default_range`). ``population``: same shape as ``observed``, needed with
-    ``population_offset``.
+    :func:`default_range`; R's ``range`` minus 1). ``population``: same shape as
+    ``observed``, needed with ``population_offset`` (a period without a positive population
+    is left out of the fit, and a monitored period without one gets no result).
+
+    All series and periods are fitted together in batches: R's reference construction makes
+    the design the same for every monitored period.
     """
-    ctl = control if isinstance(control, FarringtonControl) else FarringtonControl.from_mapping(control)
+    ctl = (
+        control
+        if isinstance(control, FarringtonControl)
+        else FarringtonControl.from_mapping(control)
+    )
     obs = np.asarray(observed, dtype=float)
-    single = obs.ndim == 1
-    if single:
+    if obs.ndim == 1:
         obs = obs[:, None]
     n, m = obs.shape
+    pop = None
     if ctl.population_offset:
         if population is None:
             raise ValueError("population_offset needs a population")
         pop = np.asarray(population, dtype=float).reshape(obs.shape)
-    else:
-        pop = None
     idx = default_range(n, freq, ctl) if range is None else np.asarray(range, dtype=int)
+    if idx.size and (idx.min() < freq * ctl.b + ctl.w or idx.max() >= n):
+        raise ValueError(
+            f"range must lie in [{freq * ctl.b + ctl.w}, {n - 1}] for b={ctl.b}, w={ctl.w}, "
+            f"freq={freq} (0-based)"
+        )
     T = idx.size
-    out = {
-        name: np.full((T, m), np.nan)
-        for name in ("expected", "upperbound", "score", "score_r", "pvalue", "phi")
-    }
-    flags = {name: np.zeros((T, m), dtype=bool) for name in ("alarm", "trend", "enough_cases", "fitted")}
-    for r, k in enumerate(idx):
-        pos, levels = reference_data(int(k), n, freq, ctl)
-        X1 = _design(pos, levels, int(k), ctl.no_periods)
-        X = np.broadcast_to(X1, (m, *X1.shape)).copy()
-        y = obs[pos].T.copy()
+    offsets, levels = reference_offsets(freq, ctl)
+    X = _design(offsets, levels, ctl.no_periods)
+
+    # limit54: cases in the last `periods` periods (the monitored one included); NaN -> not met
+    cases, periods = ctl.limit54
+    csum = np.vstack([np.zeros((1, m)), np.cumsum(np.nan_to_num(obs), axis=0)])
+    cnan = np.vstack([np.zeros((1, m)), np.cumsum(np.isnan(obs), axis=0)])
+    lo = np.maximum(idx - periods + 1, 0)
+    recent = csum[idx + 1] - csum[lo]
+    enough = (recent >= cases) & ((cnan[idx + 1] - cnan[lo]) == 0)
+
+    flat: dict[str, list[np.ndarray]] = {}
+    step = max(1, CHUNK // max(m, 1))
+    for start in np.arange(0, T, step):
+        ks = idx[start : start + step]
+        rows = ks[:, None] + offsets[None, :]  # (t, n_ref)
+        y = obs[rows].transpose(0, 2, 1).reshape(-1, offsets.size)  # (t * m, n_ref)
         mask = ~np.isnan(y)
         if pop is not None:
             with np.errstate(divide="ignore", invalid="ignore"):
-                offset = np.log(pop[pos].T)
-                offset0 = np.log(pop[k])
-            bad_pop = ~np.isfinite(offset)
-            mask &= ~bad_pop
-            offset = np.where(mask, offset, 0.0)
+                off = np.log(pop[rows].transpose(0, 2, 1).reshape(-1, offsets.size))
+                off0 = np.log(pop[ks]).reshape(-1)
+            mask &= np.isfinite(off)
+            off = np.where(mask, off, 0.0)
         else:
-            offset = np.zeros(y.shape)
-            offset0 = np.zeros(m)
+            off = np.zeros(y.shape)
+            off0 = np.zeros(y.shape[0])
         y = np.where(mask, y, 0.0)
-        columns = np.ones((m, X1.shape[1]), dtype=bool)
-        columns[:, 1] = ctl.trend
-        usable = mask.sum(axis=1) > 0
-        model = _fit_flexible(X, y, mask, offset, columns, ctl)
-        x0 = np.zeros((m, X1.shape[1]))
-        x0[:, 0] = 1.0
-        if ctl.trend:
-            has = model.trend & model.ok
-            eta_t, _ = model.fit.predict_link(x0, offset0)
-            pred = np.maximum(np.exp(eta_t), np.finfo(float).eps)
-            pval = model.fit.t_pvalue(1, model.disp_r)
-            significant = np.where(np.isnan(pval), False, pval < ctl.p_threshold_trend)
-            ymax = np.max(np.where(mask, y, -np.inf), axis=1)
-            keep = has & (ctl.b >= 3) & significant & (pred <= ymax)
-            refit = has & ~keep
-            if refit.any():
-                cols2 = columns[refit].copy()
-                cols2[:, 1] = False
-                sub = _fit_flexible(X[refit], y[refit], mask[refit], offset[refit], cols2, ctl)
-                _assign_model(model, refit, sub)
-            model.trend = keep
-        ok = model.ok & usable
-        eta0, se_link = model.fit.predict_link(x0, offset0, model.disp_r)
-        y0 = obs[k]
-        phi = model.phi
-        if ctl.threshold_method == "delta":
-            mu0 = np.maximum(np.exp(eta0), np.finfo(float).eps)
-            upper, pvalue = _threshold_delta(mu0, se_link * mu0, phi, y0, ctl)
-            center = mu0
-        else:
-            upper, pvalue = _threshold_noufaily(eta0, se_link, phi, y0, ctl)
-            mu0 = np.exp(eta0)
-            center = eta0
-        with np.errstate(divide="ignore", invalid="ignore"):
-            score_r = np.where(np.isnan(upper), np.nan, (y0 - center) / (upper - center))
-            score = (y0 - mu0) / (upper - mu0)
-        cases, periods = ctl.limit54
-        recent = obs[max(k - periods + 1, 0) : k + 1]
-        enough = np.sum(recent, axis=0) >= cases  # NaN in the window: False (R: NA)
-        enough &= ~np.isnan(recent).any(axis=0)
-        alarm = enough & ~np.isnan(score_r) & (score_r > 1) & (y0 != 0)
-        out["expected"][r] = np.where(ok, mu0, np.nan)
-        out["upperbound"][r] = np.where(ok, upper, np.nan)
-        out["score"][r] = np.where(ok, score, np.nan)
-        out["score_r"][r] = np.where(ok, score_r, np.nan)
-        out["pvalue"][r] = np.where(ok, pvalue, np.nan)
-        out["phi"][r] = np.where(ok, phi, np.nan)
-        flags["alarm"][r] = alarm & ok
-        flags["trend"][r] = model.trend & ok
-        flags["enough_cases"][r] = enough
-        flags["fitted"][r] = ok
-    return FarringtonResult(index=idx, observed=obs[idx], **out, **flags)
+        part = _evaluate(
+            X,
+            y,
+            mask,
+            off,
+            off0,
+            obs[ks].reshape(-1),
+            enough[start : start + step].reshape(-1),
+            ctl,
+        )
+        for key, value in part.items():
+            flat.setdefault(key, []).append(value.reshape(ks.size, m))
+    out = {key: np.concatenate(v) if v else np.zeros((0, m)) for key, v in flat.items()}
+    if not out:
+        empty = np.zeros((0, m))
+        out = {k: empty for k in ("expected", "upperbound", "score", "score_r", "pvalue", "phi")}
+        out |= {k: empty.astype(bool) for k in ("alarm", "trend", "fitted")}
+    return FarringtonResult(index=idx, observed=obs[idx], enough_cases=enough, **out)

@@ -2,10 +2,11 @@
 
 The Farrington methods fit small GLMs by the hundred thousand (one or more per series and
 period). ``statsmodels.GLM`` costs a few milliseconds per fit, so this module fits a whole
-*batch* of independent problems at once with numpy: ``K`` problems, each with ``n``
-observations and ``p`` columns, in arrays of shape ``(K, n, p)``. The tests check every
-quantity against ``statsmodels`` (the reference implementation) and, through the Farrington
-fixtures, against R.
+*batch* of independent problems at once with numpy: ``K`` problems that share one design
+matrix ``X`` (``n`` observations, ``p`` columns) and differ in their counts ``y`` (``K x n``),
+prior weights, offsets and the columns they use. The tests check every quantity against
+``statsmodels`` (the reference implementation) and, through the Farrington fixtures,
+against R.
 
 The algorithm is iteratively reweighted least squares (McCullagh & Nelder, *Generalized
 Linear Models*, 2nd ed., 1989, sec. 2.5), step for step as in R's ``stats::glm.fit``
@@ -42,11 +43,12 @@ EPS = np.finfo(float).eps  # R's .Machine$double.eps: the floor of mu = exp(eta)
 class BatchFit:
     """The fitted GLMs of one batch (``K`` problems, ``n`` observations, ``p`` columns)."""
 
-    coef: np.ndarray  # (K, p)
+    X: np.ndarray  # (n, p) the shared design
+    coef: np.ndarray  # (K, p), 0 for aliased columns
     mu: np.ndarray  # (K, n) fitted means (R: fitted.values)
     eta: np.ndarray  # (K, n) linear predictor, offset included
     work_weights: np.ndarray  # (K, n) R: model$weights (from the last solved step)
-    xtwx_inv: np.ndarray  # (K, p, p) R: the unscaled covariance of the last step
+    xtwx_inv: np.ndarray  # (K, p, p) R: the unscaled covariance (0 for aliased columns)
     columns: np.ndarray  # (K, p) bool: column estimated (not aliased)
     converged: np.ndarray  # (K,) bool
     iterations: np.ndarray  # (K,) int
@@ -54,19 +56,19 @@ class BatchFit:
     dispersion: np.ndarray  # (K,) R's summary.glm dispersion (NaN when df_residual = 0)
     residuals: np.ndarray  # (K, n) working residuals (y - mu) / mu (R: model$residuals)
 
-    def hat_values(self, X: np.ndarray) -> np.ndarray:
+    def hat_values(self) -> np.ndarray:
         """The diagonal of the hat matrix (R: ``hatvalues``), shape ``(K, n)``."""
-        X = X * self.columns[:, None, :]  # aliased columns take no part
-        q = np.einsum("knp,kpq,knq->kn", X, self.xtwx_inv, X)
+        K, p = self.coef.shape
+        XX = (self.X[:, :, None] * self.X[:, None, :]).reshape(len(self.X), p * p)
+        q = self.xtwx_inv.reshape(K, p * p) @ XX.T
         return self.work_weights * q
 
     def t_pvalue(self, j: int, dispersion: np.ndarray | None = None) -> np.ndarray:
         """Two-sided p-value of the t test of coefficient ``j`` (R: ``summary.glm``);
         ``dispersion`` replaces the model's own."""
         disp = self.dispersion if dispersion is None else dispersion
-        se = np.sqrt(disp * self.xtwx_inv[:, j, j])
         with np.errstate(divide="ignore", invalid="ignore"):
-            t = self.coef[:, j] / se
+            t = self.coef[:, j] / np.sqrt(disp * self.xtwx_inv[:, j, j])
             p = 2 * stats.t.sf(np.abs(t), self.df_residual)
         return np.where(self.columns[:, j] & (self.df_residual > 0), p, np.nan)
 
@@ -75,12 +77,12 @@ class BatchFit:
         x0: np.ndarray,
         offset0: np.ndarray | float = 0.0,
         dispersion: np.ndarray | None = None,
-    ):
-        """Linear predictor at ``x0`` (``(K, p)``) and its standard error (R's
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Linear predictor at ``x0`` (``(p,)`` or ``(K, p)``) and its standard error (R's
         ``predict.glm(se.fit = TRUE, type = "link")``, by default with the model's own
-        dispersion)."""
+        dispersion; aliased columns count as 0, as in R)."""
         disp = self.dispersion if dispersion is None else dispersion
-        x0 = x0 * self.columns
+        x0 = np.broadcast_to(np.asarray(x0, dtype=float), self.coef.shape) * self.columns
         eta0 = np.einsum("kp,kp->k", x0, self.coef) + offset0
         var = np.einsum("kp,kpq,kq->k", x0, self.xtwx_inv, x0) * disp
         return eta0, np.sqrt(var)
@@ -105,25 +107,26 @@ def fit_quasipoisson(
 ) -> BatchFit:
     """Fit ``K`` quasi-Poisson GLMs with log link at once.
 
-    ``X``: ``(K, n, p)`` (or ``(n, p)``, shared); ``y``: ``(K, n)`` counts; an observation
-    with ``prior_weights == 0`` (or a NaN ``y``) takes no part in the fit, like a row R drops.
-    ``offset``: ``(K, n)`` added to the linear predictor (e.g. ``log(population)``).
+    ``X``: ``(n, p)``, the design shared by all problems; ``y``: ``(K, n)`` counts; an
+    observation with ``prior_weights == 0`` (or a NaN ``y``) takes no part in that fit, like a
+    row R drops. ``offset``: ``(K, n)`` added to the linear predictor (``log(population)``).
     ``columns``: ``(K, p)`` bool, False to leave a column out of that problem's model.
     """
+    X = np.asarray(X, dtype=float)
     y = np.asarray(y, dtype=float)
     K, n = y.shape
-    X = np.broadcast_to(np.asarray(X, dtype=float), (K, n, X.shape[-1]))
-    p = X.shape[-1]
+    p = X.shape[1]
     pw = np.ones((K, n)) if prior_weights is None else np.asarray(prior_weights, dtype=float)
     pw = np.where(np.isnan(y) | ~np.isfinite(pw), 0.0, pw)
     y = np.where(pw > 0, np.nan_to_num(y), 0.0)
     off = np.zeros((K, n)) if offset is None else np.where(pw > 0, offset, 0.0)
     cols = np.ones((K, p), dtype=bool) if columns is None else np.asarray(columns, dtype=bool)
     # a column without any weighted observation is aliased (R: NA coefficient)
-    cols = cols & (np.einsum("kn,knp->kp", (pw > 0).astype(float), X * X) > 0)
-    X = X * cols[:, None, :]
-    eye = np.eye(p)
-    fixed = (~cols)[:, :, None] * eye  # 1 on the diagonal of aliased columns
+    cols = cols & (((pw > 0).astype(float) @ (X * X)) > 0)
+    cf = cols.astype(float)
+    pair = (cf[:, :, None] * cf[:, None, :]).reshape(K, p * p)  # keep estimated pairs
+    fixed = ((~cols)[:, :, None] * np.eye(p)).reshape(K, p * p)  # 1 on aliased diagonals
+    XX = (X[:, :, None] * X[:, None, :]).reshape(n, p * p)
 
     eta = np.log(y + 0.1)
     mu = np.maximum(np.exp(eta), EPS)
@@ -138,16 +141,16 @@ def fit_quasipoisson(
         idx = np.flatnonzero(active)
         if idx.size == 0:
             break
-        Xa, ya, pwa, offa = X[idx], y[idx], pw[idx], off[idx]
+        ya, pwa, offa, ca = y[idx], pw[idx], off[idx], cf[idx]
         eta_a, mu_a = eta[idx], mu[idx]
         mu_eta = np.maximum(np.exp(eta_a), EPS)
         z = (eta_a - offa) + (ya - mu_a) / mu_eta
         w2 = pwa * mu_eta**2 / mu_a
-        xtwx = np.einsum("knp,kn,knq->kpq", Xa, w2, Xa) + fixed[idx]
-        xtwz = np.einsum("knp,kn->kp", Xa, w2 * z)
-        inv = np.linalg.inv(xtwx)
+        xtwx = ((w2 @ XX) * pair[idx] + fixed[idx]).reshape(idx.size, p, p)
+        xtwz = ((w2 * z) @ X) * ca
+        inv = np.linalg.inv(xtwx) * pair[idx].reshape(idx.size, p, p)
         beta = np.einsum("kpq,kq->kp", inv, xtwz)
-        new_eta = np.einsum("knp,kp->kn", Xa, beta) + offa
+        new_eta = beta @ X.T + offa
         new_mu = np.maximum(np.exp(new_eta), EPS)
         dev = _deviance(ya, new_mu, pwa)
         # R halves the step while the deviance is not finite
@@ -156,7 +159,7 @@ def fit_quasipoisson(
         while bad.any() and inner < maxit:
             inner += 1
             beta[bad] = (beta[bad] + coef[idx][bad]) / 2
-            new_eta[bad] = np.einsum("knp,kp->kn", Xa[bad], beta[bad]) + offa[bad]
+            new_eta[bad] = beta[bad] @ X.T + offa[bad]
             new_mu[bad] = np.maximum(np.exp(new_eta[bad]), EPS)
             dev[bad] = _deviance(ya[bad], new_mu[bad], pwa[bad])
             bad = ~np.isfinite(dev)
@@ -176,6 +179,7 @@ def fit_quasipoisson(
         dispersion = np.where(df > 0, pearson / df, np.nan)
     resid = np.where(pw > 0, resid, 0.0)
     return BatchFit(
+        X=X,
         coef=coef,
         mu=mu,
         eta=eta,
