@@ -377,40 +377,85 @@ def detect_signals(
     else:
         res = _run_cusum(Y, P, axis, ctl)
 
-    # output: one row per input row (series, period)
-    out = frame.drop(
-        columns=[count, period] + ([population] if population in frame.columns else [])
+    # output: one row per input row, plus one per period missing inside a series' span
+    extra_cols = [c for c in frame.columns if c not in (*keys, period, count) and c != population]
+    last = n - 1 - np.argmax(present[::-1], axis=0)
+    gap_t, gap_j = np.nonzero(
+        ~present
+        & (np.arange(n)[:, None] >= _first_present(present))
+        & (np.arange(n)[:, None] <= last[None, :])
     )
-    out = out.copy()
-    out.insert(len(keys), "period", frame[period].to_numpy())
-    rows, cols = col, series_idx
-    out["observed"] = counts
+    rows = np.concatenate([col, gap_t])
+    cols = np.concatenate([series_idx, gap_j])
+    out = series_keys.iloc[cols].reset_index(drop=True)
+    labels = list(frame[period].to_numpy()) + [
+        _label_for(axis, p0 + int(t), frame[period]) for t in gap_t
+    ]
+    out["period"] = pd.Series(labels, dtype=object if gap_t.size else frame[period].dtype)
+    out["observed"] = Y[rows, cols]
     for name in ("expected", "upperbound", "score", "pvalue"):
         out[name] = res[name][rows, cols]
     out["alarm"] = res["alarm"][rows, cols]
     out["trend"] = res["trend"][rows, cols]
     out["reason"] = res["reason"][rows, cols]
     out["note"] = res["note"][rows, cols]
+    for c in extra_cols:
+        out[c] = (
+            pd.concat([frame[c], pd.Series([None] * gap_t.size, dtype=object)], ignore_index=True)
+            if gap_t.size
+            else frame[c].to_numpy()
+        )
 
     # whole-series reasons
     zero_series = np.nansum(Y, axis=0) == 0
-    if zero_series.any():
-        z = zero_series[cols]
+    z = zero_series[cols]
+    if z.any():
         out.loc[z, "reason"] = config()["reasons"]["all_zero"]
         out.loc[z, ["expected", "upperbound", "score", "pvalue"]] = np.nan
-        out.loc[z, "alarm"] = False
-    missing = np.isnan(counts)
+        out.loc[z, "trend"] = None
+    missing = np.isnan(out["observed"].to_numpy())
     out.loc[missing, "reason"] = config()["reasons"]["missing_period"]
-    out.loc[missing, "alarm"] = False
-    out.loc[out["reason"].notna(), "alarm"] = False
+    out.loc[missing, ["expected", "upperbound", "score", "pvalue"]] = np.nan
+    out["alarm"] = out["alarm"].astype(bool) & out["reason"].isna()
 
+    positions = p0 + rows
     if periods is not None:
         wanted = _positions(pd.Series(list(periods)), axis.frequency, source, period).positions
-        out = out[np.isin(axis.positions, wanted)]
-    extra = [c for c in out.columns if c not in keys and c not in OUTPUT_COLUMNS]
-    out = out[[*keys, *OUTPUT_COLUMNS, *extra]]
-    order = np.lexsort((axis.positions[out.index.to_numpy()], series_idx[out.index.to_numpy()]))
+        keep = np.isin(positions, wanted)
+        out, positions, cols = out[keep], positions[keep], cols[keep]
+    out = out[[*keys, *OUTPUT_COLUMNS, *extra_cols]]
+    order = np.lexsort((positions, cols))
     return out.iloc[order].reset_index(drop=True)
+
+
+def _first_present(present: np.ndarray) -> np.ndarray:
+    has = present.any(axis=0)
+    return np.where(has, np.argmax(present, axis=0), present.shape[0])[None, :]
+
+
+def _label_for(axis: _Axis, pos: int, example: pd.Series) -> Any:
+    """A period label for a position absent from the input, in the input's own form."""
+    if pos in axis.labels:
+        return axis.labels[pos]
+    sample = example.iloc[0]
+    if axis.frequency == "year":
+        start = pd.Timestamp(pos, 1, 1)
+    elif axis.frequency == "month":
+        start = pd.Timestamp(pos // 12, pos % 12 + 1, 1)
+    else:
+        start = pd.Timestamp("1970-01-05") + pd.Timedelta(weeks=pos)
+    if isinstance(sample, (int, np.integer)):
+        return pos
+    if isinstance(sample, pd.Period):
+        return pd.Period(start, freq=sample.freq)
+    if isinstance(sample, str):
+        if axis.frequency == "year":
+            return str(pos)
+        if axis.frequency == "month":
+            return f"{start.year}-{start.month:02d}"
+        iso = start.isocalendar()
+        return f"{iso.year}-W{iso.week:02d}"
+    return start
 
 
 # ---------------------------------------------------------------- per method
@@ -459,7 +504,9 @@ def _run_farrington(Y, P, axis: _Axis, ctl: FarringtonControl) -> dict[str, np.n
         return res
     if ctl.population_offset:
         bad_pop = ~(P > 0)
-    fr = farrington_flexible(Y, freq=axis.freq, control=ctl, range=idx, population=P)
+    fr = farrington_flexible(
+        Y, freq=axis.freq, control=ctl, range=idx, population=P, only_enough_cases=True
+    )
     offsets, _ = reference_offsets(axis.freq, ctl)
     ok_len = (idx[:, None] - first[None, :]) >= need
     sl = idx
@@ -495,10 +542,10 @@ def _run_farrington(Y, P, axis: _Axis, ctl: FarringtonControl) -> dict[str, np.n
                 config()["notes"]["missing_in_baseline"],
                 periods=_list_periods(axis, p0, pos[gaps[:, j]].tolist()),
             )
-        nofit = valid & ~fr.fitted[i]
-        reason_row[nofit] = reasons["no_fit"]
-        fewc = valid & fr.fitted[i] & ~fr.enough_cases[i]
+        fewc = valid & ~fr.enough_cases[i]
         reason_row[fewc] = few
+        nofit = valid & fr.enough_cases[i] & ~fr.fitted[i]
+        reason_row[nofit] = reasons["no_fit"]
         for name in ("expected", "upperbound", "score", "pvalue"):
             res[name][k, ~valid] = np.nan
         res["alarm"][k, ~valid] = False

@@ -327,7 +327,11 @@ def _fit_flexible(X, y, mask, offset, columns, control: FarringtonControl) -> _M
         cols2 = columns[retry].copy()
         cols2[:, 1] = False
         sub = fit_quasipoisson(
-            X, y[retry], prior_weights=mask[retry], offset=offset[retry], columns=cols2
+            X,
+            y[retry],
+            prior_weights=mask[retry],
+            offset=None if offset is None else offset[retry],
+            columns=cols2,
         )
         _assign(fit, retry, sub)
         columns = columns.copy()
@@ -408,8 +412,8 @@ def _threshold_noufaily(eta0, se_link, phi, y, control: FarringtonControl):
 
 # ---------------------------------------------------------------- main
 
-# problems (series x periods) per batch: bounds the memory to ~ CHUNK x n floats per array
-CHUNK = 40_000
+# values (problems x reference values) per batch: keeps the working arrays in the CPU cache
+CHUNK_VALUES = 500_000
 
 
 def default_range(n: int, freq: int, control: FarringtonControl) -> np.ndarray:
@@ -418,7 +422,7 @@ def default_range(n: int, freq: int, control: FarringtonControl) -> np.ndarray:
 
 
 def _evaluate(X, y, mask, offset, offset0, y0, enough, ctl: FarringtonControl) -> dict:
-    """Steps 2-6 for a batch of problems (flat arrays)."""
+    """Steps 2-6 for a batch of problems (flat arrays; ``offset`` None: no offset)."""
     K, p = y.shape[0], X.shape[1]
     columns = np.ones((K, p), dtype=bool)
     columns[:, 1] = ctl.trend
@@ -437,7 +441,8 @@ def _evaluate(X, y, mask, offset, offset0, y0, enough, ctl: FarringtonControl) -
         if refit.any():
             cols2 = columns[refit].copy()
             cols2[:, 1] = False
-            sub = _fit_flexible(X, y[refit], mask[refit], offset[refit], cols2, ctl)
+            sub_off = None if offset is None else offset[refit]
+            sub = _fit_flexible(X, y[refit], mask[refit], sub_off, cols2, ctl)
             _assign_model(model, refit, sub)
         model.trend = keep
     ok = model.ok & mask.any(axis=1)
@@ -476,6 +481,7 @@ def farrington_flexible(
     control: FarringtonControl | Mapping[str, Any] | None = None,
     range: Sequence[int] | np.ndarray | None = None,  # noqa: A002 - R's name
     population: Sequence[float] | np.ndarray | None = None,
+    only_enough_cases: bool = False,
 ) -> FarringtonResult:
     """Run the Farrington method on one or more series sharing a time axis.
 
@@ -485,6 +491,10 @@ def farrington_flexible(
     :func:`default_range`; R's ``range`` minus 1). ``population``: same shape as
     ``observed``, needed with ``population_offset`` (a period without a positive population
     is left out of the fit, and a monitored period without one gets no result).
+
+    ``only_enough_cases``: fit only where ``limit54`` is met -- the periods for which R reports
+    an upper bound; elsewhere everything is NaN and ``fitted`` is False (much faster on
+    sparse series).
 
     All series and periods are fitted together in batches: R's reference construction makes
     the design the same for every monitored period.
@@ -521,38 +531,33 @@ def farrington_flexible(
     recent = csum[idx + 1] - csum[lo]
     enough = (recent >= cases) & ((cnan[idx + 1] - cnan[lo]) == 0)
 
-    flat: dict[str, list[np.ndarray]] = {}
-    step = max(1, CHUNK // max(m, 1))
-    for start in np.arange(0, T, step):
-        ks = idx[start : start + step]
-        rows = ks[:, None] + offsets[None, :]  # (t, n_ref)
-        y = obs[rows].transpose(0, 2, 1).reshape(-1, offsets.size)  # (t * m, n_ref)
+    # the problems: (monitored period, series) pairs, fitted in batches
+    todo = enough if only_enough_cases else np.ones((T, m), dtype=bool)
+    rows_t, cols_j = np.nonzero(todo)
+    out = {
+        key: np.full((T, m), np.nan)
+        for key in ("expected", "upperbound", "score", "score_r", "pvalue", "phi")
+    }
+    out |= {key: np.zeros((T, m), dtype=bool) for key in ("alarm", "trend", "fitted")}
+    step = max(1, CHUNK_VALUES // max(offsets.size, 1))
+    for start in np.arange(0, rows_t.size, step):
+        t_ = rows_t[start : start + step]
+        j_ = cols_j[start : start + step]
+        k_ = idx[t_]
+        ref = k_[:, None] + offsets[None, :]
+        y = obs[ref, j_[:, None]]
         mask = ~np.isnan(y)
         if pop is not None:
             with np.errstate(divide="ignore", invalid="ignore"):
-                off = np.log(pop[rows].transpose(0, 2, 1).reshape(-1, offsets.size))
-                off0 = np.log(pop[ks]).reshape(-1)
+                off = np.log(pop[ref, j_[:, None]])
+                off0 = np.log(pop[k_, j_])
             mask &= np.isfinite(off)
             off = np.where(mask, off, 0.0)
         else:
-            off = np.zeros(y.shape)
-            off0 = np.zeros(y.shape[0])
+            off = None
+            off0 = np.zeros(k_.size)
         y = np.where(mask, y, 0.0)
-        part = _evaluate(
-            X,
-            y,
-            mask,
-            off,
-            off0,
-            obs[ks].reshape(-1),
-            enough[start : start + step].reshape(-1),
-            ctl,
-        )
+        part = _evaluate(X, y, mask, off, off0, obs[k_, j_], enough[t_, j_], ctl)
         for key, value in part.items():
-            flat.setdefault(key, []).append(value.reshape(ks.size, m))
-    out = {key: np.concatenate(v) if v else np.zeros((0, m)) for key, v in flat.items()}
-    if not out:
-        empty = np.zeros((0, m))
-        out = {k: empty for k in ("expected", "upperbound", "score", "score_r", "pvalue", "phi")}
-        out |= {k: empty.astype(bool) for k in ("alarm", "trend", "fitted")}
+            out[key][t_, j_] = value
     return FarringtonResult(index=idx, observed=obs[idx], enough_cases=enough, **out)

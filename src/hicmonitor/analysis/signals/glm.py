@@ -37,6 +37,7 @@ import numpy as np
 from scipy import stats
 
 EPS = np.finfo(float).eps  # R's .Machine$double.eps: the floor of mu = exp(eta)
+LOG_EPS = float(np.log(EPS))
 
 
 @dataclass
@@ -88,11 +89,52 @@ class BatchFit:
         return eta0, np.sqrt(var)
 
 
-def _deviance(y: np.ndarray, mu: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """Poisson deviance (R: ``sum(poisson()$dev.resids(y, mu, w))``) per problem."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        r = np.where(y > 0, y * np.log(y / mu) - (y - mu), mu)
-    return 2 * np.sum(w * r, axis=-1)
+def _inverse(a: np.ndarray) -> np.ndarray:
+    """Inverses of a stack of symmetric positive definite matrices; closed form for 1x1 and
+    2x2 (the yearly models), where LAPACK's per-matrix overhead dominates."""
+    p = a.shape[-1]
+    if p == 1:
+        return 1.0 / a
+    if p == 2:
+        det = a[:, 0, 0] * a[:, 1, 1] - a[:, 0, 1] * a[:, 1, 0]
+        out = np.empty_like(a)
+        out[:, 0, 0] = a[:, 1, 1] / det
+        out[:, 1, 1] = a[:, 0, 0] / det
+        out[:, 0, 1] = -a[:, 0, 1] / det
+        out[:, 1, 0] = -a[:, 1, 0] / det
+        return out
+    return np.linalg.inv(a)
+
+
+def _solve(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Solve ``a x = b`` for a stack (``(K, p, p)``, ``(K, p)``)."""
+    if a.shape[-1] <= 2:
+        return np.einsum("kpq,kq->kp", _inverse(a), b)
+    return np.linalg.solve(a, b[..., None])[..., 0]
+
+
+class _Gram:
+    """``X' W X`` for many weight vectors ``W``, using only the distinct non-zero column
+    products of ``X`` (a seasonal factor's dummies are disjoint, so most products are 0)."""
+
+    def __init__(self, X: np.ndarray) -> None:
+        n, p = X.shape
+        iu = np.triu_indices(p)
+        prods = X[:, iu[0]] * X[:, iu[1]]  # (n, p (p + 1) / 2)
+        nonzero = np.flatnonzero(np.any(prods != 0, axis=0))
+        uniq, inverse = np.unique(prods[:, nonzero], axis=1, return_inverse=True)
+        self.p = p
+        self.basis = uniq  # (n, u)
+        self.rows, self.cols = iu[0][nonzero], iu[1][nonzero]
+        self.which = inverse.reshape(-1)
+
+    def __call__(self, w: np.ndarray) -> np.ndarray:
+        s = w @ self.basis  # (K, u)
+        out = np.zeros((w.shape[0], self.p, self.p))
+        vals = s[:, self.which]
+        out[:, self.rows, self.cols] = vals
+        out[:, self.cols, self.rows] = vals
+        return out
 
 
 def fit_quasipoisson(
@@ -111,6 +153,14 @@ def fit_quasipoisson(
     observation with ``prior_weights == 0`` (or a NaN ``y``) takes no part in that fit, like a
     row R drops. ``offset``: ``(K, n)`` added to the linear predictor (``log(population)``).
     ``columns``: ``(K, p)`` bool, False to leave a column out of that problem's model.
+
+    Exact rewritings of R's formulas keep the work per iteration small: from the second
+    iteration on ``eta - offset = X beta``, so the least squares right-hand side is
+    ``X'Wz = (X'WX) beta + X'(w y) - X'(w mu)`` and the deviance is
+    ``2 sum w (y log y - y) + 2 sum w mu - 2 (X'(w y)) beta - 2 sum w y offset``; and without
+    an offset, observations with the same row of ``X`` share ``mu``, so the iterations run on
+    the distinct rows (e.g. the levels of a seasonal factor when there is no trend) with the
+    prior weights summed.
     """
     X = np.asarray(X, dtype=float)
     y = np.asarray(y, dtype=float)
@@ -119,58 +169,126 @@ def fit_quasipoisson(
     pw = np.ones((K, n)) if prior_weights is None else np.asarray(prior_weights, dtype=float)
     pw = np.where(np.isnan(y) | ~np.isfinite(pw), 0.0, pw)
     y = np.where(pw > 0, np.nan_to_num(y), 0.0)
-    off = np.zeros((K, n)) if offset is None else np.where(pw > 0, offset, 0.0)
+    off = None if offset is None else np.where(pw > 0, offset, 0.0)
     cols = np.ones((K, p), dtype=bool) if columns is None else np.asarray(columns, dtype=bool)
     # a column without any weighted observation is aliased (R: NA coefficient)
     cols = cols & (((pw > 0).astype(float) @ (X * X)) > 0)
     cf = cols.astype(float)
-    pair = (cf[:, :, None] * cf[:, None, :]).reshape(K, p * p)  # keep estimated pairs
-    fixed = ((~cols)[:, :, None] * np.eye(p)).reshape(K, p * p)  # 1 on aliased diagonals
-    XX = (X[:, :, None] * X[:, None, :]).reshape(n, p * p)
+    pair = cf[:, :, None] * cf[:, None, :]
+    fixed = (1 - cf)[:, :, None] * np.eye(p)  # 1 on the diagonal of aliased columns
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ylogy = np.where(y > 0, y * np.log(y), 0.0)
+    wy = pw * y
+    wyX = wy @ X  # (K, p)
+    dev_const = np.sum(pw * ylogy, axis=1) - wy.sum(axis=1)
+    wy_off = np.zeros(K) if off is None else np.sum(wy * off, axis=1)
 
-    eta = np.log(y + 0.1)
-    mu = np.maximum(np.exp(eta), EPS)
-    dev_old = _deviance(y, mu, pw)
+    # columns no problem uses are dropped from X (they stay aliased), so that e.g. a model
+    # without the trend column collapses to its factor levels below
+    X = X * cols.any(axis=0)
+    # the rows the iterations after the first run on: distinct rows of X (no offset) or all
+    if off is None:
+        Xg, group = np.unique(X, axis=0, return_inverse=True)
+        group = group.reshape(-1)
+        onehot = np.zeros((n, Xg.shape[0]))
+        onehot[np.arange(n), group] = 1.0
+        pwg, wyg = pw @ onehot, wy @ onehot
+    else:
+        Xg, group, pwg, wyg = X, np.arange(n), pw, wy
+    gram_obs, gram = _Gram(X), _Gram(Xg)
+    intercept = bool(np.all(X[:, 0] == 1.0))
+
+    # R's starting values mu = y + 0.1, and the first least squares problem (per observation)
+    eta0 = np.log(y + 0.1)
+    mu0 = np.maximum(np.exp(eta0), EPS)
+    dev_old = 2 * np.sum(pw * (ylogy - y * np.maximum(eta0, LOG_EPS) - y + mu0), axis=1)
+    w2_0 = pw * mu0
+    z = (eta0 if off is None else eta0 - off) + (y - mu0) / mu0
+    A = gram_obs(w2_0)
+    b = (w2_0 * z) @ X
+    del z, eta0
+
+    G = Xg.shape[0]
     coef = np.zeros((K, p))
-    xtwx_inv = np.zeros((K, p, p))
-    work_w = np.zeros((K, n))
-    active = np.ones(K, dtype=bool)
+    xtwx = np.zeros((K, p, p))
+    eta_g = np.zeros((K, G))
+    mu_g = np.zeros((K, G))
+    mu_prev_g = np.zeros((K, G))  # the means the last step's weights came from
+    first_w = {}  # problems that stop at iteration 1: their weights per observation
     converged = np.zeros(K, dtype=bool)
     iterations = np.zeros(K, dtype=int)
+    ids = np.arange(K)  # the working set: problems still iterating
+    coef_a = np.zeros((K, p))
+    mu_a = None  # per group, of the working set (None before the first step)
     for it in range(1, maxit + 1):
-        idx = np.flatnonzero(active)
-        if idx.size == 0:
-            break
-        ya, pwa, offa, ca = y[idx], pw[idx], off[idx], cf[idx]
-        eta_a, mu_a = eta[idx], mu[idx]
-        mu_eta = np.maximum(np.exp(eta_a), EPS)
-        z = (eta_a - offa) + (ya - mu_a) / mu_eta
-        w2 = pwa * mu_eta**2 / mu_a
-        xtwx = ((w2 @ XX) * pair[idx] + fixed[idx]).reshape(idx.size, p, p)
-        xtwz = ((w2 * z) @ X) * ca
-        inv = np.linalg.inv(xtwx) * pair[idx].reshape(idx.size, p, p)
-        beta = np.einsum("kpq,kq->kp", inv, xtwz)
-        new_eta = beta @ X.T + offa
+        beta = _solve(A * pair[ids] + fixed[ids], b * cf[ids])
+        lin = beta @ Xg.T
+        new_eta = lin if off is None else lin + off[ids]
         new_mu = np.maximum(np.exp(new_eta), EPS)
-        dev = _deviance(ya, new_mu, pwa)
-        # R halves the step while the deviance is not finite
-        bad = ~np.isfinite(dev)
-        inner = 0
-        while bad.any() and inner < maxit:
-            inner += 1
-            beta[bad] = (beta[bad] + coef[idx][bad]) / 2
-            new_eta[bad] = beta[bad] @ X.T + offa[bad]
-            new_mu[bad] = np.maximum(np.exp(new_eta[bad]), EPS)
-            dev[bad] = _deviance(ya[bad], new_mu[bad], pwa[bad])
-            bad = ~np.isfinite(dev)
-        coef[idx], eta[idx], mu[idx] = beta, new_eta, new_mu
-        xtwx_inv[idx], work_w[idx] = inv, w2
-        iterations[idx] = it
-        done = np.abs(dev - dev_old[idx]) / (np.abs(dev) + 0.1) < epsilon
-        converged[idx[done]] = True
-        active[idx[done]] = False
-        dev_old[idx] = dev
+        new_w2 = pwg[ids] * new_mu
+        dev = 2 * (
+            dev_const[ids]
+            + new_w2.sum(axis=1)
+            - np.einsum("kp,kp->k", wyX[ids], beta)
+            - wy_off[ids]
+        )
+        # where mu was floored at eps (log mu != eta) or overflowed: R's formula itself
+        odd = (np.min(new_eta, axis=1) < LOG_EPS) | ~np.isfinite(dev)
+        if odd.any():
 
+            def direct(rows, eta_, mu_):
+                log_mu = np.maximum(eta_, LOG_EPS)
+                return 2 * (
+                    dev_const[rows]
+                    + np.sum(pwg[rows] * mu_, axis=1)
+                    - np.sum(wyg[rows] * log_mu, axis=1)
+                )
+
+            dev[odd] = direct(ids[odd], new_eta[odd], new_mu[odd])
+            # R halves the step while the deviance is not finite
+            bad = ~np.isfinite(dev)
+            inner = 0
+            while bad.any() and inner < maxit:
+                inner += 1
+                beta[bad] = (beta[bad] + coef_a[bad]) / 2
+                lin[bad] = beta[bad] @ Xg.T
+                new_eta[bad] = lin[bad] if off is None else lin[bad] + off[ids[bad]]
+                new_mu[bad] = np.maximum(np.exp(new_eta[bad]), EPS)
+                dev[bad] = direct(ids[bad], new_eta[bad], new_mu[bad])
+                bad = ~np.isfinite(dev)
+            new_w2 = pwg[ids] * new_mu
+        done = np.abs(dev - dev_old) / (np.abs(dev) + 0.1) < epsilon
+        last = done | (it == maxit)
+        if last.any():
+            out = ids[last]
+            coef[out], eta_g[out], mu_g[out] = beta[last], new_eta[last], new_mu[last]
+            xtwx[out] = A[last] * pair[out] + fixed[out]
+            if mu_a is None:
+                for k in out:
+                    first_w[int(k)] = w2_0[k]
+            else:
+                mu_prev_g[out] = mu_a[last]
+            iterations[out] = it
+            converged[ids[done]] = True
+        keep = ~last
+        if not keep.any():
+            break
+        ids = ids[keep]
+        beta, new_mu, new_w2 = beta[keep], new_mu[keep], new_w2[keep]
+        # the next step: X'WX with the new weights, X'Wz = (X'WX) beta + X'(w y) - X'(w mu)
+        A = gram(new_w2)
+        wX = A[:, 0, :] if intercept else new_w2 @ Xg
+        b = np.einsum("kpq,kq->kp", A, beta) + wyX[ids] - wX
+        dev_old, coef_a, mu_a = dev[keep], beta, new_mu
+
+    # back to observations
+    eta = eta_g[:, group]
+    mu = mu_g[:, group]
+    work_w = pw * mu_prev_g[:, group]
+    for k, w in first_w.items():
+        work_w[k] = w
+    # R's unscaled covariance: the inverse of the last step's X'WX (0 for aliased columns)
+    xtwx_inv = _inverse(xtwx) * pair
     rank = cols.sum(axis=1)
     df = (pw > 0).sum(axis=1) - rank
     with np.errstate(divide="ignore", invalid="ignore"):
