@@ -49,4 +49,6 @@ def max_rel_diff(ours: np.ndarray, theirs: np.ndarray) -> float:
     both = ~np.isnan(ours) & ~np.isnan(theirs)
     if not both.any():
         return 0.0
-    return float(np.max(np.abs(ours[both] - theirs[both]) / np.maximum(np.abs(theirs[both]), 1e-300)))
+    return float(
+        np.max(np.abs(ours[both] - theirs[both]) / np.maximum(np.abs(theirs[both]), 1e-300))
+    )

@@ -69,7 +69,10 @@ def test_shared_reference_control1():
     ref = table("control1_expected")
     x = series("agona")
     res = farrington_flexible(
-        x["observed"].to_numpy(), freq=52, control=farrington_control("control1"), range=ref["week"] - 1
+        x["observed"].to_numpy(),
+        freq=52,
+        control=farrington_control("control1"),
+        range=ref["week"] - 1,
     )
     assert max_rel_diff(res.r_upperbound()[:, 0], ref["upperbound"].to_numpy()) < REL
     np.testing.assert_array_equal(res.alarm[:, 0], ref["alarm"].to_numpy())
@@ -93,7 +96,9 @@ def test_ears_matches_r(setting):
         np.testing.assert_array_equal(np.isnan(ub), np.isnan(r_ub))
         assert max_rel_diff(ub, r_ub) < REL, name
         known = r["alarm"].notna().to_numpy()
-        np.testing.assert_array_equal(res.alarm[known, 0], r["alarm"].to_numpy()[known].astype(bool))
+        np.testing.assert_array_equal(
+            res.alarm[known, 0], r["alarm"].to_numpy()[known].astype(bool)
+        )
 
 
 def test_cusum_matches_r():
@@ -102,8 +107,12 @@ def test_cusum_matches_r():
     for (setting, name), r in c.groupby(["setting", "series"]):
         first = r.iloc[0]
         x = series(name).set_index("t").loc[r["t"], "observed"].to_numpy()
-        res = nb_cusum(x, r["mu0"].to_numpy(), theta=first["theta"], alpha=first["alpha"], h=first["c_ARL"])
+        res = nb_cusum(
+            x, r["mu0"].to_numpy(), theta=first["theta"], alpha=first["alpha"], h=first["c_ARL"]
+        )
         assert max_rel_diff(res.upperbound[:, 0], r["upperbound"].to_numpy()) < REL, (setting, name)
-        np.testing.assert_array_equal(res.alarm[:, 0], r["alarm"].to_numpy(), err_msg=f"{setting} {name}")
+        np.testing.assert_array_equal(
+            res.alarm[:, 0], r["alarm"].to_numpy(), err_msg=f"{setting} {name}"
+        )
         alarms += int(r["alarm"].sum())
     assert alarms >= 10  # the restart after an alarm is exercised

@@ -199,7 +199,7 @@ def _positions(values: pd.Series, frequency: str | None, source: str, field: str
             raise InputError(source, "perioden als gehele getallen zijn jaren", field=field)
         pos = v.to_numpy(dtype=np.int64)
     else:
-        if v.dtype == object:
+        if v.dtype == object or pd.api.types.is_string_dtype(v):
             v = v.map(_parse_period_text)
         dt = pd.to_datetime(v, errors="coerce")
         if dt.isna().any():
@@ -546,6 +546,8 @@ def _run_farrington(Y, P, axis: _Axis, ctl: FarringtonControl) -> dict[str, np.n
         reason_row[fewc] = few
         nofit = valid & fr.enough_cases[i] & ~fr.fitted[i]
         reason_row[nofit] = reasons["no_fit"]
+        nobound = valid & fr.fitted[i] & np.isnan(fr.upperbound[i])
+        reason_row[nobound] = reasons["no_bound"]
         for name in ("expected", "upperbound", "score", "pvalue"):
             res[name][k, ~valid] = np.nan
         res["alarm"][k, ~valid] = False
