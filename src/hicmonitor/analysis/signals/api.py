@@ -200,6 +200,11 @@ def _positions(values: pd.Series, frequency: str | None, source: str, field: str
         pos = v.to_numpy(dtype=np.int64)
     else:
         if v.dtype == object or pd.api.types.is_string_dtype(v):
+            text = v.dropna().astype(str).str.strip()
+            for pattern, name in ((_WEEK_RE, "week"), (_MONTH_RE, "month"), (_YEAR_RE, "year")):
+                if len(text) and text.str.match(pattern).all():
+                    freq_name = freq_name or name
+                    break
             v = v.map(_parse_period_text)
         dt = pd.to_datetime(v, errors="coerce")
         if dt.isna().any():
