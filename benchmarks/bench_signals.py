@@ -91,11 +91,13 @@ def statsmodels_time(
     Xnt = np.delete(Xn, 1, axis=1)  # without the trend
 
     def pipeline(y, design):
-        m1 = sm.GLM(y, design, family=sm.families.Poisson()).fit(scale="X2")
-        if ctl.reweight:
-            w = np.ones_like(y)
-            sm.GLM(y, design, family=sm.families.Poisson(), var_weights=w).fit(scale="X2")
-        return m1
+        try:  # statsmodels cannot start from all-zero counts (R can): those are timed too
+            sm.GLM(y, design, family=sm.families.Poisson()).fit(scale="X2")
+            if ctl.reweight:
+                w = np.ones_like(y)
+                sm.GLM(y, design, family=sm.families.Poisson(), var_weights=w).fit(scale="X2")
+        except ValueError:
+            pass
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

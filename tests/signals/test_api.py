@@ -170,12 +170,12 @@ def test_monthly_text_periods():
 
 
 def test_short_series_zeros_and_gap(yearly):
+    b = default_control("farrington", "year").b
     one = yearly[(yearly.region_code == "GM0855") & (yearly.category == "1.1.1")]
-    short = one[one.year >= 2021]
+    short = one[one.year > 2025 - b]
     out = detect_signals(short, period="year")
-    assert (
-        out["reason"].eq("te kort voor een basislijn van 5 jaar").all() and not out["alarm"].any()
-    )
+    assert out["reason"].eq(f"te kort voor een basislijn van {b} jaar").all()
+    assert not out["alarm"].any()
     zeros = one.assign(count=0, region_code="GM9999")
     out = detect_signals(pd.concat([one, zeros]), period="year")
     z = out[out.region_code == "GM9999"]
@@ -186,12 +186,10 @@ def test_short_series_zeros_and_gap(yearly):
     assert len(out) == len(one)  # the missing year comes back as a row
     row = out[out.period == 2019].iloc[0]
     assert np.isnan(row["observed"]) and row["reason"] == "geen cijfer voor deze periode"
-    assert (
-        out.loc[out.period.isin([2020, 2024]), "note"]
-        .eq("basislijn zonder 2019 (geen cijfer)")
-        .all()
-    )
-    assert out.loc[out.period == 2025, "note"].isna().all()  # 2019 is outside 2020-2024
+    # 2019 lies in the baseline of 2020 .. 2019 + b, not in later ones
+    inside = out.period.between(2020, 2019 + b)
+    assert out.loc[inside, "note"].eq("basislijn zonder 2019 (geen cijfer)").all()
+    assert out.loc[out.period > 2019 + b, "note"].isna().all()
     assert out.loc[out.period >= 2020, "expected"].notna().all()
 
 
@@ -226,14 +224,15 @@ def test_population_zero_with_offset():
         frame, period="year", control={"population_offset": True, "limit54": [0, 1]}
     )
     tilburg = out[out.region_code == "GM0855"].set_index("period")
-    # 2019 is in the baseline of 2020-2024 and is the monitored year itself in 2019
-    for year in (2019, 2020, 2024):
+    b = default_control("farrington", "year").b
+    # 2019 is the monitored year itself, or in the baseline of 2020 .. 2019 + b
+    for year in (2019, 2020, 2019 + b):
         assert tilburg.loc[year, "reason"] == (
             "geen inwonertal voor 2019: met bevolkingscorrectie geen signaal"
         )
         assert np.isnan(tilburg.loc[year, "upperbound"])
-    assert tilburg.loc[2025, "reason"] is None or pd.isna(tilburg.loc[2025, "reason"])
-    assert out[out.region_code == "GM0363"]["reason"].iloc[5:].isna().all()
+    assert pd.isna(tilburg.loc[2020 + b, "reason"])
+    assert out[out.region_code == "GM0363"]["reason"].iloc[b:].isna().all()
 
 
 def test_ears_and_cusum_through_the_frame(yearly):

@@ -101,11 +101,14 @@ for (i in seq_len(nrow(scenarios))) {
         rows <- data.frame(id = id, setting = s, version = "baseline", t = monitored,
                            upperbound = as.numeric(upperbound(res0)), alarm = as.logical(alarms(res0)))
         if (length(weeks)) {
+          # (a range with gaps breaks farringtonFlexible: run the whole span, keep the weeks)
+          span <- min(weeks):max(weeks)
           res1 <- farringtonFlexible(sts(observed = matrix(base + cur), frequency = 52, start = c(2000, 1)),
-                                     control = c(ctrl, list(range = weeks)))
+                                     control = c(ctrl, list(range = span)))
+          keep <- match(weeks, span)
           rows <- rbind(rows, data.frame(id = id, setting = s, version = "outbreak", t = weeks,
-                                         upperbound = as.numeric(upperbound(res1)),
-                                         alarm = as.logical(alarms(res1))))
+                                         upperbound = as.numeric(upperbound(res1))[keep],
+                                         alarm = as.logical(alarms(res1))[keep]))
         }
         alarm_rows[[length(alarm_rows) + 1]] <- rows
       }

@@ -227,9 +227,10 @@ def _positions(values: pd.Series, frequency: str | None, source: str, field: str
             pos = np.floor_divide(days, 7)
     if freq_name not in FREQ:
         raise ValueError(f"onbekende frequentie {frequency!r}: kies jaar, maand of week")
-    labels: dict[int, Any] = {}
-    for p, lab in zip(pos.tolist(), values.tolist(), strict=True):
-        labels.setdefault(p, lab)
+    uniq, first_row = np.unique(pos, return_index=True)
+    labels: dict[int, Any] = {
+        int(p): values.iloc[int(i)] for p, i in zip(uniq, first_row, strict=True)
+    }
     texts = {p: _dutch_period(freq_name, p) for p in labels}
     return _Axis(freq_name, FREQ[freq_name], pos, labels, texts)
 
@@ -355,9 +356,12 @@ def detect_signals(
     p0 = int(axis.positions.min()) if len(frame) else 0
     n = int(axis.positions.max()) - p0 + 1 if len(frame) else 0
     col = axis.positions - p0
-    dup = pd.Series(list(zip(series_idx, col, strict=True))).duplicated()
-    if dup.any():
-        i = int(np.flatnonzero(dup.to_numpy())[0])
+    cell = series_idx.astype(np.int64) * max(n, 1) + col
+    _, first_seen = np.unique(cell, return_index=True)
+    if first_seen.size < cell.size:
+        dup = np.ones(cell.size, dtype=bool)
+        dup[first_seen] = False
+        i = int(np.flatnonzero(dup)[0])
         where = ", ".join(str(frame[k].iloc[i]) for k in keys)
         raise InputError(
             source,
@@ -393,10 +397,14 @@ def detect_signals(
     rows = np.concatenate([col, gap_t])
     cols = np.concatenate([series_idx, gap_j])
     out = series_keys.iloc[cols].reset_index(drop=True)
-    labels = list(frame[period].to_numpy()) + [
-        _label_for(axis, p0 + int(t), frame[period]) for t in gap_t
-    ]
-    out["period"] = pd.Series(labels, dtype=object if gap_t.size else frame[period].dtype)
+    if gap_t.size:
+        gap_labels = [_label_for(axis, p0 + int(t), frame[period]) for t in gap_t]
+        out["period"] = pd.concat(
+            [frame[period].astype(object), pd.Series(gap_labels, dtype=object)],
+            ignore_index=True,
+        )
+    else:
+        out["period"] = frame[period].to_numpy()
     out["observed"] = Y[rows, cols]
     for name in ("expected", "upperbound", "score", "pvalue"):
         out[name] = res[name][rows, cols]

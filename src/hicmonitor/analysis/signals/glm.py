@@ -97,6 +97,7 @@ def _inverse(a: np.ndarray) -> np.ndarray:
         return 1.0 / a
     if p == 2:
         det = a[:, 0, 0] * a[:, 1, 1] - a[:, 0, 1] * a[:, 1, 0]
+        det = np.where(det == 0, np.nan, det)  # singular (e.g. one observation): no fit
         out = np.empty_like(a)
         out[:, 0, 0] = a[:, 1, 1] / det
         out[:, 1, 1] = a[:, 0, 0] / det
