@@ -79,8 +79,14 @@ def farrington_alarms(
         last = int(ob["last"].max()) - 1
         span = np.arange(first, last + 1)
         both = (wide + cur).to_numpy(float)[:, has]
+        weeks_with_cases = cur.to_numpy()[span][:, has] > 0
         res = farrington_flexible(
-            both, freq=freq, control=control, range=span, only_enough_cases=True
+            both,
+            freq=freq,
+            control=control,
+            range=span,
+            only_enough_cases=True,
+            where=weeks_with_cases,
         )
         ub, al = res.r_upperbound(), res.alarm
         for j, id_ in enumerate(ids[has]):

@@ -482,6 +482,7 @@ def farrington_flexible(
     range: Sequence[int] | np.ndarray | None = None,  # noqa: A002 - R's name
     population: Sequence[float] | np.ndarray | None = None,
     only_enough_cases: bool = False,
+    where: np.ndarray | None = None,
 ) -> FarringtonResult:
     """Run the Farrington method on one or more series sharing a time axis.
 
@@ -494,7 +495,8 @@ def farrington_flexible(
 
     ``only_enough_cases``: fit only where ``limit54`` is met -- the periods for which R reports
     an upper bound; elsewhere everything is NaN and ``fitted`` is False (much faster on
-    sparse series).
+    sparse series). ``where``: a ``(len(range), m)`` bool mask of the periods and series to
+    fit at all (the others are left unfitted in the same way).
 
     All series and periods are fitted together in batches: R's reference construction makes
     the design the same for every monitored period.
@@ -532,7 +534,9 @@ def farrington_flexible(
     enough = (recent >= cases) & ((cnan[idx + 1] - cnan[lo]) == 0)
 
     # the problems: (monitored period, series) pairs, fitted in batches
-    todo = enough if only_enough_cases else np.ones((T, m), dtype=bool)
+    todo = enough.copy() if only_enough_cases else np.ones((T, m), dtype=bool)
+    if where is not None:
+        todo &= np.asarray(where, dtype=bool).reshape(T, m)
     rows_t, cols_j = np.nonzero(todo)
     out = {
         key: np.full((T, m), np.nan)
