@@ -57,10 +57,10 @@ bench: install
 # R's surveillance package (Debian packages; never committed) for the signals' R checks
 R_SURVEILLANCE := command -v Rscript >/dev/null 2>&1 && Rscript -e 'library(surveillance)' >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq r-base-core r-cran-surveillance >/dev/null; }
 
-# POD and FPR of the Farrington port against R on the same simulated series (about an hour of R)
+# POD and FPR of the Farrington port against R on the same simulated series (R: ~15 min CPU)
 bench-signals-simulation: install
 	@$(R_SURVEILLANCE)
-	$(BIN)/python benchmarks/bench_signals_simulation.py --rep 20
+	$(BIN)/python benchmarks/bench_signals_simulation.py --rep 10
 
 # Regenerate the committed R fixtures of tests/signals (the tests themselves do not need R)
 signals-fixtures:

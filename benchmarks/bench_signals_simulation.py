@@ -1,10 +1,10 @@
 """Benchmark: performance by simulation, Python port against R on the same series.
 
-Run:  .venv/bin/python benchmarks/bench_signals_simulation.py [--rep 20] [--scenarios all]
-                                                              [--dir DIR]
+Run:  .venv/bin/python benchmarks/bench_signals_simulation.py [--rep 10] [--scenarios all]
+                          [--settings farrington,noufaily] [--dir DIR]
 
 Simulates with R (tests/signals/r/simulate.R: the Noufaily et al. 2013 design, 8 scenarios x
-5 outbreak sizes x ``--rep`` replicates; needs Rscript with the surveillance package), which
+5 outbreak sizes x ``--rep`` replicates, 49 monitored weeks each; needs Rscript with the surveillance package), which
 also runs R's farringtonFlexible on every series; or reads an earlier run from ``--dir``. Then
 runs the Python port on the same series and prints, per setting, the probability of detection
 (POD) and the false positive rate (FPR) of R and of Python with their Monte Carlo standard
@@ -32,8 +32,10 @@ MONITORED = range(576, 625)
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--rep", type=int, default=20)
+    ap.add_argument("--rep", type=int, default=10)
     ap.add_argument("--scenarios", default="all")
+    ap.add_argument("--settings", default="farrington,noufaily")
+    ap.add_argument("--seed", default="20130401")
     ap.add_argument("--dir", type=Path, default=None, help="read an earlier simulate.R run")
     args = ap.parse_args()
     d = args.dir

@@ -1,10 +1,11 @@
 # Simulated weekly series with injected outbreaks (the design of Noufaily et al. 2013,
 # Statistics in Medicine 32:1206, section 4), and R's farringtonFlexible alarms on them.
 #
-#   Rscript tests/signals/r/simulate.R OUTDIR NREP SCENARIOS [SEED]
+#   Rscript tests/signals/r/simulate.R OUTDIR NREP SCENARIOS [SEED] [SETTINGS]
 #     OUTDIR     where to write sim_series.csv, sim_outbreaks.csv, sim_alarms.csv, sim_settings.csv
 #     NREP       replicates per scenario and outbreak size
 #     SCENARIOS  comma-separated scenario numbers (1-8, table below) or "all"
+#     SETTINGS   comma-separated setting names (below) or "all" (the default)
 #
 # Baseline: y_t ~ NegBin with mean mu_t and variance phi * mu_t (Poisson when phi = 1),
 #   log mu_t = theta + beta t + sum_{j=1..m} gamma1 cos(2 pi j t / 52) + gamma2 sin(2 pi j t / 52),
@@ -24,6 +25,7 @@ outdir <- args[1]
 nrep <- as.integer(args[2])
 scen_arg <- if (length(args) >= 3) args[3] else "all"
 seed <- if (length(args) >= 4) as.integer(args[4]) else 20130401L
+setting_arg <- if (length(args) >= 5) args[5] else "all"
 set.seed(seed)
 dir.create(outdir, showWarnings = FALSE, recursive = TRUE)
 
@@ -49,6 +51,7 @@ settings <- list(
   noufaily_muan = list(noPeriods = 10, b = 5, w = 3, weightsThreshold = 2.58,
                        pastWeeksNotIncluded = 26, alpha = 0.005, thresholdMethod = "muan")
 )
+if (setting_arg != "all") settings <- settings[strsplit(setting_arg, ",")[[1]]]
 keys <- c("b", "w", "reweight", "weightsThreshold", "alpha", "trend", "pThresholdTrend",
           "powertrans", "noPeriods", "pastWeeksNotIncluded", "thresholdMethod")
 write.csv(do.call(rbind, lapply(names(settings), function(n) {

@@ -45,7 +45,7 @@ def _missing(value: Any) -> bool:
 
 
 def signal_sentence(
-    row: Mapping[str, Any] | pd.Series,
+    row: Mapping[str, Any] | pd.Series | tuple,
     *,
     region_name: str,
     category: str | None = None,
@@ -53,8 +53,11 @@ def signal_sentence(
     frequency: str | None = None,
 ) -> str:
     """One Dutch sentence for one signal row (``period, observed, expected, upperbound,
-    alarm, reason`` and optionally ``provisional``)."""
+    alarm, reason`` and optionally ``provisional``): a mapping, a Series or a row of
+    ``itertuples()``."""
     cfg = config()
+    if hasattr(row, "_asdict"):  # a row of DataFrame.itertuples()
+        row = row._asdict()
     if noun is None:
         cat = category if category is not None else row.get("category")
         if cat is None:
