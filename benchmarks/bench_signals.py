@@ -120,7 +120,7 @@ def run_case(name, frame, keys, period, frequency, control, repeat, sample, rng)
     base = per * problems
     n_series = frame.groupby(list(keys)).ngroups
     print(
-        f"{name:34s} {n_series:5d} series  {problems:7d} fits  ours {t:7.2f} s   "
+        f"{name:34s} {n_series:5d} series  {problems:7d} problems  ours {t:7.2f} s   "
         f"statsmodels {base:8.1f} s (from {min(sample, problems)} fitted)   "
         f"ratio {t / base:6.3f}   alarms {int(out['alarm'].sum())}"
     )

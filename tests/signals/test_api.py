@@ -263,3 +263,9 @@ def test_controls():
         make_control("farrington", "year", {"bogus": 1})
     with pytest.raises(ValueError, match="onbekende methode"):
         make_control("shewhart", "year", None)
+
+
+def test_empty_frame():
+    empty = pd.DataFrame(columns=["region_code", "category", "year", "count"])
+    out = detect_signals(empty, period="year")
+    assert out.empty and "upperbound" in out.columns

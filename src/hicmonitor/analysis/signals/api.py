@@ -330,6 +330,8 @@ def detect_signals(
         missing = np.flatnonzero(frame[k].isna().to_numpy())
         if missing.size:
             raise InputError(source, f"lege waarde in '{k}'", line=int(missing[0]) + 2, field=k)
+    if frame.empty:
+        return pd.DataFrame(columns=[*keys, *OUTPUT_COLUMNS])
     counts = _check_counts(frame, count, keys, source)
     axis = _positions(frame[period], frequency, source, period)
     ctl = make_control(method, axis.frequency, control)
