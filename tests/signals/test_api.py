@@ -83,14 +83,14 @@ def test_frame_api_gives_r_numbers(setting):
     assert reasons <= {
         f"minder dan {ctl.limit54[0]} gevallen in "
         + ("deze periode" if ctl.limit54[1] == 1 else f"de laatste {ctl.limit54[1]} jaar")
-        + ": geen alarm",
-        "alleen nullen: geen signaal mogelijk",
+        + " (te weinig voor een alarm)",
+        "alleen nullen in deze reeks",
         "geen bovengrens te berekenen",
     }
     # years before the baseline is complete
     early = out[out["period"] < 2012 + ctl.b + ctl.w]
     short = early["reason"].eq(f"te kort voor een basislijn van {ctl.b} jaar")
-    assert (short | early["reason"].eq("alleen nullen: geen signaal mogelijk")).all()
+    assert (short | early["reason"].eq("alleen nullen in deze reeks")).all()
     assert short.mean() > 0.9
 
 
@@ -179,7 +179,7 @@ def test_short_series_zeros_and_gap(yearly):
     zeros = one.assign(count=0, region_code="GM9999")
     out = detect_signals(pd.concat([one, zeros]), period="year")
     z = out[out.region_code == "GM9999"]
-    assert z["reason"].eq("alleen nullen: geen signaal mogelijk").all()
+    assert z["reason"].eq("alleen nullen in deze reeks").all()
     assert z["expected"].isna().all() and not z["alarm"].any()
     gap = one[one.year != 2019]
     out = detect_signals(gap, period="year")

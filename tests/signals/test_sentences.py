@@ -79,3 +79,19 @@ def test_templates_are_data():
     cfg = config()
     assert {"alarm", "no_alarm", "none"} <= set(cfg["sentences"])
     assert cfg["reasons"]["too_short"].startswith("te kort voor een basislijn van")
+
+
+def test_too_few_cases_reads_well():
+    frame = pd.DataFrame(
+        {
+            "region_code": "GM0096",
+            "category": "woninginbraak",
+            "year": range(2015, 2025),
+            "count": [3, 1, 4, 2, 0, 1, 2, 3, 1, 6],
+        }
+    )
+    row = detect_signals(frame, period="year", periods=[2024]).iloc[0]
+    assert signal_sentence(row, region_name="Vlieland") == (
+        "Voor woninginbraken in Vlieland is over 2024 geen signaal berekend: minder dan 10 "
+        "gevallen in deze periode (te weinig voor een alarm)."
+    )

@@ -12,7 +12,7 @@ Bad input:
   a negative population: :class:`~hicmonitor.errors.InputError` naming the row (as a line
   of a CSV file with a header) and the field;
 * a series shorter than the baseline needs: reason "te kort voor een basislijn van 5 jaar";
-* a series of only zeros: reason "alleen nullen: geen signaal mogelijk";
+* a series of only zeros: reason "alleen nullen in deze reeks";
 * a missing period in the middle of a series: that period gets "geen cijfer voor deze
   periode", later periods are computed without it and get a note;
 * with ``population_offset``: a population of 0 or none in a period the signal needs gives
