@@ -80,9 +80,8 @@ def main() -> None:
         m = r.merge(py, on=["id", "version", "t"], suffixes=("_r", "_py"))
         same = (m["alarm_r"] == m["alarm_py"]).mean()
         both = m["upperbound_r"].notna() & m["upperbound_py"].notna()
-        rel = np.max(
-            np.abs(m.loc[both, "upperbound_py"] / m.loc[both, "upperbound_r"] - 1), initial=0.0
-        )
+        ratio = (m.loc[both, "upperbound_py"] / m.loc[both, "upperbound_r"]).to_numpy()
+        rel = float(np.max(np.abs(ratio - 1), initial=0.0))
         pr, pp = performance(r), performance(py)
         print(
             f"| {name} | {pr.pod:.3f} | {pp.pod:.3f} | {pr.fpr:.4f} | {pp.fpr:.4f} | "
