@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 DB     ?= out/hicmonitor.duckdb
 YEAR   ?= 2023
 
-.PHONY: install web-test-tools screenshots screenshots-web run test lint bench clean
+.PHONY: install web-test-tools screenshots screenshots-web run test lint bench bench-signals-simulation signals-fixtures clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -72,6 +72,21 @@ bench: install
 	$(BIN)/python benchmarks/bench_woo_rapport.py
 	$(BIN)/python benchmarks/bench_haal.py
 	$(BIN)/python benchmarks/bench_web.py --duur 10
+	$(BIN)/python benchmarks/bench_signals.py
+
+# R's surveillance package (Debian packages; never committed) for the signals' R checks
+R_SURVEILLANCE := command -v Rscript >/dev/null 2>&1 && Rscript -e 'library(surveillance)' >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq r-base-core r-cran-surveillance >/dev/null; }
+
+# POD and FPR of the Farrington port against R on the same simulated series (R: ~15 min CPU)
+bench-signals-simulation: install
+	@$(R_SURVEILLANCE)
+	$(BIN)/python benchmarks/bench_signals_simulation.py --rep 10
+
+# Regenerate the committed R fixtures of tests/signals (the tests themselves do not need R)
+signals-fixtures:
+	@$(R_SURVEILLANCE)
+	Rscript tests/signals/r/make_fixtures.R
+	Rscript tests/signals/r/simulate.R tests/signals/fixtures/simulation 2 2,3
 
 clean:
 	rm -rf $(VENV) out
