@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from hicmonitor.cli.common import app, console, open_store
+from hicmonitor.cli.common import PEILDATUM_HELP, app, console, open_store, parse_day
 from hicmonitor.format_nl import number as _n
 
 _Categorie = Annotated[
@@ -27,21 +27,25 @@ def cijfers(
         typer.Option("--formaat", help="csv, json, parquet of xlsx: schrijf naar --uit."),
     ] = None,
     uit: Annotated[Path | None, typer.Option("--uit", help="Uitvoerbestand.")] = None,
+    peildatum: Annotated[str | None, typer.Option("--peildatum", help=PEILDATUM_HELP)] = None,
 ) -> None:
     """De HIC-tabel per categorie per jaar, landelijk of voor een regio (met inwoners en per 1.000)."""
     from rich.table import Table
 
     from hicmonitor import taxonomy
     from hicmonitor.services.export import write_frame
-    from hicmonitor.services.figures import region_figures
+    from hicmonitor.services.figures import atm_year, change_text, region_figures
 
-    figs = region_figures(open_store(), regio, categorie)
+    day = parse_day(peildatum, "--peildatum")
+    figs = region_figures(open_store(), regio, categorie, peildatum=day)
     code, name, table = figs.code, figs.name, figs.table
     if formaat or uit:
         target = uit or Path(f"hic_cijfers_{code}.{formaat or 'csv'}")
-        write_frame(table, target, formaat)
+        write_frame(figs.export_frame(), target, formaat)
         console.print(f"geschreven: {target}", highlight=False)
         return
+    if day is not None:
+        console.print(f"Peildatum {day.isoformat()}: alleen cijfers die toen openbaar waren.")
     if figs.wide is not None:
         provisional = set(table.loc[table["provisional"], "year"])
         t = Table(title=f"HIC-misdrijven per jaar — {name} ({code})", title_justify="left")
@@ -69,6 +73,19 @@ def cijfers(
                 _n(row.per_1000, 2),
             )
         console.print(t)
+    if not figs.to_date.empty:
+        t = Table(title=f"Dit jaar tot nu toe (voorlopig) — {name} ({code})", title_justify="left")
+        for col in ("categorie", "periode", "aantal", "zelfde maanden jaar eerder", "verschil"):
+            t.add_column(col, justify="left" if col in ("categorie", "periode") else "right")
+        for _, row in figs.to_date.iterrows():
+            t.add_row(
+                row["label"],
+                row["period"],
+                _n(row["count"]),
+                _n(row["prev_count"]),
+                change_text(row),
+            )
+        console.print(t)
     if figs.atm is not None and not figs.atm.empty:
         t = Table(
             title="Ram- en plofkraken (eigen reeks; NVB en politie tellen anders: niet optellen)",
@@ -77,7 +94,7 @@ def cijfers(
         for col in ("jaar", "teller", "soort", "aantal", "bron"):
             t.add_column(col)
         for row in figs.atm.sort_values(["year", "counter"]).itertuples():
-            t.add_row(str(row.year), row.counter, row.kind, _n(row.count), row.reference)
+            t.add_row(atm_year(row), row.counter, row.kind, _n(row.count), row.reference)
         console.print(t)
 
 
@@ -99,13 +116,17 @@ def trend(
             "--grafiek", help="Schrijf de grafiek: .svg, .png, .json (Vega-Lite) of een map."
         ),
     ] = None,
+    peildatum: Annotated[str | None, typer.Option("--peildatum", help=PEILDATUM_HELP)] = None,
 ) -> None:
     """Trend per categorie met de duiding: verandering, index, per 1.000 inwoners, trend vóór corona."""
     from rich.table import Table
 
     from hicmonitor.services import trends
 
-    result = trends.region_trend(open_store(), regio, categorie, basisjaar)
+    day = parse_day(peildatum, "--peildatum")
+    result = trends.region_trend(open_store(), regio, categorie, basisjaar, peildatum=day)
+    if day is not None:
+        console.print(f"Peildatum {day.isoformat()}: alleen cijfers die toen openbaar waren.")
     code, name = result.code, result.name
     for cat in result.categories:
         t = Table(
@@ -117,6 +138,13 @@ def trend(
         for row in cat.rows:
             t.add_row(*row)
         console.print(t)
+        if cat.to_date is not None:
+            period, count, previous, change = cat.to_date
+            console.print(
+                f"{period} (voorlopig): {count}; dezelfde maanden een jaar eerder: {previous} "
+                f"({change})",
+                highlight=False,
+            )
         if cat.notes:
             console.print("– : " + "; ".join(cat.notes), highlight=False)
         console.print(cat.duiding.text + "\n", highlight=False, soft_wrap=False)

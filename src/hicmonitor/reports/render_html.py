@@ -7,13 +7,13 @@ The page has no external reference at all: the CSS is inline, the font is embedd
 from __future__ import annotations
 
 import base64
-from datetime import date
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
 import jinja2
 
+from hicmonitor.format_nl import long_date
 from hicmonitor.reports.model import (
     Document,
     Figure,
@@ -22,10 +22,6 @@ from hicmonitor.reports.model import (
     format_number,
     is_numeric,
 )
-
-MONTHS = (
-    "januari februari maart april mei juni juli augustus september oktober november december"
-).split()
 
 FONTS = (
     ("NotoSans-Regular.ttf", "normal", "normal"),
@@ -38,11 +34,6 @@ FONTS = (
 def css_string(text: str) -> str:
     """A CSS string literal."""
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
-
-
-def long_date(d: date) -> str:
-    """``18 december 2023``."""
-    return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
 
 
 def _resource(*parts: str) -> bytes:

@@ -11,6 +11,7 @@ and the duiding of every (category, region).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +34,7 @@ class TrendFrames:
     population: pd.DataFrame  # region_code, year, inhabitants (NL01 derived if absent)
     names: dict[str, str]  # region code -> name
     national_population_derived: bool = False
+    peildatum: dt.date | None = None  # the figures are those public on this day (None: all)
 
 
 @dataclass
@@ -60,17 +62,18 @@ def with_national_population(population: pd.DataFrame) -> tuple[pd.DataFrame, bo
     return pd.concat([population, nat[population.columns]], ignore_index=True), True
 
 
-def load_frames(con: duckdb.DuckDBPyConnection) -> TrendFrames:
-    counts = store.category_counts(con)
+def load_frames(con: duckdb.DuckDBPyConnection, *, peildatum: dt.date | None = None) -> TrendFrames:
+    """The frames of the trend analysis, as public on ``peildatum`` (default: everything)."""
+    counts = store.category_counts(con, as_of=peildatum)
     counts = counts[["category", "region_code", "year", "count", "provisional"]]
-    population, derived = with_national_population(store.population(con))
+    population, derived = with_national_population(store.population(con, as_of=peildatum))
     regions = store.regions(con)
     names = {
         code: name
         for code, name in zip(regions["code"], regions["name"], strict=True)
         if isinstance(name, str)
     }
-    return TrendFrames(counts, population, names, derived)
+    return TrendFrames(counts, population, names, derived, peildatum)
 
 
 def peer_year(frames: TrendFrames) -> int | None:
@@ -249,6 +252,7 @@ class CategoryTrend:
     rows: list[list[str]]  # Dutch table rows, columns as TREND_COLUMNS
     notes: list[str]  # the reasons behind any "–" in the rows
     duiding: duidingmod.Duiding
+    to_date: list[str] | None = None  # the open year's months to date as a Dutch table row
 
 
 @dataclass
@@ -259,6 +263,7 @@ class RegionTrend:
     categories: list[CategoryTrend]
     table: pd.DataFrame  # the trend table (all asked categories, this region)
     national_population_derived: bool  # NL01 inhabitants are the sum of all municipalities
+    peildatum: dt.date | None = None
 
 
 def region_trend(
@@ -268,15 +273,22 @@ def region_trend(
     baseline: str | None = None,
     *,
     frames: TrendFrames | None = None,
+    peildatum: dt.date | None = None,
 ) -> RegionTrend:
-    """The trend of a region (code or name) per category, with its duiding (`hic trend`)."""
+    """The trend of a region (code or name) per category, with its duiding (`hic trend`),
+    from the figures public on ``peildatum`` (default: everything), with the open year's
+    months to date where monthly figures are in the store."""
+    from hicmonitor.services.figures import change_text, to_date_rows
+
     code, name = resolve_region(con, region)
-    frames = frames or load_frames(con)
+    frames = frames or load_frames(con, peildatum=peildatum)
     cats = check_categories(frames, categories, code)
     if not cats:
         raise HicError(f"geen HIC-cijfers voor {name} ({code}) in de database")
     base = resolve_baseline(frames, baseline, code)
     result = analyse(frames, regions=[code], categories=cats, baseline=base)
+    yearly = frames.counts[frames.counts["region_code"] == code]
+    to_date = to_date_rows(con, [code], yearly, frames.peildatum, cats)
     out = []
     for cat in cats:
         part = result.table[
@@ -285,7 +297,13 @@ def region_trend(
         rows, notes = trend_rows(part)
         d = result.duidingen[(cat, code)]
         d.region_name = name
-        out.append(CategoryTrend(cat, taxonomy.category(cat).label, rows, notes, d))
+        row = None
+        open_year = to_date[to_date["category"] == cat]
+        if len(open_year):
+            r = open_year.iloc[0]
+            duidingmod.add_to_date(d, r.to_dict())
+            row = [r["period"], nl_number(r["count"]), nl_number(r["prev_count"]), change_text(r)]
+        out.append(CategoryTrend(cat, taxonomy.category(cat).label, rows, notes, d, row))
     return RegionTrend(
         code,
         name,
@@ -293,7 +311,14 @@ def region_trend(
         out,
         result.table,
         frames.national_population_derived and code == NATIONAL,
+        frames.peildatum,
     )
+
+
+def nl_number(value: object) -> str:
+    from hicmonitor.format_nl import number
+
+    return number(value)  # type: ignore[arg-type]
 
 
 def write_charts(trend: RegionTrend, path: Path) -> Iterator[Path]:
