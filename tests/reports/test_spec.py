@@ -82,12 +82,12 @@ def test_kenmerk_with_odd_characters(kenmerk):
 @pytest.mark.parametrize("placeholder", ["TODO", "nog invullen", "Lorem ipsum dolor"])
 def test_placeholder_text_is_refused(placeholder):
     text = TEXT.replace(
-        "  communicatie: >\n", f"  implementatie: {placeholder}\n  communicatie: >\n", 1
+        "  communicatie: >-\n", f"  ontwikkelingen_hiervoor: {placeholder}\n  communicatie: >-\n", 1
     )
     with pytest.raises(InputError) as exc:
         parse_spec(text, "x.yaml")
-    assert exc.value.field == "beslisnota.implementatie"
-    assert exc.value.line == line_of(text, "implementatie:")
+    assert exc.value.field == "beslisnota.ontwikkelingen_hiervoor"
+    assert exc.value.line == line_of(text, "ontwikkelingen_hiervoor:")
 
 
 def test_bad_date():
