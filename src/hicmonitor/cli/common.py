@@ -30,8 +30,11 @@ _state: dict[str, Path | None] = {"db": None}
 
 
 def print_error(exc: HicError) -> None:
-    """``fout: …`` on stderr, in the one form every command uses."""
-    err_console.print(f"[bold red]fout:[/] {exc}", highlight=False)
+    """``fout: …`` on stderr, in the one form every command uses (the message as it is:
+    brackets in it, such as "[controleer]", are text, not markup)."""
+    from rich.markup import escape
+
+    err_console.print(f"[bold red]fout:[/] {escape(str(exc))}", highlight=False)
 
 
 class HicGroup(TyperGroup):

@@ -61,6 +61,6 @@ def rapport(
         )
         console.print("document | sectie | bron | tekst", highlight=False)
         for f in made.placeholders:
-            console.print(f"  {f}", highlight=False, soft_wrap=True)
+            console.print(f"  {f}", highlight=False, markup=False, soft_wrap=True)
     else:
         console.print("Geen plaatshouders.", highlight=False)
