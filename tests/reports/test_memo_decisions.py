@@ -171,7 +171,9 @@ def test_the_synthesis_states_the_three_claims_with_their_numbers(outputs, memo,
     ) in kern
     # 2. rising since 2022
     rise = (total[2022] - total[2021]) / total[2021] * 100
-    assert f"In 2022 steeg het totale aantal weer, met {approx(rise)} tot {nl(total[2022])}." in kern
+    assert (
+        f"In 2022 steeg het totale aantal weer, met {approx(rise)} tot {nl(total[2022])}." in kern
+    )
     # 3. not back at the pre-pandemic level, per category
     items = [f"{PLURAL[c]} {approx((s[c][2022] / s[c][2019] - 1) * 100)}" for c in CATS]
     assert (

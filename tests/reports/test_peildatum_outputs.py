@@ -44,11 +44,15 @@ def monthly_file(folder: Path) -> Path:
     rows = []
     for year, base in ((2022, 2000), (2023, 1800)):
         for m in range(1, 12):
-            for code, scale in (("1.1.1", 1), ("1.4.6", 0.1), ("1.4.7", 0.03), ("1.4.2", 0.01),
-                                ("1.4.4", 1.1), ("1.4.5", 1.7)):
-                rows.append(
-                    f"{len(rows)},{code} ,NL01,{year}MM{m:02d},{int((base + m) * scale)}"
-                )
+            for code, scale in (
+                ("1.1.1", 1),
+                ("1.4.6", 0.1),
+                ("1.4.7", 0.03),
+                ("1.4.2", 0.01),
+                ("1.4.4", 1.1),
+                ("1.4.5", 1.7),
+            ):
+                rows.append(f"{len(rows)},{code} ,NL01,{year}MM{m:02d},{int((base + m) * scale)}")
     return write(folder / "maanden.csv", CBS_HEADER, rows)
 
 
@@ -111,7 +115,10 @@ def stores(loaded_db_template: Path, tmp_path_factory) -> tuple[Path, Path]:
         write(
             late / "atm.csv",
             "year,counter,kind,count,source,available_from,covers_until",
-            ["2023,politie,plofkraak,55555,later,2024-01-10,", "2024,NVB,plofkraak,55555,later,2025-02-01,"],
+            [
+                "2023,politie,plofkraak,55555,later,2024-01-10,",
+                "2024,NVB,plofkraak,55555,later,2025-02-01,",
+            ],
         ),
     )
     con.close()
@@ -160,9 +167,10 @@ def test_every_format_shows_only_what_was_public(stores, spec, catalog, tmp_path
     letter = readable(a["kamerbrief_2023_VOORBEELD-2023-001.pdf"])
     assert "januari–november 2023" in letter and "voorlopig" in letter
     # the figure images are the same too (the chart is drawn from the same figures)
-    with zipfile.ZipFile(a["kamerbrief_2023_VOORBEELD-2023-001.docx"]) as za, zipfile.ZipFile(
-        b["kamerbrief_2023_VOORBEELD-2023-001.docx"]
-    ) as zb:
+    with (
+        zipfile.ZipFile(a["kamerbrief_2023_VOORBEELD-2023-001.docx"]) as za,
+        zipfile.ZipFile(b["kamerbrief_2023_VOORBEELD-2023-001.docx"]) as zb,
+    ):
         media = [n for n in za.namelist() if n.startswith("word/media/")]
         assert media and all(za.read(n) == zb.read(n) for n in media)
 

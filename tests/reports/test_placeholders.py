@@ -82,9 +82,12 @@ def test_spec_placeholders_are_listed_with_their_line(db, tmp_path):
     result = rapport(db, spec, tmp_path / "o")
     assert result.exit_code == 0, result.output
     found = lines(result.output)
-    line_no = spec.read_text(encoding="utf-8").splitlines().index(
-        "  ontwikkelingen_hiervoor: '[controleer] eerdere nota van PM'"
-    ) + 1
+    line_no = (
+        spec.read_text(encoding="utf-8")
+        .splitlines()
+        .index("  ontwikkelingen_hiervoor: '[controleer] eerdere nota van PM'")
+        + 1
+    )
     hits = [ln for ln in found if "veld beslisnota.ontwikkelingen_hiervoor" in ln]
     assert {re.search(r"'([^']*)' \(", ln).group(1) for ln in hits} == {"[controleer]", "PM"}
     assert all(f"2023.yaml, regel {line_no}" in ln for ln in hits)
@@ -134,7 +137,7 @@ def test_definitief_without_placeholders_is_written(db, tmp_path):
 )
 def test_spec_check_does_not_accept_them_silently(value, listed):
     text = TEXT.replace(
-        "  communicatie: >-\n", f"  implementatie_x: 1\n  communicatie: >-\n", 1
+        "  communicatie: >-\n", "  implementatie_x: 1\n  communicatie: >-\n", 1
     ).replace("  implementatie_x: 1\n", f"  ontwikkelingen_hiervoor: '{value}'\n")
     if listed is None:  # unfinished text is refused outright
         with pytest.raises(HicError):
@@ -191,7 +194,9 @@ def test_pdf_highlights_the_placeholder(outputs):
             owner = [i for i, c in enumerate(chars) for _ in c["text"]]  # text index -> char
             text = "".join(c["text"] for c in chars)
             for m in re.finditer("onbekend", text):
-                for c in {id(chars[owner[k]]): chars[owner[k]] for k in range(m.start(), m.end())}.values():
+                for c in {
+                    id(chars[owner[k]]): chars[owner[k]] for k in range(m.start(), m.end())
+                }.values():
                     x, y = (c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2
                     assert any(
                         r["x0"] <= x <= r["x1"] and r["top"] <= y <= r["bottom"] for r in yellow

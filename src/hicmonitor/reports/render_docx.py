@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 from contextvars import ContextVar
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 
 from docx import Document as new_docx
@@ -54,7 +55,11 @@ BLUE = RGBColor(0x15, 0x42, 0x73)
 GREY = RGBColor(0x53, 0x53, 0x53)
 TABLE_STYLE = "Light List Accent 1"
 TEXT_WIDTH_MM = 120.0  # A4 210 mm minus margins 24 + 66 mm
-CHAR_MM = 1.75  # width of a character of Noto Sans 8 pt bold, with room (column widths)
+TABLE_PT = 8.0  # font size in tables
+# Word or LibreOffice may set the text in a wider substitute where Noto Sans is not installed
+# (DejaVu Sans is about 15% wider): column widths leave that room, so no word is broken
+SUBSTITUTE_FACTOR = 1.18
+CELL_PADDING_MM = 2.6
 CT_FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -281,7 +286,8 @@ def _headers(document, doc: Document) -> None:  # noqa: ANN001
     first = section.first_page_header
     p = first.paragraphs[0]
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    if doc.logo:  # the ministry's beeldmerk, top centre of page 1
+    if doc.logo:  # the ministry's beeldmerk, top centre of page 1 (centred on the page)
+        p.paragraph_format.right_indent = Mm(-(66 - 24))
         p.add_run().add_picture(io.BytesIO(doc.logo), height=Mm(16))
         p = first.add_paragraph()
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -379,14 +385,46 @@ def _table(document, t: Table, notes: _Footnotes) -> None:  # noqa: ANN001
         _add_inlines(p, t.note, notes)
 
 
+@cache
+def _advances(bold: bool) -> tuple[dict[int, int], int, int]:
+    """Advance widths of the package's Noto Sans (regular or bold): (per code point, default,
+    units per em)."""
+    from importlib.resources import files
+
+    from fontTools.ttLib import TTFont
+
+    name = "NotoSans-Bold.ttf" if bold else "NotoSans-Regular.ttf"
+    with files("hicmonitor.reports").joinpath("fonts", name).open("rb") as fh:
+        font = TTFont(fh, lazy=True)
+        cmap = font.getBestCmap()
+        hmtx = font["hmtx"]
+        widths = {cp: hmtx[glyph][0] for cp, glyph in cmap.items()}
+        default = hmtx[".notdef"][0] if ".notdef" in hmtx.metrics else font["head"].unitsPerEm // 2
+        return widths, default, font["head"].unitsPerEm
+
+
+def _word_mm(word: str, bold: bool) -> float:
+    """The width of ``word`` in a table cell, with room for a wider substitute font."""
+    widths, default, em = _advances(bold)
+    units = sum(widths.get(ord(ch), default) for ch in word)
+    return units / em * TABLE_PT * 25.4 / 72 * SUBSTITUTE_FACTOR
+
+
 def _column_widths(t: Table, total: float) -> list[float]:
-    """Column widths in mm. Every column is at least as wide as its longest word (a word is
-    never broken); numeric columns get that minimum, text columns share the rest by the
-    length of their text."""
+    """Column widths in mm. Every column is at least as wide as its longest word, measured
+    with the font's metrics (bold for the header row and the first column): a word is never
+    broken. Numeric columns get that minimum; text columns share the rest by the length of
+    their text."""
     n = len(t.columns)
     texts = [[str(t.columns[j])] + [format_number(r[j]) for r in t.rows] for j in range(n)]
-    longest_word = [max(len(w) for x in col for w in (x.split() or [""])) for col in texts]
-    minimum = [max(10.0, w * CHAR_MM + 3.0) for w in longest_word]
+    minimum = []
+    for j, col in enumerate(texts):
+        widest = 0.0
+        for i, cell in enumerate(col):
+            bold = i == 0 or j == 0  # the table style sets the header and first column bold
+            for word in cell.split() or [""]:
+                widest = max(widest, _word_mm(word, bold))
+        minimum.append(max(8.0, widest + CELL_PADDING_MM))
     numeric = [any(is_numeric(r[j]) for r in t.rows) for j in range(n)]
     text_cols = [j for j in range(n) if not numeric[j]]
     rest = total - sum(minimum[j] for j in range(n) if numeric[j])

@@ -107,7 +107,10 @@ def build_html(doc: Document, *, paged: bool) -> str:
     css.append(_resource("templates", "print.css" if paged else "screen.css").decode("utf-8"))
     if paged and doc.logo:
         # the ministry's beeldmerk above the text on the first page (a running element)
-        css.append("@page :first { @top-center { content: element(beeldmerk) } }")
+        # centred on the page, not on the text column (the right margin is 42 mm wider)
+        css.append(
+            "@page :first { @top-center { content: element(beeldmerk); padding-left: 42mm } }"
+        )
     elif paged and doc.header.sender:
         # the ministry's name above the text on the first page (a page-margin box)
         css.append(
