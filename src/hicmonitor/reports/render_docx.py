@@ -580,6 +580,8 @@ def _render_docx(doc: Document, target: Path) -> Path:
                 runs[-1].add_break()
         cells[0].width, cells[1].width = Mm(25), Mm(95)
         cells[0].paragraphs[0].runs[0].font.color.rgb = GREY
+    kop.autofit = False
+    kop.columns[0].width, kop.columns[1].width = Mm(25), Mm(95)  # the grid LibreOffice reads
     document.add_paragraph()
     _approval(document, doc)
     _blocks(document, doc.body, notes)
