@@ -164,7 +164,9 @@ def test_unknown_motion_id_names_the_spec_line(shared_con, catalog, tmp_path):
     from hicmonitor.reports.context import gather
     from hicmonitor.reports.rapport import build_documents
 
-    text = TEXT.replace("  - id: toezegging-start-pilot-re-integratieofficier", "  - id: motie-bestaat-niet", 1)
+    text = TEXT.replace(
+        "  - id: toezegging-start-pilot-re-integratieofficier", "  - id: motie-bestaat-niet", 1
+    )
     path = write(tmp_path, text)
     with pytest.raises(InputError) as exc:
         build_documents(gather(shared_con, load_spec(path), catalog=catalog))
