@@ -127,7 +127,12 @@ class Finding:
     line: int | None = None
 
     def __str__(self) -> str:
-        where = self.file + (f", regel {self.line}" if self.line else "")
+        file = self.file
+        try:  # shorter where it lies under the working folder
+            file = str(Path(file).resolve().relative_to(Path.cwd()))
+        except (ValueError, OSError):
+            pass
+        where = file + (f", regel {self.line}" if self.line else "")
         field = f", veld {self.field}" if self.field else ""
         return f"{self.document} | {self.section} | {where}{field} | {self.text!r} ({self.reason})"
 
