@@ -205,7 +205,7 @@ def test_pdf_never_strands_a_heading_or_caption(tmp_path, filler):
 
 @needs_libreoffice
 def test_docx_never_strands_a_heading_or_caption(tmp_path):
-    docs_ = {f: _variant(f) for f in VARIANTS[::2]}
+    docs_ = {f: _variant(f) for f in VARIANTS[::3]}
     files = [render(doc, "docx", tmp_path / f"v{f}.docx") for f, doc in docs_.items()]
     for pdf, doc in zip(libreoffice_pdf(files, tmp_path / "lo"), docs_.values(), strict=True):
         assert stranded(pdf, headings_and_captions(doc)) == [], pdf.name
@@ -258,6 +258,7 @@ def test_the_ministrys_logo_in_every_format(shared_con, catalog, tmp_path):
     spec_path.write_text(text, encoding="utf-8")
     spec = parse_spec(text, spec_path)
     letter = build_documents(gather(shared_con, spec, catalog=catalog))["kamerbrief"]
+    letter.body = letter.body[:3]  # the first page is what matters (and it renders fast)
     d = docx.Document(str(render(letter, "docx", tmp_path / "k.docx")))
     assert "graphicData" in d.sections[0].first_page_header._element.xml
     html = render(letter, "html", tmp_path / "k.html").read_text(encoding="utf-8")
