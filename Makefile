@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 DB     ?= out/hicmonitor.duckdb
 YEAR   ?= 2023
 
-.PHONY: install web-test-tools screenshots screenshots-web run test lint bench bench-signals-simulation signals-fixtures clean
+.PHONY: install web-test-tools test-deps screenshots screenshots-web run test lint bench bench-signals-simulation signals-fixtures clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,11 +29,17 @@ $(NUMBA_STAMP): $(STAMP) src/hicmonitor/analysis/nearrepeat_kernels.py
 
 install: $(STAMP) $(NUMBA_STAMP)
 
-# PNG renderings of the report pages for docs/ (needs Debian's poppler-utils for pdftoppm).
-screenshots: run
-	@command -v pdftoppm >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null; }
+# Debian packages some tests use: LibreOffice (the DOCX as LibreOffice sets it: no stranded
+# heading, no broken word) and poppler-utils (pdftoppm). Without them those tests are skipped.
+test-deps:
+	@command -v soffice >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq libreoffice-writer-nogui poppler-utils >/dev/null; }
+
+# PNG renderings of the report pages for docs/: the PDFs, and the DOCX as LibreOffice prints it.
+screenshots: run test-deps
 	pdftoppm -r 70 -l 2 -png out/kamerbrief_$(YEAR)_*.pdf docs/img/rapport-kamerbrief
 	pdftoppm -r 70 -l 3 -png out/beslisnota_$(YEAR)_*.pdf docs/img/rapport-beslisnota
+	soffice -env:UserInstallation=file://$(CURDIR)/out/lo-profile --headless --convert-to pdf --outdir out/docx-pdf out/kamerbrief_$(YEAR)_*.docx >/dev/null
+	pdftoppm -r 70 -l 2 -png out/docx-pdf/kamerbrief_$(YEAR)_*.pdf docs/img/rapport-kamerbrief-docx
 
 run: install
 	@mkdir -p out

@@ -50,20 +50,18 @@ def amount(value: int, singular: str, plural: str) -> str:
     return f"{number(value)} {singular if value == 1 else plural}"
 
 
+def enumerate_nl(items: list[str]) -> str:
+    """``["a", "b", "c"]`` -> ``"a, b en c"``."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " en " + items[-1]
+
+
+# --- dates --------------------------------------------------------------------------------
+
 MONTHS = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
+    "januari februari maart april mei juni juli augustus september oktober november december"
+).split()
 
 
 def date(iso: str) -> str:
@@ -72,8 +70,31 @@ def date(iso: str) -> str:
     return f"{day} {MONTHS[month - 1]} {year}"
 
 
-def enumerate_nl(items: list[str]) -> str:
-    """``["a", "b", "c"]`` -> ``"a, b en c"``."""
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " en " + items[-1]
+def long_date(day: object) -> str:
+    """``18 december 2023`` (a ``date`` or ``datetime``)."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"  # type: ignore[attr-defined]
+
+
+def month_year(year: int, month: int) -> str:
+    """``mei 2020``."""
+    return f"{MONTHS[month - 1]} {year}"
+
+
+def partial_date(value: str) -> str:
+    """A date as precise as known, in Dutch: ``2020-05-18`` -> ``18 mei 2020``, ``2020-05``
+    -> ``mei 2020``, ``2020`` -> ``2020``; anything else is returned as it is."""
+    parts = value.split("-")
+    if not all(p.isdigit() for p in parts):
+        return value
+    if len(parts) == 3:
+        return f"{int(parts[2])} {MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    if len(parts) == 2:
+        return month_year(int(parts[0]), int(parts[1]))
+    return value
+
+
+def months_span(year: int, last_month: int) -> str:
+    """The months to date of a year: ``januari–november 2023`` (``januari 2023`` for one)."""
+    if last_month == 1:
+        return month_year(year, 1)
+    return f"januari–{MONTHS[last_month - 1]} {year}"

@@ -147,7 +147,7 @@ def test_csv_pipes_in_a_real_subprocess(db: Path) -> None:
         env={**os.environ, "COLUMNS": "200"},
     )
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.startswith("category,label,region_code,year,count")
+    assert proc.stdout.startswith("category,label,region_code,year,maanden,count")
     assert "geschreven" not in proc.stdout
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import duckdb
@@ -36,6 +37,14 @@ def test_v1_file_is_migrated_keeping_its_rows(tmp_path: Path) -> None:
     assert store.schema_version(con) == store.SCHEMA_VERSION
     assert con.execute("SELECT count, provisional FROM counts").fetchall() == [(30571, False)]
     assert con.execute("SELECT revises FROM sources").fetchall() == [(None,)]
+    # v3: the figures of a file loaded before dates were kept count as public from its load
+    loaded = con.execute("SELECT CAST(loaded_at AS DATE) FROM sources").fetchone()[0]
+    assert con.execute("SELECT * FROM availability").fetchall() == [
+        (1, "jaar", dt.date(2020, 1, 1), loaded)
+    ]
+    assert store.category_counts(con, regions=["NL01"], as_of=loaded)["count"].tolist() == [30571]
+    before = loaded - dt.timedelta(days=1)
+    assert store.category_counts(con, regions=["NL01"], as_of=before).empty
 
 
 def test_newer_schema_is_refused(tmp_path: Path) -> None:

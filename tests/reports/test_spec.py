@@ -82,12 +82,12 @@ def test_kenmerk_with_odd_characters(kenmerk):
 @pytest.mark.parametrize("placeholder", ["TODO", "nog invullen", "Lorem ipsum dolor"])
 def test_placeholder_text_is_refused(placeholder):
     text = TEXT.replace(
-        "  communicatie: >\n", f"  implementatie: {placeholder}\n  communicatie: >\n", 1
+        "  communicatie: >-\n", f"  ontwikkelingen_hiervoor: {placeholder}\n  communicatie: >-\n", 1
     )
     with pytest.raises(InputError) as exc:
         parse_spec(text, "x.yaml")
-    assert exc.value.field == "beslisnota.implementatie"
-    assert exc.value.line == line_of(text, "implementatie:")
+    assert exc.value.field == "beslisnota.ontwikkelingen_hiervoor"
+    assert exc.value.line == line_of(text, "ontwikkelingen_hiervoor:")
 
 
 def test_bad_date():
@@ -110,3 +110,65 @@ def test_missing_file(tmp_path):
     with pytest.raises(InputError) as exc:
         load_spec(tmp_path / "2031.yaml")
     assert "niet gevonden" in str(exc.value)
+
+
+# --- the memo's decisions in the spec --------------------------------------------------------
+
+
+def test_example_spec_holds_the_memos_decisions(spec):
+    assert spec.status == "concept"
+    assert [s.afkorting for s in spec.ondertekenaars] == ["MJenV", "MRb"] and spec.plural
+    assert spec.beslisnota.aan == [
+        "De minister van Justitie en Veiligheid",
+        "De minister voor Rechtsbescherming",
+    ]
+    treatment = {m.id: m.opvolging for m in spec.moties}
+    assert treatment["motie-mutluer-cybercrime-hic-aanpak"].startswith("wordt beantwoord in:")
+    assert "integrale aanpak van cybercrime" in treatment["motie-mutluer-cybercrime-hic-aanpak"]
+    assert treatment["toezegging-kwaliteitskader-effectieve-interventies"] == "voortgang"
+    assert spec.as_of == spec.datum  # no peildatum: the date of the letter
+    assert spec.kamerbrief.bijlagen == []  # the letter never lists the memo
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "message"),
+    [
+        ("    opvolging: voortgang", "    opvolging: later", "moties.1.opvolging", "opvolging is"),
+        ("\nstatus: concept\n", "\nstatus: klaar\n", "status", "concept' of 'definitief"),
+        (
+            "datum: 2023-12-18\n",
+            "datum: 2023-12-18\npeildatum: 2024-01-02\n",
+            "peildatum",
+            "ligt na de datum van de brief",
+        ),
+        (
+            "  # bijlagen: de bijlagen van de brief zelf (nooit de beslisnota).",
+            "  bijlagen: [Beslisnota bij de Kamerbrief]",
+            "kamerbrief.bijlagen",
+            "geen bijlage van de Kamerbrief",
+        ),
+        ("voorbeeld: true\n", "voorbeeld: true\nbijlagen: [x]\n", "bijlagen", "per document"),
+    ],
+)
+def test_decisions_are_checked(old, new, field, message):
+    text = TEXT.replace(old, new, 1)
+    assert text != TEXT
+    with pytest.raises(InputError) as exc:
+        parse_spec(text, "x.yaml")
+    assert exc.value.field == field
+    assert message in str(exc.value)
+    assert exc.value.line is not None
+
+
+def test_unknown_motion_id_names_the_spec_line(shared_con, catalog, tmp_path):
+    from hicmonitor.reports.context import gather
+    from hicmonitor.reports.rapport import build_documents
+
+    text = TEXT.replace(
+        "  - id: toezegging-start-pilot-re-integratieofficier", "  - id: motie-bestaat-niet", 1
+    )
+    path = write(tmp_path, text)
+    with pytest.raises(InputError) as exc:
+        build_documents(gather(shared_con, load_spec(path), catalog=catalog))
+    assert exc.value.field == "moties[0].id"
+    assert exc.value.line == line_of(text, "- id: motie-bestaat-niet")

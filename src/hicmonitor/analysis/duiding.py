@@ -152,6 +152,10 @@ def _env(cfg: Config) -> jinja2.Environment:
     env.filters["pct"] = lambda v: approx_percent(v, cfg.exact_tolerance)
     env.filters["jaren"] = dutch_list
     env.filters["capitalize_first"] = lambda s: s[:1].upper() + s[1:]
+    env.filters["pct_word"] = lambda v: (
+        approx_percent(abs(v), cfg.exact_tolerance)
+        + ("" if abs(v) < 0.5 else (" meer" if v > 0 else " minder"))
+    )
 
     @jinja2.pass_context
     def aantal(ctx: Any, v: int) -> str:
@@ -174,11 +178,17 @@ def _squash(text: str) -> str:
 
 
 class _Builder:
-    """Collects facts and sentences for one Duiding."""
+    """Collects facts and sentences for one Duiding.
 
-    def __init__(self, d: Duiding, cfg: Config) -> None:
+    A template may be a list of variants with the same facts: the builder takes variant
+    ``variant`` (modulo their number), so the categories of one letter do not all open with
+    the same sentence.
+    """
+
+    def __init__(self, d: Duiding, cfg: Config, variant: int = 0) -> None:
         self.d = d
         self.cfg = cfg
+        self.variant = variant
         self.base_ctx: dict[str, Any] = {}
 
     def fact(self, name: str, value: Any, unit: str, description: str) -> Any:
@@ -189,10 +199,12 @@ class _Builder:
         self.d.facts[name] = Fact(name, value, unit, description)
         return value
 
-    def render(self, template: str, ctx: dict[str, Any]) -> str:
+    def render(self, template: str | list[str], ctx: dict[str, Any]) -> str:
+        if isinstance(template, list):
+            template = template[self.variant % len(template)]
         return _squash(_template(self.cfg, template).render(**self.base_ctx, **ctx))
 
-    def say(self, template: str, ctx: dict[str, Any], uses: list[str]) -> None:
+    def say(self, template: str | list[str], ctx: dict[str, Any], uses: list[str]) -> None:
         """Add a sentence; ``uses`` names its facts (the series' years are always implied)."""
         uses = [*uses, "years"] if "years" in self.d.facts else list(uses)
         missing = [u for u in uses if u not in self.d.facts]
@@ -262,8 +274,12 @@ def duiding(
     peers: pd.DataFrame | None = None,
     baseline: int | str | Baseline | None = None,
     config: Config | None = None,
+    variant: int | None = None,
 ) -> Duiding:
-    """The duiding of one category in one region (see the module docstring)."""
+    """The duiding of one category in one region (see the module docstring).
+
+    ``variant`` picks among template variants (default: the category's place in the
+    taxonomy, so the categories of one document read differently)."""
     cfg = config or load_config()
     if "trend_expected" not in frame.columns:
         frame = yearly_trends(
@@ -281,7 +297,14 @@ def duiding(
         rows = peers[(peers["region_code"] == region_code) & (peers["category"] == category)]
         year = int(peers["year"].iloc[0]) if len(peers) else None
         peer = (rows.iloc[0].to_dict() if len(rows) else None, year)
-    return _build(series, category, region_code, region_name, peer, base, fit_years, cfg)
+    return _build(series, category, region_code, region_name, peer, base, fit_years, cfg, variant)
+
+
+def _variant(category: str) -> int:
+    from hicmonitor import taxonomy
+
+    ids = [c.id for c in taxonomy.categories()]
+    return ids.index(category) if category in ids else 0
 
 
 def duiding_all(
@@ -317,7 +340,9 @@ def duiding_all(
             cat, code = keys[start]
             series = _series_from_arrays(cols, start, i)
             pr = (peer_rows.get((cat, code)), peer_year) if peers is not None else None
-            out[(cat, code)] = _build(series, cat, code, names.get(code), pr, base, fit_years, cfg)
+            out[(cat, code)] = _build(
+                series, cat, code, names.get(code), pr, base, fit_years, cfg, None
+            )
             start = i
     return out
 
@@ -331,12 +356,13 @@ def _build(
     base: Baseline,
     fit_years: tuple[int, int],
     cfg: Config,
+    variant: int | None = None,
 ) -> Duiding:
     if region_name is None:
         region_name = cfg.national_name if region_code == NATIONAL else region_code
     noun = cfg.nouns.get(category, {"singular": category, "plural": category})
     d = Duiding(category=category, region_code=region_code, region_name=region_name)
-    b = _Builder(d, cfg)
+    b = _Builder(d, cfg, _variant(category) if variant is None else variant)
     tpl = cfg.templates
     where = f"in {region_name}"
     b.base_ctx = {
@@ -368,7 +394,7 @@ def _build(
     else:
         rising_since = _large_series(b, t, counts, years, prov_txt, fit_years)
         _level(b, counts, base, last, prov_txt, rising_since)
-    _lowest(b, counts, years)
+    _lowest(b, counts, years, prov_txt)
     if peer is not None and region_code != NATIONAL:
         _peer_sentences(b, peer[0], peer[1], prov_txt)
     return d
@@ -407,6 +433,7 @@ def _large_series(
             "fit_first_count": counts[fit_in[0]],
             "fit_last_count": counts[fit_in[-1]],
             "trend_pct": trend_pct,
+            "prov": prov_txt(fit_in[-1]),
         }
         uses = ["fit_first_year", "fit_last_year", f"count_{fit_in[0]}", f"count_{fit_in[-1]}"]
         key = _direction(trend_pct, cfg.stable_pct)
@@ -417,7 +444,7 @@ def _large_series(
         reason = f"{len(fit_in)} jaar met cijfers, minstens 3 nodig"
         b.say(tpl["prepandemic"]["none"], {"reason": reason}, [])
 
-    # 2. the Covid years
+    # 2. the Covid years: their speed against the trend, then where the last of them lay
     covid = [y for y in cfg.covid_years if y in counts]
     before_year = min(cfg.covid_years) - 1
     if covid and before_year in counts:
@@ -430,6 +457,7 @@ def _large_series(
             "covid_last_count": counts[covid_last],
             "before_year": before_year,
             "before_count": before,
+            "prov": prov_txt(covid_last),
         }
         base_uses = [f"count_{y}" for y in covid] + [f"count_{before_year}"]
         if before == 0:
@@ -445,38 +473,29 @@ def _large_series(
             ctx["covid_pct"] = covid_pct
             uses = [*base_uses, "covid_annual_change_pct"]
             direction = _direction(covid_pct, cfg.stable_pct)
-            if direction == "down" and math.isfinite(trend_pct):
+            if math.isfinite(trend_pct):
                 ctx["trend_pct"] = trend_pct
-                uses.append("trend_annual_change_pct")
-                if covid_pct <= trend_pct - cfg.covid_margin_pct:
-                    dev = t.deviation[covid_last]
-                    if dev < 0:
-                        ctx["covid_expected"] = b.fact(
-                            f"trend_expected_{covid_last}",
-                            t.expected[covid_last],
-                            "aantal",
-                            f"verwacht aantal in {covid_last} volgens de trend van vóór de pandemie",
-                        )
-                        ctx["covid_dev_pct"] = b.fact(
-                            f"trend_deviation_pct_{covid_last}",
-                            dev,
-                            "%",
-                            f"afwijking van {covid_last} ten opzichte van de doorgetrokken trend",
-                        )
-                        uses += [
-                            f"trend_expected_{covid_last}",
-                            f"trend_deviation_pct_{covid_last}",
-                        ]
-                        b.say(tpl["covid"]["faster"], ctx, uses)
-                    else:  # faster than the trend, yet still above its extrapolation
-                        b.say(tpl["covid"]["faster_above"], ctx, uses)
+                trend_dir = _direction(trend_pct, cfg.stable_pct)
+                trend_uses = [*uses, "trend_annual_change_pct"]
+                if direction == "down" and trend_dir == "down":
+                    b.fact(
+                        "covid_vs_trend",
+                        _speed(covid_pct, trend_pct, cfg.covid_margin_pct),
+                        "oordeel",
+                        "de daling in de coronajaren tegen die van de trend (sneller, even "
+                        f"snel of langzamer; marge {format_nl.number(cfg.covid_margin_pct, 1)} "
+                        "procentpunt)",
+                    )
+                    key = {"faster": "faster", "same": "as_fast", "slower": "slower"}[
+                        b.d.facts["covid_vs_trend"].value
+                    ]
+                    b.say(tpl["covid"][key], ctx, [*trend_uses, "covid_vs_trend"])
+                elif direction == "stable":
+                    b.say(tpl["covid"]["stable"], ctx, base_uses)
                 else:
-                    ctx["trend_dir_word"] = {
-                        "down": "daling",
-                        "up": "stijging",
-                        "stable": "verandering",
-                    }[_direction(trend_pct, cfg.stable_pct)]
-                    b.say(tpl["covid"]["not_faster"], ctx, uses)
+                    ctx["trend_phrase"] = b.render(tpl["covid"]["trend_phrase"][trend_dir], ctx)
+                    b.say(tpl["covid"][f"{direction}_against"], ctx, trend_uses)
+                _covid_position(b, t, ctx, covid_last, counts)
             elif direction == "down":
                 b.say(tpl["covid"]["down_no_trend"], ctx, uses)
             elif direction == "up":
@@ -525,6 +544,50 @@ def _large_series(
         list(dict.fromkeys(uses)),
     )
     return key == "rising" or (key == "single" and dirs[0] == "up")
+
+
+def _speed(covid_pct: float, trend_pct: float, margin: float) -> str:
+    """'faster', 'same' or 'slower': the Covid years' fall against the trend's, both falling."""
+    if covid_pct <= trend_pct - margin:
+        return "faster"
+    if covid_pct >= trend_pct + margin:
+        return "slower"
+    return "same"
+
+
+def _covid_position(
+    b: _Builder, t: _Series, ctx: dict[str, Any], covid_last: int, counts: dict[int, int]
+) -> None:
+    """Where the last Covid year lay against the extrapolated pre-pandemic trend: below,
+    above (the case the letters must not leave out) or on it."""
+    expected, dev = t.expected[covid_last], t.deviation[covid_last]
+    if not (math.isfinite(expected) and math.isfinite(dev)):
+        return
+    ctx = dict(ctx)
+    ctx["covid_expected"] = b.fact(
+        f"trend_expected_{covid_last}",
+        expected,
+        "aantal",
+        f"verwacht aantal in {covid_last} volgens de trend van vóór de pandemie",
+    )
+    ctx["covid_dev_pct"] = b.fact(
+        f"trend_deviation_pct_{covid_last}",
+        dev,
+        "%",
+        f"afwijking van {covid_last} ten opzichte van de doorgetrokken trend",
+    )
+    key = (
+        "on_trend" if abs(dev) < b.cfg.level_pct else ("below_trend" if dev < 0 else "above_trend")
+    )
+    b.say(
+        b.cfg.templates["covid"][key],
+        ctx,
+        [
+            f"count_{covid_last}",
+            f"trend_expected_{covid_last}",
+            f"trend_deviation_pct_{covid_last}",
+        ],
+    )
 
 
 def _baseline_fact(b: _Builder, counts: dict[int, int], base: Baseline) -> float | None:
@@ -646,8 +709,8 @@ def _small_series(
         )
 
 
-def _lowest(b: _Builder, counts: dict[int, int], years: list[int]) -> None:
-    """5. The lowest year of the series."""
+def _lowest(b: _Builder, counts: dict[int, int], years: list[int], prov_txt: Any) -> None:
+    """5. The lowest year of the series (a provisional lowest year is marked as such)."""
     if len(years) < 2:
         return
     tpl = b.cfg.templates["lowest"]
@@ -664,6 +727,8 @@ def _lowest(b: _Builder, counts: dict[int, int], years: list[int]) -> None:
         "latest": years[-1],
         "first_year": years[0],
         "last_year": years[-1],
+        "prov": prov_txt(years[-1]),
+        "lowest_prov": " (voorlopige cijfers)" if any(prov_txt(y) for y in low_years) else "",
     }
     uses = ["lowest_count", "lowest_years", "first_year", "last_year"]
     if low == 0:
@@ -737,6 +802,54 @@ def _peer_sentences(b: _Builder, r: dict[str, Any] | None, year: int | None, pro
     b.say(tpl["rank"], all_ctx, ["n_all", "rank_all", "peer_rate_all", "sig_all"])
 
 
+def _base_ctx(d: Duiding, cfg: Config) -> dict[str, Any]:
+    noun = cfg.nouns.get(d.category, {"singular": d.category, "plural": d.category})
+    return {
+        "plural": noun["plural"],
+        "singular": noun["singular"],
+        "where": f"in {d.region_name}",
+        "name": d.region_name,
+    }
+
+
+def add_to_date(d: Duiding, row: dict[str, Any], config: Config | None = None) -> None:
+    """Add the sentence on the open year's months to date (a row of
+    :func:`hicmonitor.analysis.trends.year_to_date`) to a duiding, with its facts. These
+    figures are provisional and compared with the same months a year earlier."""
+    cfg = config or load_config()
+    b = _Builder(d, cfg, _variant(d.category))
+    b.base_ctx = _base_ctx(d, cfg)
+    year, last = int(row["year"]), int(row["last_month"])
+    f = b.fact
+    ctx = {
+        "span": format_nl.months_span(year, last),
+        "count": f(
+            "to_date_count",
+            int(row["count"]),
+            "aantal",
+            f"{year} tot en met maand {last} (voorlopig)",
+        ),
+        "prev_year": f("to_date_previous_year", year - 1, "jaar", "het jaar ervoor"),
+    }
+    f("to_date_year", year, "jaar", "het lopende jaar")
+    uses = ["to_date_year", "to_date_count", "to_date_previous_year"]
+    prev = row.get("prev_count")
+    if prev is None or prev != prev:
+        b.say(cfg.templates["to_date"]["no_previous"], ctx, uses)
+        return
+    ctx["prev_count"] = f(
+        "to_date_previous_count", int(prev), "aantal", f"dezelfde maanden van {year - 1}"
+    )
+    uses.append("to_date_previous_count")
+    pct = row.get("change_pct")
+    if pct is None or pct != pct:
+        b.say(cfg.templates["to_date"]["no_previous"], ctx, uses[:-1])
+        return
+    ctx["pct"] = f("to_date_change_pct", float(pct), "%", "verandering op dezelfde maanden")
+    uses.append("to_date_change_pct")
+    b.say(cfg.templates["to_date"][_direction(float(pct), cfg.stable_pct)], ctx, uses)
+
+
 def national_duiding(
     frame: pd.DataFrame,
     *,
@@ -766,3 +879,362 @@ def national_duiding(
         )
         for cat in order
     }
+
+
+# --- the synthesis across the four categories --------------------------------------------
+
+TOTAL = "totaal"
+
+
+@dataclass
+class Synthesis:
+    """One paragraph across the four categories: what they share and where they differ.
+
+    ``claims`` names the sentence that states each shared finding: ``"covid"`` (the Covid
+    years against the trend), ``"after"`` (the years after them), ``"level"`` (the latest year
+    against the baseline). ``findings`` gives each finding in one word for the total
+    (``covid``: faster/same/slower/other; ``after``: up/down/stable; ``level``:
+    below/at/above), so a reader of the memo's kernpunten knows what was found. Facts are
+    named ``<category>.<fact>`` and ``totaal.<fact>`` (the four together)."""
+
+    sentences: list[str] = field(default_factory=list)
+    sentence_facts: list[tuple[str, ...]] = field(default_factory=list)
+    facts: dict[str, Fact] = field(default_factory=dict)
+    claims: dict[str, int] = field(default_factory=dict)
+    findings: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.sentences)
+
+
+class _SynthesisBuilder:
+    def __init__(self, out: Synthesis, cfg: Config, parts: dict[str, Duiding]) -> None:
+        self.out, self.cfg, self.parts = out, cfg, parts
+        for key, d in parts.items():
+            for name, f in d.facts.items():
+                out.facts[f"{key}.{name}"] = Fact(f"{key}.{name}", f.value, f.unit, f.description)
+
+    def value(self, key: str, name: str) -> Any:
+        f = self.out.facts.get(f"{key}.{name}")
+        return None if f is None else f.value
+
+    def render(self, template: str, ctx: dict[str, Any]) -> str:
+        return _squash(_template(self.cfg, template).render(**ctx))
+
+    def say(self, claim: str | None, text: str, uses: list[str]) -> None:
+        uses = [*uses, f"{TOTAL}.years"]  # the series' years are always implied
+        missing = [u for u in uses if u not in self.out.facts]
+        assert not missing, missing
+        if claim:
+            self.out.claims[claim] = len(self.out.sentences)
+        self.out.sentences.append(text)
+        self.out.sentence_facts.append(tuple(dict.fromkeys(uses)))
+
+    def plural(self, key: str) -> str:
+        return self.cfg.nouns.get(key, {"plural": key})["plural"]
+
+
+def _total_frame(frame: pd.DataFrame, categories: list[str], region_code: str) -> pd.DataFrame:
+    """The four categories summed per year (only years where each of them has a figure)."""
+    part = frame[(frame["region_code"] == region_code) & frame["category"].isin(categories)]
+    if "provisional" not in part:
+        part = part.assign(provisional=False)
+    g = part.groupby("year").agg(
+        count=("count", "sum"), provisional=("provisional", "max"), n=("category", "nunique")
+    )
+    g = g[g["n"] == len(categories)].reset_index()
+    return pd.DataFrame(
+        {
+            "category": "hic",
+            "region_code": region_code,
+            "year": g["year"].astype(int),
+            "count": g["count"].astype(int),
+            "provisional": g["provisional"].astype(bool),
+        }
+    )
+
+
+def synthesis(
+    frame: pd.DataFrame,
+    *,
+    region_code: str = NATIONAL,
+    region_name: str | None = None,
+    baseline: int | str | Baseline | None = None,
+    to_date: pd.DataFrame | None = None,
+    config: Config | None = None,
+) -> Synthesis:
+    """The paragraph across the four police categories of a region (counts frame as for
+    :func:`duiding`): the Covid years against the trend, the years after them, and the
+    latest year against the baseline, each for the four together and per category, every
+    number a fact. ``to_date``: the open year's months to date (rows of
+    :func:`hicmonitor.analysis.trends.year_to_date`), summed when all four have them."""
+    from hicmonitor import taxonomy
+
+    cfg = config or load_config()
+    cats = [
+        c.id
+        for c in taxonomy.police_categories()
+        if c.id in set(frame.loc[frame["region_code"] == region_code, "category"])
+    ]
+    out = Synthesis()
+    if len(cats) < 2:
+        return out
+    parts = {
+        c: duiding(frame, c, region_code, region_name=region_name, baseline=baseline, config=cfg)
+        for c in cats
+    }
+    total = _total_frame(frame, cats, region_code)
+    if len(total) < 2:
+        return out
+    parts[TOTAL] = duiding(
+        total, "hic", region_code, region_name=region_name, baseline=baseline, config=cfg
+    )
+    b = _SynthesisBuilder(out, cfg, parts)
+    tpl = cfg.templates["synthesis"]
+    _synthesis_covid(b, cats, tpl)
+    _synthesis_after(b, cats, tpl, to_date)
+    _synthesis_level(b, cats, tpl)
+    return out
+
+
+def _covid_class(b: _SynthesisBuilder, key: str) -> str | None:
+    covid, trend = b.value(key, "covid_annual_change_pct"), b.value(key, "trend_annual_change_pct")
+    if covid is None or trend is None:
+        return None
+    speed = b.value(key, "covid_vs_trend")
+    return speed if speed in ("faster", "same", "slower") else "other"
+
+
+def _synthesis_covid(b: _SynthesisBuilder, cats: list[str], tpl: dict[str, Any]) -> None:
+    total = _covid_class(b, TOTAL)
+    if total is None:
+        return
+    cfg = b.cfg
+    covid = [y for y in cfg.covid_years if b.value(TOTAL, f"count_{y}") is not None]
+    ctx = {
+        "covid": covid,
+        "covid_pct": b.value(TOTAL, "covid_annual_change_pct"),
+        "trend_pct": b.value(TOTAL, "trend_annual_change_pct"),
+        "fit_first": b.value(TOTAL, "fit_first_year"),
+        "fit_last": b.value(TOTAL, "fit_last_year"),
+    }
+    uses = [
+        f"{TOTAL}.covid_annual_change_pct",
+        f"{TOTAL}.trend_annual_change_pct",
+        f"{TOTAL}.fit_first_year",
+        f"{TOTAL}.fit_last_year",
+        *(f"{TOTAL}.count_{y}" for y in covid),
+    ]
+    b.say("covid", b.render(tpl["covid_total"][total], ctx), uses)
+    b.out.findings["covid"] = total
+    groups: dict[str, list[str]] = {}
+    cat_uses: list[str] = []
+    for c in cats:
+        cls = _covid_class(b, c)
+        if cls is None:
+            continue
+        item = tpl["covid_groups"]["item" if cls != "other" else "item_other"]
+        groups.setdefault(cls, []).append(
+            b.render(
+                item,
+                {
+                    "plural": b.plural(c),
+                    "covid_pct": b.value(c, "covid_annual_change_pct"),
+                    "trend_pct": b.value(c, "trend_annual_change_pct"),
+                },
+            )
+        )
+        cat_uses += [f"{c}.covid_annual_change_pct", f"{c}.trend_annual_change_pct"]
+    if not groups:
+        return
+    if set(groups) == {"faster"} and len(groups["faster"]) == len(cats):
+        text = b.render(tpl["covid_groups"]["all_faster"], {"items": dutch_list(groups["faster"])})
+    else:
+        clauses = [
+            b.render(tpl["covid_groups"][cls], {"items": dutch_list(groups[cls])})
+            for cls in ("faster", "same", "slower", "other")
+            if cls in groups
+        ]
+        text = "; ".join(clauses)
+        text = text[:1].upper() + text[1:] + "."
+    b.say(None, text, cat_uses)
+
+
+def _synthesis_after(
+    b: _SynthesisBuilder, cats: list[str], tpl: dict[str, Any], to_date: pd.DataFrame | None
+) -> None:
+    cfg = b.cfg
+    years = b.value(TOTAL, "years") or []
+    covid_last = max(cfg.covid_years)
+    latest = years[-1] if years else None
+    if latest is None or latest <= covid_last or b.value(TOTAL, f"count_{covid_last}") is None:
+        _synthesis_to_date(b, cats, tpl, to_date)
+        return
+    prov = cfg.templates["after"]["provisional"]
+    when = f"in {latest}" if latest == covid_last + 1 else f"tussen {covid_last} en {latest}"
+
+    def change(key: str) -> tuple[float | None, list[str]]:
+        base, now = b.value(key, f"count_{covid_last}"), b.value(key, f"count_{latest}")
+        if base is None or now is None or base == 0:
+            return None, []
+        name = f"{key}.change_since_{covid_last}_pct"
+        if latest == covid_last + 1:
+            name = f"{key}.change_pct_{latest}"
+        b.out.facts.setdefault(
+            name,
+            Fact(name, (now - base) / base * 100.0, "%", f"verandering {covid_last}–{latest}"),
+        )
+        return b.out.facts[name].value, [name, f"{key}.count_{covid_last}", f"{key}.count_{latest}"]
+
+    pct, uses = change(TOTAL)
+    if pct is not None:
+        direction = _direction(pct, cfg.stable_pct)
+        text = b.render(
+            tpl["after_total"][direction],
+            {
+                "when": when,
+                "pct": pct,
+                "count": b.value(TOTAL, f"count_{latest}"),
+                "prov": prov
+                if "voorlopig" in b.out.facts[f"{TOTAL}.count_{latest}"].description
+                else "",
+            },
+        )
+        b.say("after", text, uses)
+        b.out.findings["after"] = direction
+    groups: dict[str, list[str]] = {}
+    cat_uses: list[str] = []
+    for c in cats:
+        p, u = change(c)
+        if p is None:
+            continue
+        direction = _direction(p, cfg.stable_pct)
+        item = tpl["after_groups"]["item_stable" if direction == "stable" else "item"]
+        groups.setdefault(direction, []).append(b.render(item, {"plural": b.plural(c), "pct": p}))
+        cat_uses += u
+    if groups:
+        present = [d for d in ("up", "down", "stable") if d in groups]
+        clauses = [
+            b.render(tpl["after_groups"][d][0 if i == 0 else 1], {"items": dutch_list(groups[d])})
+            for i, d in enumerate(present)
+        ]
+        b.say(
+            None,
+            b.render(
+                tpl["after_groups"]["sentence"], {"when": when, "clauses": "; ".join(clauses)}
+            ),
+            cat_uses,
+        )
+    _synthesis_to_date(b, cats, tpl, to_date)
+
+
+def _synthesis_to_date(
+    b: _SynthesisBuilder, cats: list[str], tpl: dict[str, Any], to_date: pd.DataFrame | None
+) -> None:
+    if to_date is None or to_date.empty:
+        return
+    rows = to_date[to_date["category"].isin(cats)]
+    if set(rows["category"]) != set(cats) or rows["year"].nunique() != 1:
+        return
+    if rows["last_month"].nunique() != 1 or rows["prev_count"].isna().any():
+        return
+    year, last = int(rows["year"].iloc[0]), int(rows["last_month"].iloc[0])
+    now, prev = int(rows["count"].sum()), int(rows["prev_count"].sum())
+    if prev <= 0:
+        return
+    f = b.out.facts
+    f[f"{TOTAL}.to_date_year"] = Fact(f"{TOTAL}.to_date_year", year, "jaar", "het lopende jaar")
+    f[f"{TOTAL}.to_date_count"] = Fact(
+        f"{TOTAL}.to_date_count", now, "aantal", f"{year} tot en met maand {last} (voorlopig)"
+    )
+    f[f"{TOTAL}.to_date_previous_count"] = Fact(
+        f"{TOTAL}.to_date_previous_count", prev, "aantal", f"dezelfde maanden van {year - 1}"
+    )
+    f[f"{TOTAL}.to_date_previous_year"] = Fact(
+        f"{TOTAL}.to_date_previous_year", year - 1, "jaar", "het jaar ervoor"
+    )
+    pct = (now - prev) / prev * 100.0
+    f[f"{TOTAL}.to_date_change_pct"] = Fact(
+        f"{TOTAL}.to_date_change_pct", pct, "%", "verandering op dezelfde maanden"
+    )
+    text = b.render(
+        tpl["to_date"],
+        {
+            "span": format_nl.months_span(year, last),
+            "count": now,
+            "pct": pct,
+            "side": "meer" if pct > 0 else "minder",
+            "prev_year": year - 1,
+            "prev_count": prev,
+        },
+    )
+    b.say(
+        "to_date",
+        text,
+        [
+            f"{TOTAL}.to_date_year",
+            f"{TOTAL}.to_date_count",
+            f"{TOTAL}.to_date_previous_count",
+            f"{TOTAL}.to_date_previous_year",
+            f"{TOTAL}.to_date_change_pct",
+        ],
+    )
+
+
+def _synthesis_level(b: _SynthesisBuilder, cats: list[str], tpl: dict[str, Any]) -> None:
+    cfg = b.cfg
+    total_pct = b.value(TOTAL, "latest_vs_baseline_pct")
+    if total_pct is None:
+        return
+    years = b.value(TOTAL, "years")
+    latest = years[-1]
+    base = b.value(TOTAL, "baseline_years")
+    base_label = str(base[0]) if len(base) == 1 else f"het gemiddelde van {base[0]}–{base[-1]}"
+    prov = (
+        cfg.templates["after"]["provisional"]
+        if "voorlopig" in b.out.facts[f"{TOTAL}.count_{latest}"].description
+        else ""
+    )
+    sides: dict[str, list[tuple[str, float]]] = {}
+    uses = [f"{TOTAL}.latest_vs_baseline_pct", f"{TOTAL}.baseline_years", f"{TOTAL}.last_year"]
+    for c in cats:
+        pct = b.value(c, "latest_vs_baseline_pct")
+        if pct is None:
+            continue
+        side = "at" if abs(pct) < cfg.level_pct else ("below" if pct < 0 else "above")
+        sides.setdefault(side, []).append((c, pct))
+        uses.append(f"{c}.latest_vs_baseline_pct")
+    lv = tpl["level"]
+    ctx = {"base_label": base_label, "latest": latest, "prov": prov, "total_pct": total_pct}
+    total_side = "at" if abs(total_pct) < cfg.level_pct else ("below" if total_pct < 0 else "above")
+    b.out.findings["level"] = total_side
+    if set(sides) == {"below"}:
+        items = [
+            b.render(lv["item_pct"], {"plural": b.plural(c), "pct": p}) for c, p in sides["below"]
+        ]
+        text = b.render(lv["none_back"], {**ctx, "items": dutch_list(items)})
+    elif "below" not in sides:
+        items = [
+            b.render(lv["item_at"], {"plural": b.plural(c), "pct": p})
+            for side in ("at", "above")
+            for c, p in sides.get(side, [])
+        ]
+        text = b.render(lv["all_back"], {**ctx, "items": "lagen " + dutch_list(items)})
+    else:
+        clauses = []
+        for side in ("below", "at", "above"):
+            if side not in sides:
+                continue
+            item = lv["item_pct"] if side != "at" else lv["item_at"]
+            items = [b.render(item, {"plural": b.plural(c), "pct": p}) for c, p in sides[side]]
+            clauses.append(b.render(lv[side], {**ctx, "items": dutch_list(items)}))
+        text = b.render(
+            lv["mixed"],
+            {
+                **ctx,
+                "clauses": "; ".join(clauses),
+                "total_side": {"below": "onder", "at": "op", "above": "boven"}[total_side],
+            },
+        )
+    b.say("level", text, uses)

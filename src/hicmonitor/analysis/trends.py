@@ -18,6 +18,8 @@ Main entry points
     the log-linear pre-pandemic trend per category and region.
 ``monthly_trends(counts)``
     monthly counts with the change on the same month a year earlier.
+``year_to_date(monthly, yearly)``
+    the open year's months to date against the same months a year earlier.
 
 The pre-pandemic trend is a log-linear Poisson regression, ``log E[count] = a + b * year``
 (a generalised linear model with log link; McCullagh & Nelder, *Generalized Linear Models*,
@@ -275,6 +277,62 @@ def monthly_trends(counts: pd.DataFrame) -> pd.DataFrame:
         "",
     )
     return t.drop(columns="prev_count").sort_values([*KEYS, "period"]).reset_index(drop=True)
+
+
+TO_DATE_COLUMNS = [
+    "category",
+    "region_code",
+    "year",
+    "months",
+    "last_month",
+    "count",
+    "prev_count",
+    "change_pct",
+    "note",
+]
+NOTE_NO_PREVIOUS_MONTHS = "geen cijfers voor dezelfde maanden een jaar eerder"
+
+
+def year_to_date(monthly: pd.DataFrame, yearly: pd.DataFrame) -> pd.DataFrame:
+    """The months to date of the open year, per category and region, against the same
+    months a year earlier.
+
+    ``monthly``: ``category, region_code, period, count`` (the monthly figures known, e.g.
+    as of a peildatum); ``yearly``: the yearly counts known (``category, region_code,
+    year``). The open year of a series is the latest year after its last yearly figure that
+    has monthly figures; its months run from January without a gap (a series with a gap
+    gives nothing). The comparison sums the same months of the previous year and is only
+    made when each of them is known. Columns: :data:`TO_DATE_COLUMNS` (``months``: how many,
+    ``last_month`` 1-12, ``change_pct`` NaN with ``note`` when there is no comparison).
+    These figures are always provisional: the year is not over.
+    """
+    if monthly.empty:
+        return pd.DataFrame(columns=TO_DATE_COLUMNS)
+    m = monthly[[*KEYS, "period", "count"]].copy()
+    m["period"] = pd.to_datetime(m["period"])
+    m["year"] = m["period"].dt.year.astype(int)
+    m["month"] = m["period"].dt.month.astype(int)
+    last_year = yearly.groupby(KEYS)["year"].max().to_dict() if len(yearly) else {}
+    out = []
+    for (cat, region), part in m.groupby(KEYS, sort=True):
+        done = last_year.get((cat, region))
+        open_years = [y for y in part["year"].unique() if done is None or y > done]
+        if not open_years:
+            continue
+        year = int(max(open_years))
+        months = sorted(part.loc[part["year"] == year, "month"])
+        if months != list(range(1, len(months) + 1)):
+            continue
+        now = int(part.loc[part["year"] == year, "count"].sum())
+        prev = part[(part["year"] == year - 1) & part["month"].isin(months)]
+        if len(prev) == len(months):
+            prev_count = int(prev["count"].sum())
+            change = (now - prev_count) / prev_count * 100.0 if prev_count > 0 else np.nan
+            note = "" if prev_count > 0 else NOTE_PREVIOUS_ZERO
+        else:
+            prev_count, change, note = np.nan, np.nan, NOTE_NO_PREVIOUS_MONTHS
+        out.append((cat, region, year, len(months), months[-1], now, prev_count, change, note))
+    return pd.DataFrame(out, columns=TO_DATE_COLUMNS)
 
 
 def available_years(counts: pd.DataFrame) -> list[int]:

@@ -48,7 +48,7 @@ def _runs_in_municipality(m: Measure, wanted: str, year: int | None) -> bool:
         started = gm.since == UNKNOWN or gm.since <= year  # type: ignore[operator]
         if started and (gm.until is None or gm.until >= year):
             return True
-    status = m.status_in(year) if year is not None else m.status[max(m.status)]
+    status = m.status_in(year) if year is not None else m.latest_status[1]
     return status == "landelijk"
 
 
@@ -109,7 +109,7 @@ def find_motions(
     return [
         m
         for m in catalog.motions
-        if (status is None or m.status == status) and (year is None or m.answer_in(year))
+        if (status is None or m.current_status == status) and (year is None or m.answer_in(year))
     ]
 
 
@@ -141,21 +141,12 @@ def legislation_latest_stage(catalog: Catalog, year: int | None = None) -> list[
     A stage whose date is 'onbekend' counts as reached when a later stage with a date is,
     or when no year is asked.
     """
+    import datetime as dt
+
     out = []
     for track in catalog.legislation:
-        stages = track.stages
-        if year is not None:
-            stages = _stages_until(stages, year)
-        out.append(TrackStage(track, stages[-1] if stages else None))
+        if year is None:
+            out.append(TrackStage(track, track.latest_stage))
+        else:
+            out.append(TrackStage(track, track.stage_on(dt.date(year, 12, 31))))
     return out
-
-
-def _stages_until(stages: list[StageEntry], year: int) -> list[StageEntry]:
-    from hicmonitor.catalog.models import date_bounds
-
-    last = -1
-    for i, entry in enumerate(stages):
-        bounds = date_bounds(entry.date)
-        if bounds is not None and bounds[0].year <= year:
-            last = i
-    return stages[: last + 1]

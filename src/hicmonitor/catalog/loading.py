@@ -8,6 +8,7 @@ line, so that a schema error can name the line of the offending field.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,7 +93,12 @@ def _build(
         loader.flatten_mapping(node)
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
+            try:
+                key = loader.construct_object(key_node, deep=True)
+            except ValueError:  # a date like 2023-02-30: keep the text, the schema rejects it
+                key = key_node.value
+            if isinstance(key, dt.date):  # a dated history: 2023-03-20: open
+                key = key.isoformat()
             if not isinstance(key, str | int) or isinstance(key, bool):
                 problems.append((loc, key_node.start_mark.line + 1, f"ongeldige sleutel {key!r}"))
                 continue

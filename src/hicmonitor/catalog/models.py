@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
@@ -84,6 +84,54 @@ def _fact_date(v: Any) -> str:
             if MIN_YEAR <= y <= MAX_YEAR:
                 return v
     raise ValueError(f"ongeldige datum {v!r}: gebruik JJJJ-MM-DD, JJJJ-MM, JJJJ of 'onbekend'")
+
+
+def _date_key(v: Any) -> str:
+    """The key of a dated history: a year, a month or a day ('2021', '2021-06', '2021-06-15'),
+    or 'onbekend' for an entry whose date is not known."""
+    if isinstance(v, dt.datetime):
+        v = v.date()
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    if isinstance(v, int) and not isinstance(v, bool) and MIN_YEAR <= v <= MAX_YEAR:
+        return str(v)
+    if v == UNKNOWN:
+        return v
+    if isinstance(v, str) and (m := _DATE.match(v)):
+        y, mo, d = (int(x) if x else None for x in m.groups())
+        try:
+            dt.date(y, mo or 1, d or 1)
+        except ValueError:
+            pass
+        else:
+            if MIN_YEAR <= y <= MAX_YEAR:
+                return v
+    raise ValueError(
+        f"ongeldig jaar {v!r}: gebruik een jaar (2023), een maand (2023-06), een dag "
+        f"(2023-06-15) of '{UNKNOWN}'"
+    )
+
+
+def history_entries(history: Mapping[str, str]) -> list[tuple[str, str]]:
+    """A dated history's entries in time order (an undated entry first)."""
+
+    def start(key: str) -> dt.date:
+        bounds = date_bounds(key)
+        return bounds[0] if bounds else dt.date.min
+
+    return sorted(history.items(), key=lambda kv: start(kv[0]))
+
+
+def history_on(history: Mapping[str, str], day: dt.date) -> tuple[str, str] | None:
+    """The entry in force on ``day``: the last one whose date began on or before it. A date
+    given as a year or month counts from its first day; an undated entry counts as the
+    earliest."""
+    found = None
+    for key, value in history_entries(history):
+        bounds = date_bounds(key)
+        if bounds is None or bounds[0] <= day:
+            found = (key, value)
+    return found
 
 
 def date_bounds(value: str) -> tuple[dt.date, dt.date] | None:
@@ -166,6 +214,7 @@ def _text(v: Any) -> str:
 
 
 Text = Annotated[str, PlainValidator(_text)]
+DateKey = Annotated[str, PlainValidator(_date_key)]
 Slug = Annotated[str, PlainValidator(_slug)]
 Year = Annotated[int, PlainValidator(_year)]
 YearOrUnknown = Annotated[int | str, PlainValidator(_year_or_unknown)]
@@ -194,6 +243,9 @@ MotionKind = Annotated[
 ]
 MotionStatus = Annotated[
     str, AfterValidator(_one_of(lambda: vocabulary().motion_statuses, "onbekende status"))
+]
+LetterGroup = Annotated[
+    str, AfterValidator(_one_of(lambda: vocabulary().letter_group_ids, "onbekende brieflijn"))
 ]
 Stage = Annotated[
     str, AfterValidator(_one_of(lambda: vocabulary().legislative_stages, "onbekende fase"))
@@ -263,17 +315,34 @@ class Measure(_Model):
     target_group: TargetGroup = Field(alias="doelgroep")
     owners: list[Slug] = Field(alias="eigenaar", min_length=1)
     partners: list[Slug] = Field(default_factory=list, alias="partners")
-    status: dict[Year, MeasureStatus] = Field(alias="status", min_length=1)
+    status: dict[DateKey, MeasureStatus] = Field(alias="status", min_length=1)
     municipalities: list[Municipality] = Field(default_factory=list, alias="gemeenten")
     evidence: Evidence = Field(alias="erkenning")
     studies: list[Study] = Field(default_factory=list, alias="onderzoeken")
     note: Text | None = Field(None, alias="toelichting")
     sources: list[Url] = Field(alias="bronnen", min_length=1)
+    # the group of the progress letter this measure belongs to (vocabulary 'letter_groups');
+    # without it the group follows from approach and character (the vocabulary's rules)
+    letter_group: LetterGroup | None = Field(None, alias="brieflijn")
+
+    def status_on(self, day: dt.date) -> str | None:
+        """The status in force on ``day`` (the status history; a year counts from 1 January)."""
+        entry = history_on(self.status, day)
+        return entry[1] if entry else None
+
+    def status_since(self, day: dt.date) -> str | None:
+        """The date (as written) of the status in force on ``day``."""
+        entry = history_on(self.status, day)
+        return entry[0] if entry else None
 
     def status_in(self, year: int) -> str | None:
         """The status in force in ``year``: the latest one set in or before it."""
-        known = [y for y in self.status if y <= year]
-        return self.status[max(known)] if known else None
+        return self.status_on(dt.date(year, 12, 31))
+
+    @property
+    def latest_status(self) -> tuple[str, str]:
+        """(date, status) of the last entry of the history."""
+        return history_entries(self.status)[-1]
 
     def runs_in(self, year: int) -> bool:
         status = self.status_in(year)
@@ -291,6 +360,30 @@ class Answer(_Model):
     how: Text = Field(alias="wijze")
 
 
+def _motion_status(v: Any) -> dict[str, str]:
+    """A motion's status: one status ('afgedaan'; its date not known) or a history
+    ``{2023-03-20: open, 2024-06-05: afgedaan}``."""
+    allowed = vocabulary().motion_statuses
+
+    def one(value: Any) -> str:
+        if value not in allowed:
+            raise ValueError(
+                f"onbekende status {value!r}; kies uit: {', '.join(repr(a) for a in allowed)}"
+            )
+        return value
+
+    if isinstance(v, str):
+        return {UNKNOWN: one(v)}
+    if isinstance(v, dict) and v:
+        return {_date_key(k): one(x) for k, x in v.items()}
+    raise ValueError(
+        "verwacht een status (zoals 'open') of een lijst datum: status (zoals 2023-03-20: open)"
+    )
+
+
+MotionStatusHistory = Annotated[dict[str, str], PlainValidator(_motion_status)]
+
+
 class Motion(_Model):
     """A parliamentary motion (motie) or a commitment by the minister (toezegging)."""
 
@@ -301,7 +394,7 @@ class Motion(_Model):
     submitters: list[Text] = Field(alias="indieners", min_length=1)
     date: FactDate = Field(alias="datum")
     summary: Text = Field(alias="samenvatting")
-    status: MotionStatus
+    status: MotionStatusHistory
     note: Text | None = Field(None, alias="toelichting")
     answers: list[Answer] = Field(default_factory=list, alias="beantwoord_in")
     measures: list[Slug] = Field(default_factory=list, alias="maatregelen")
@@ -310,6 +403,16 @@ class Motion(_Model):
     def answer_in(self, year: int) -> Answer | None:
         """The answer given in the progress letter of ``year``, if any."""
         return next((a for a in self.answers if a.year == year), None)
+
+    @property
+    def current_status(self) -> str:
+        """The last status of the history."""
+        return history_entries(self.status)[-1][1]
+
+    def status_on(self, day: dt.date) -> str:
+        """The status on ``day`` ('onbekend' before the first known one)."""
+        entry = history_on(self.status, day)
+        return entry[1] if entry else UNKNOWN
 
 
 # --- legislation ---------------------------------------------------------------------------
@@ -338,6 +441,32 @@ class LegislativeTrack(_Model):
     def latest_stage(self) -> StageEntry | None:
         """The last stage reached (stages are kept in order by the checker)."""
         return self.stages[-1] if self.stages else None
+
+    def stage_on(self, day: dt.date) -> StageEntry | None:
+        """The last stage reached on ``day``. A stage whose date is not known counts as
+        reached when a later stage with a date is. A stage dated only by year or month
+        counts from the first day of it, but never before the stage before it: it follows
+        that stage by at least a day."""
+        last = -1
+        previous: dt.date | None = None
+        for i, entry in enumerate(self.stages):
+            bounds = date_bounds(entry.date)
+            if bounds is None:
+                continue
+            start = bounds[0]
+            if previous is not None and start <= previous and bounds[0] != bounds[1]:
+                start = previous + dt.timedelta(days=1)
+            previous = max(start, previous) if previous else start
+            if start <= day:
+                last = i
+        return self.stages[last] if last >= 0 else None
+
+    def started_by(self, day: dt.date) -> bool:
+        """Whether the track existed on ``day``: a stage reached by then, or no dated stage
+        at all (a track whose stages are not known is taken to exist)."""
+        dated = [date_bounds(s.date) for s in self.stages]
+        dated = [b for b in dated if b is not None]
+        return not dated or dated[0][0] <= day
 
 
 # --- partners ------------------------------------------------------------------------------

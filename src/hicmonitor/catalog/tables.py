@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from hicmonitor.catalog.api import TrackStage
-from hicmonitor.catalog.models import UNKNOWN, Measure, Motion
+from hicmonitor.catalog.models import UNKNOWN, Measure, Motion, history_entries
 from hicmonitor.errors import HicError
 from hicmonitor.taxonomy import categories
 
@@ -35,7 +35,7 @@ def _category_labels(ids: Sequence[str]) -> str:
 
 
 def measure_row(m: Measure) -> Row:
-    latest = max(m.status)
+    latest, latest_status = m.latest_status
     ev = m.evidence
     return {
         "id": m.id,
@@ -45,7 +45,7 @@ def measure_row(m: Measure) -> Row:
         "categorieën": _category_labels(m.categories),
         "doelgroep": m.target_group.group
         + (f" ({m.target_group.ages} jaar)" if m.target_group.ages not in (None, UNKNOWN) else ""),
-        "status": f"{m.status[latest]} (sinds {latest})",
+        "status": f"{latest_status} (sinds {latest})",
         "erkenning": ev.label,
         "erkend door": ev.body or "",
         "erkend op": ev.date or "",
@@ -64,7 +64,9 @@ def motion_row(m: Motion, year: int | None = None) -> Row:
         "kamerstuk": m.kamerstuk,
         "indieners": _join(m.submitters),
         "datum": m.date,
-        "status": m.status,
+        "status": _join([f"{s} ({d})" for d, s in history_entries(m.status)], " → ")
+        if len(m.status) > 1 or UNKNOWN not in m.status
+        else m.current_status,
         "beantwoord in": _join([f"{a.year} ({a.document})" for a in m.answers]),
         "wijze": answer.how if answer else "",
         "maatregelen": _join(m.measures),

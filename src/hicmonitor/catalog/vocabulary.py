@@ -24,6 +24,15 @@ class Term:
 
 
 @dataclass(frozen=True)
+class GroupRule:
+    """A measure with this approach (and, when given, this character) goes to ``group``."""
+
+    approach: str
+    character: str | None
+    group: str
+
+
+@dataclass(frozen=True)
 class Vocabulary:
     approaches: tuple[Term, ...]
     characters: tuple[Term, ...]
@@ -35,6 +44,26 @@ class Vocabulary:
     partner_sectors: tuple[str, ...]
     unknown: str
     placeholder_patterns: tuple[re.Pattern[str], ...]
+    letter_groups: tuple[Term, ...] = ()
+    letter_group_rules: tuple[GroupRule, ...] = ()
+
+    @property
+    def letter_group_ids(self) -> tuple[str, ...]:
+        return tuple(t.id for t in self.letter_groups)
+
+    def letter_group(
+        self, approaches: list[str], characters: list[str], own: str | None = None
+    ) -> str:
+        """The letter group of a measure: its own, else the first rule it meets, else the
+        last group."""
+        if own:
+            return own
+        for rule in self.letter_group_rules:
+            if rule.approach in approaches and (
+                rule.character is None or rule.character in characters
+            ):
+                return rule.group
+        return self.letter_groups[-1].id
 
     @property
     def approach_ids(self) -> tuple[str, ...]:
@@ -70,4 +99,8 @@ def vocabulary() -> Vocabulary:
         partner_sectors=tuple(doc["partner_sectors"]),
         unknown=doc["unknown"],
         placeholder_patterns=tuple(re.compile(p) for p in doc["placeholder_patterns"]),
+        letter_groups=tuple(Term(t["id"], t["label"]) for t in doc["letter_groups"]),
+        letter_group_rules=tuple(
+            GroupRule(r["aanpak"], r.get("karakter"), r["groep"]) for r in doc["letter_group_rules"]
+        ),
     )

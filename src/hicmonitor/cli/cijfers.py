@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from hicmonitor.cli.common import app, console, err_console, open_store
+from hicmonitor.cli.common import PEILDATUM_HELP, app, console, err_console, open_store, parse_day
 from hicmonitor.cli.output import FormaatOpt, UitOpt, choose, emit
 from hicmonitor.format_nl import number as _n
 
@@ -32,11 +32,14 @@ def cijfers(
     categorie: _Categorie = None,
     formaat: FormaatOpt = None,
     uit: UitOpt = None,
+    peildatum: Annotated[str | None, typer.Option("--peildatum", help=PEILDATUM_HELP)] = None,
 ) -> None:
     """De HIC-tabel per categorie per jaar, landelijk of voor een regio (met inwoners en per 1.000)."""
     from hicmonitor.services.figures import region_figures
 
-    figs = region_figures(open_store(), regio, categorie)
+    choose(formaat, uit)
+    day = parse_day(peildatum, "--peildatum")
+    figs = region_figures(open_store(), regio, categorie, peildatum=day)
     emit(formaat, uit, figs.export_frame, lambda: _cijfers_tables(figs))
 
 
@@ -44,9 +47,14 @@ def _cijfers_tables(figs) -> None:  # noqa: ANN001 - RegionFigures (imported laz
     from rich.table import Table
 
     from hicmonitor import taxonomy
+    from hicmonitor.services.figures import atm_year, change_text
 
     code, name, table = figs.code, figs.name, figs.table
     _notes(figs.note)
+    if figs.peildatum is not None:
+        console.print(
+            f"Peildatum {figs.peildatum.isoformat()}: alleen cijfers die toen openbaar waren."
+        )
     if figs.national and not table.empty:
         provisional = set(table.loc[table["provisional"], "year"])
         counts = figs.wide("count")
@@ -91,6 +99,19 @@ def _cijfers_tables(figs) -> None:  # noqa: ANN001 - RegionFigures (imported laz
                     _n(row.per_1000, 2),
                 )
             console.print(t)
+    if not figs.to_date.empty:
+        t = Table(title=f"Dit jaar tot nu toe (voorlopig) — {name} ({code})", title_justify="left")
+        for col in ("categorie", "periode", "aantal", "zelfde maanden jaar eerder", "verschil"):
+            t.add_column(col, justify="left" if col in ("categorie", "periode") else "right")
+        for _, row in figs.to_date.iterrows():
+            t.add_row(
+                row["label"],
+                row["period"],
+                _n(row["count"]),
+                _n(row["prev_count"]),
+                change_text(row),
+            )
+        console.print(t)
     if figs.atm is not None and not figs.atm.empty:
         t = Table(
             title="Ram- en plofkraken (eigen reeks; NVB en politie tellen anders: niet optellen)",
@@ -99,7 +120,7 @@ def _cijfers_tables(figs) -> None:  # noqa: ANN001 - RegionFigures (imported laz
         for col in ("jaar", "teller", "soort", "aantal", "bron"):
             t.add_column(col, justify="right" if col == "aantal" else "left")
         for row in figs.atm.sort_values(["year", "counter"]).itertuples():
-            t.add_row(str(row.year), row.counter, row.kind, _n(row.count), row.reference)
+            t.add_row(atm_year(row), row.counter, row.kind, _n(row.count), row.reference)
         console.print(t)
     _notes(figs.population_note)
 
@@ -124,23 +145,27 @@ def trend(
     ] = None,
     formaat: FormaatOpt = None,
     uit: UitOpt = None,
+    peildatum: Annotated[str | None, typer.Option("--peildatum", help=PEILDATUM_HELP)] = None,
 ) -> None:
     """Trend per categorie met de duiding: verandering, index, per 1.000 inwoners, trend vóór corona."""
     from hicmonitor.services import trends
 
     choose(formaat, uit)
-    result = trends.region_trend(open_store(), regio, categorie, basisjaar)
-    emit(formaat, uit, result.export_frame, lambda: _trend_tables(result))
+    day = parse_day(peildatum, "--peildatum")
+    result = trends.region_trend(open_store(), regio, categorie, basisjaar, peildatum=day)
+    emit(formaat, uit, result.export_frame, lambda: _trend_tables(result, day))
     if grafiek is not None:
         for target in trends.write_charts(result, grafiek):
             err_console.print(f"grafiek geschreven: {target}", highlight=False)
 
 
-def _trend_tables(result) -> None:  # noqa: ANN001 - RegionTrend (imported lazily)
+def _trend_tables(result, day) -> None:  # noqa: ANN001 - RegionTrend (imported lazily)
     from rich.table import Table
 
     from hicmonitor.services import trends
 
+    if day is not None:
+        console.print(f"Peildatum {day.isoformat()}: alleen cijfers die toen openbaar waren.")
     code, name = result.code, result.name
     _notes(result.note)
     for cat in result.categories:
@@ -153,6 +178,13 @@ def _trend_tables(result) -> None:  # noqa: ANN001 - RegionTrend (imported lazil
         for row in cat.rows:
             t.add_row(*row)
         console.print(t)
+        if cat.to_date is not None:
+            period, count, previous, change = cat.to_date
+            console.print(
+                f"{period} (voorlopig): {count}; dezelfde maanden een jaar eerder: {previous} "
+                f"({change})",
+                highlight=False,
+            )
         if cat.notes:
             console.print("– : " + "; ".join(cat.notes), highlight=False)
         console.print(cat.duiding.text + "\n", highlight=False, soft_wrap=False)

@@ -9,6 +9,7 @@ same under ``hic`` and under a test's ``CliRunner``.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -29,8 +30,11 @@ _state: dict[str, Path | None] = {"db": None}
 
 
 def print_error(exc: HicError) -> None:
-    """``fout: …`` on stderr, in the one form every command uses."""
-    err_console.print(f"[bold red]fout:[/] {exc}", highlight=False)
+    """``fout: …`` on stderr, in the one form every command uses (the message as it is:
+    brackets in it, such as "[controleer]", are text, not markup)."""
+    from rich.markup import escape
+
+    err_console.print(f"[bold red]fout:[/] {escape(str(exc))}", highlight=False)
 
 
 class HicGroup(TyperGroup):
@@ -78,6 +82,24 @@ def open_store() -> Connection:
     from hicmonitor.services.database import connect_loaded
 
     return connect_loaded(db_path())
+
+
+def parse_day(text: str | None, option: str) -> dt.date | None:
+    """A date option (``2023-12-18``) as a date; a Dutch error naming the option otherwise."""
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise HicError(
+            f"{option}: ongeldige datum {text!r}; verwacht JJJJ-MM-DD, bijvoorbeeld 2023-12-18"
+        ) from None
+
+
+PEILDATUM_HELP = (
+    "Peildatum JJJJ-MM-DD: alleen cijfers die op die dag openbaar waren "
+    "(standaard: alles in de database)."
+)
 
 
 def sub_app(help: str) -> typer.Typer:

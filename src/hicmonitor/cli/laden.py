@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from hicmonitor.cli.common import app, console, err_console, open_store, print_error
+from hicmonitor.cli.common import app, console, err_console, open_store, parse_day, print_error
 from hicmonitor.cli.output import FormaatOpt, UitOpt, choose, emit
 from hicmonitor.errors import HicError
 from hicmonitor.format_nl import number as _n
@@ -76,6 +76,14 @@ def haal(
 def laad(
     bestanden: Annotated[list[Path], typer.Argument(help="Een of meer CSV-bestanden.")],
     accepteer_afwijkingen: _AccepteerOpt = False,
+    beschikbaar_vanaf: Annotated[
+        str | None,
+        typer.Option(
+            "--beschikbaar-vanaf",
+            help="Datum JJJJ-MM-DD waarop de cijfers openbaar werden (standaard: vandaag; "
+            "een kolom beschikbaar_vanaf in het bestand gaat voor).",
+        ),
+    ] = None,
 ) -> None:
     """Laad bestanden (tidy CSV of CBS/politie open data) in de database, elk in één transactie.
 
@@ -84,12 +92,15 @@ def laad(
     """
     from hicmonitor.services import loading
 
+    published = parse_day(beschikbaar_vanaf, "--beschikbaar-vanaf")
     con = open_store()
     failed = False
     for path in loading.load_order(bestanden):
         try:
             with err_console.status(f"{path.name} laden…"):
-                result = loading.load_file(con, path, accept=accepteer_afwijkingen)
+                result = loading.load_file(
+                    con, path, accept=accepteer_afwijkingen, published=published
+                )
         except HicError as exc:  # the other files are still loaded
             print_error(exc)
             failed = True
@@ -116,7 +127,16 @@ def _status_tables(st) -> None:  # noqa: ANN001 - StoreStatus (imported lazily)
     from hicmonitor.format_nl import amount
 
     table = Table(title="Bronnen", title_justify="left")
-    for col in ("id", "bestand", "soort", "rijen", "geladen op", "sha256", "herziet"):
+    for col in (
+        "id",
+        "bestand",
+        "soort",
+        "rijen",
+        "geladen op",
+        "openbaar vanaf",
+        "sha256",
+        "herziet",
+    ):
         table.add_column(col, justify="right" if col in {"id", "rijen"} else "left")
     for row in st.sources.itertuples():
         # a list column comes back as an array, or as None/NA for sources that revise nothing
@@ -127,6 +147,7 @@ def _status_tables(st) -> None:  # noqa: ANN001 - StoreStatus (imported lazily)
             row.kind,
             _n(row.rows),
             f"{row.loaded_at:%Y-%m-%d %H:%M}",
+            st.public_span(row),
             row.sha256[:12],
             ", ".join(map(str, revises)),
         )

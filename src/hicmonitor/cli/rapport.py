@@ -44,12 +44,23 @@ def rapport(
         transient=True,
     ) as bar:
         task = bar.add_task("rapport maken", total=None)
-        paths = reports.make_reports(
+        made = reports.make_reports(
             con,
             report_spec,
             uit,
             formats,
             progress=lambda msg: bar.update(task, description=msg),
         )
-    for p in paths:
+    for p in made.paths:
         console.print(f"geschreven: {p}", highlight=False)
+    if made.placeholders:
+        console.print(
+            f"\nPlaatshouders in dit concept ({len(made.placeholders)}; geel gemarkeerd in de "
+            "documenten; bij status 'definitief' wordt niets geschreven zolang er één is):",
+            highlight=False,
+        )
+        console.print("document | sectie | bron | tekst", highlight=False)
+        for f in made.placeholders:
+            console.print(f"  {f}", highlight=False, markup=False, soft_wrap=True)
+    else:
+        console.print("Geen plaatshouders.", highlight=False)

@@ -1,11 +1,12 @@
-"""Pieces shared by the Kamerbrief and the beslisnota: sender column, margin, free texts, and
-the selections from the catalogue that both documents use (as they stood in the report year).
-"""
+"""Pieces shared by the Kamerbrief and the beslisnota: sender column, margin, free texts with
+their source, and the catalogue as it stood on the peildatum (measures by letter group,
+legislative tracks with their stage, the motions this letter treats)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 
 from hicmonitor.catalog.models import (
     UNKNOWN,
@@ -15,8 +16,12 @@ from hicmonitor.catalog.models import (
     Motion,
     StageEntry,
     date_bounds,
+    history_on,
 )
 from hicmonitor.catalog.vocabulary import vocabulary
+from hicmonitor.errors import InputError
+from hicmonitor.format_nl import long_date, partial_date
+from hicmonitor.reports import texts
 from hicmonitor.reports.context import ReportContext
 from hicmonitor.reports.model import (
     NOT_APPLICABLE,
@@ -26,44 +31,51 @@ from hicmonitor.reports.model import (
     Paragraph,
     Text,
 )
-from hicmonitor.reports.render_html import long_date
-from hicmonitor.reports.spec import ReportSpec
-
-# The four groups of measures in the letter. "repressief" is a character in the catalogue,
-# not an approach. A measure is listed under each group it belongs to.
-GROUPS: tuple[tuple[str, str], ...] = (
-    ("dadergericht", "Dadergerichte aanpak"),
-    ("slachtoffergericht", "Slachtoffergerichte aanpak"),
-    ("situationeel", "Situationele aanpak"),
-    ("repressief", "Repressieve aanpak"),
-)
+from hicmonitor.reports.placeholders import REQUIRED_EMPTY, rules
+from hicmonitor.reports.spec import MotieOpvolging, ReportSpec
 
 
 def subject(spec: ReportSpec) -> str:
-    return spec.kamerbrief.onderwerp or f"Voortgangsrapportage High Impact Crimes {spec.jaar}"
+    return spec.kamerbrief.onderwerp or texts.text("kamerbrief.onderwerp", jaar=spec.jaar)
 
 
-def header_block(spec: ReportSpec, *, with_date: bool) -> HeaderBlock:
+def header_block(ctx: ReportContext, *, with_date: bool, annexes: list[str]) -> HeaderBlock:
+    spec = ctx.spec
     a = spec.afzender
-    sender = [a.ministerie, a.directoraat_generaal, a.directie] + ([a.team] if a.team else [])
+
+    def src(value: str | None, name: str) -> str | None:
+        return ctx.from_spec(value, f"afzender.{name}")
+
+    sender = [src(a.ministerie, "ministerie"), src(a.directoraat_generaal, "directoraat_generaal")]
+    sender += [src(a.directie, "directie")] + ([src(a.team, "team")] if a.team else [])
     fields = [
-        HeaderField("Bezoekadres", list(a.bezoekadres)),
-        HeaderField("Postadres", list(a.postadres)),
-        HeaderField("", [a.website]),
+        HeaderField(
+            "Bezoekadres",
+            [ctx.from_spec(x, f"afzender.bezoekadres[{i}]") for i, x in enumerate(a.bezoekadres)],
+        ),
+        HeaderField(
+            "Postadres",
+            [ctx.from_spec(x, f"afzender.postadres[{i}]") for i, x in enumerate(a.postadres)],
+        ),
+        HeaderField("", [src(a.website, "website")]),
     ]
     if with_date:
         fields.append(HeaderField("Datum", [long_date(spec.datum)]))
     fields.append(HeaderField("Ons kenmerk", [spec.kenmerk]))
-    fields.append(HeaderField("Bijlage(n)", list(spec.bijlagen) or ["geen"]))
+    if annexes:
+        fields.append(HeaderField("Bijlage(n)", annexes))
     if spec.voorbeeld:
         fields.append(HeaderField("Status", ["VOORBEELD – geen officieel document"]))
-    return HeaderBlock(sender, fields)
+    return HeaderBlock([s for s in sender if s], fields)
 
 
-def margin_lines(spec: ReportSpec) -> list[str]:
-    """Repeated on every page after the first: directorate, date and kenmerk."""
+def margin_lines(ctx: ReportContext) -> list[str]:
+    """Repeated on every page after the first: directorate-general, directorate, date and
+    kenmerk (and VOORBEELD for an example)."""
+    spec = ctx.spec
     lines = [
-        spec.afzender.directie,
+        ctx.from_spec(spec.afzender.directoraat_generaal, "afzender.directoraat_generaal"),
+        ctx.from_spec(spec.afzender.directie, "afzender.directie"),
         f"Datum {long_date(spec.datum)}",
         f"Ons kenmerk {spec.kenmerk}",
     ]
@@ -72,115 +84,186 @@ def margin_lines(spec: ReportSpec) -> list[str]:
     return lines
 
 
-def free_text(text: str | None) -> list[Paragraph]:
-    """A spec's free text as paragraphs (blank lines separate them); None when absent."""
-    if text is None or not text.strip():
-        return []
+# --- free texts -------------------------------------------------------------------------
+
+_IK = re.compile(r"\b(ik|mij|mijn)\b", re.IGNORECASE)
+_WIJ = re.compile(r"\b(wij|we|ons|onze)\b", re.IGNORECASE)
+
+
+def person_mismatch(text: str, plural: bool) -> str | None:
+    """The reason a letter text does not fit its signatories ('ik' with two of them, 'wij'
+    with one), or None."""
+    if plural and _IK.search(text):
+        return "'ik' in een brief met meer ondertekenaars: schrijf 'wij'"
+    if not plural and _WIJ.search(text):
+        return "'wij' in een brief met één ondertekenaar: schrijf 'ik'"
+    return None
+
+
+def paragraphs(text: str) -> list[str]:
+    """A free text's paragraphs (blank lines separate them), whitespace squashed."""
     parts = [re.sub(r"\s+", " ", p).strip() for p in re.split(r"\n\s*\n", text.strip())]
-    return [Paragraph([Text(p)]) for p in parts if p]
+    return [p for p in parts if p]
 
 
-def text_or(text: str | None, generated: list[Block] | None = None) -> list[Block]:
-    """The spec's text; else the text generated from data; else 'Niet van toepassing'."""
-    written = free_text(text)
+def free_text(
+    ctx: ReportContext, value: str | None, field_path: str, *, letter: bool = False
+) -> list[Paragraph]:
+    """A spec's free text as paragraphs carrying their source; in the letter a text whose
+    'ik'/'wij' does not fit the number of signatories is marked."""
+    if value is None or not value.strip():
+        return []
+    out = []
+    for part in paragraphs(value):
+        sourced = ctx.from_spec(part, field_path)
+        mark = person_mismatch(part, ctx.spec.plural) if letter else None
+        out.append(Paragraph([Text(sourced, mark=mark)]))
+    return out
+
+
+def section_text(
+    ctx: ReportContext,
+    value: str | None,
+    field_path: str,
+    key: str,
+    generated: list[Block] | None = None,
+) -> list[Block]:
+    """The spec's text; else the text generated from data; else 'Niet van toepassing',
+    marked as a placeholder where the memo requires the section (``key``)."""
+    written = free_text(ctx, value, field_path)
     if written:
         return list(written)
     if generated:
         return generated
-    return [Paragraph([Text(NOT_APPLICABLE)])]
+    required = key in rules().required_sections
+    text = ctx.from_spec(NOT_APPLICABLE, field_path)
+    return [Paragraph([Text(text, mark=REQUIRED_EMPTY if required else None)])]
 
 
-def year_end(year: int) -> dt.date:
-    return dt.date(year, 12, 31)
+# --- the catalogue on the peildatum -------------------------------------------------------
 
 
-def _started_by(value: str, year: int) -> bool:
-    bounds = date_bounds(value)
-    return bounds is not None and bounds[0] <= year_end(year)
-
-
-def groups_of(m: Measure) -> list[str]:
-    """The groups a measure is listed in: each of its approaches, and 'repressief' when its
-    character includes it."""
-    out = list(m.approaches)
-    if "repressief" in m.character:
-        out.append("repressief")
-    return out
-
-
-def measures_in_year(catalog: Catalog, year: int) -> list[Measure]:
-    """Measures that existed in ``year`` (ended ones only in the year they ended)."""
+def measures_on(catalog: Catalog, day: dt.date) -> list[Measure]:
+    """Measures that existed on ``day`` (an ended one only in the year it ended)."""
     out = []
     for m in catalog.measures:
-        status = m.status_in(year)
+        status = m.status_on(day)
         if status is None:
             continue
-        if status == "beëindigd" and max(y for y in m.status if y <= year) < year:
-            continue
+        if status == "beëindigd":
+            since = date_bounds(m.status_since(day) or "")
+            if since is None or since[0].year < day.year:
+                continue
         out.append(m)
     return out
 
 
-def measures_by_group(catalog: Catalog, year: int) -> list[tuple[str, str, list[Measure]]]:
-    ms = measures_in_year(catalog, year)
-    return [(gid, label, [m for m in ms if gid in groups_of(m)]) for gid, label in GROUPS]
+def letter_group(m: Measure) -> str:
+    return vocabulary().letter_group(m.approaches, m.character, m.letter_group)
 
 
-def stage_in_year(track: LegislativeTrack, year: int) -> StageEntry | None:
-    """The last stage a track had reached by the end of ``year`` (unknown dates skipped)."""
-    reached = [s for s in track.stages if _started_by(s.date, year)]
-    return reached[-1] if reached else None
+def measures_by_group(catalog: Catalog, day: dt.date) -> list[tuple[str, str, list[Measure]]]:
+    """The letter's groups in order, each with its measures (every measure in one group)."""
+    ms = measures_on(catalog, day)
+    return [
+        (t.id, t.label, [m for m in ms if letter_group(m) == t.id])
+        for t in vocabulary().letter_groups
+    ]
 
 
-def tracks_in_year(catalog: Catalog, year: int) -> list[tuple[LegislativeTrack, StageEntry]]:
+def measure_stand(ctx: ReportContext, m: Measure) -> str:
+    """'uitrol (sinds 2021)' on the peildatum, traced to the measure's file."""
+    day = ctx.as_of
+    status, since = m.status_on(day) or UNKNOWN, m.status_since(day)
+    text = status + (f" (sinds {partial_date(since)})" if since and since != UNKNOWN else "")
+    return ctx.from_catalog("maatregelen", m.id, "status", text)
+
+
+def tracks_on(catalog: Catalog, day: dt.date) -> list[tuple[LegislativeTrack, StageEntry | None]]:
+    """The legislative tracks that existed on ``day``, each with its stage then (None: not
+    known)."""
+    return [(t, t.stage_on(day)) for t in catalog.legislation if t.started_by(day)]
+
+
+def track_stand(ctx: ReportContext, t: LegislativeTrack, s: StageEntry | None) -> str:
+    """'in werking sinds 1 januari 2017', or 'onbekend' traced to the track's file."""
+    if s is None:
+        return ctx.from_catalog("wetgeving", t.id, "fases", UNKNOWN)
+    when = partial_date(s.date)
+    text = s.stage + (f" sinds {when}" if s.date != UNKNOWN else f" ({UNKNOWN} sinds wanneer)")
+    return ctx.from_catalog("wetgeving", t.id, "fases", text)
+
+
+def track_label(ctx: ReportContext, t: LegislativeTrack) -> str:
+    """The name with its kamerstuk where known: 'Naam (Kamerstuk 35447)'."""
+    if t.kamerstuk == UNKNOWN:
+        return ctx.from_catalog("wetgeving", t.id, "naam", t.name)
+    dossier, _, nr = t.kamerstuk.partition("-")
+    ref = f"Kamerstuk {dossier}" + (f", nr. {nr}" if nr else "")
+    return ctx.from_catalog("wetgeving", t.id, "naam", f"{t.name} ({ref})")
+
+
+@dataclass(frozen=True)
+class Treated:
+    """A motion or commitment and how this letter treats it (the spec's decision)."""
+
+    motion: Motion
+    decision: MotieOpvolging | None  # None: in the catalogue for this year, not in the spec
+    index: int | None = None  # place in the spec's list
+
+    @property
+    def kind(self) -> str:
+        return self.motion.kind
+
+
+def treated_motions(ctx: ReportContext) -> list[Treated]:
+    """The motions and commitments of the spec, in its order, followed by those the
+    catalogue has as answered in this year's letter but the spec does not mention."""
     out = []
-    for t in catalog.legislation:
-        s = stage_in_year(t, year)
-        if s is not None:
-            out.append((t, s))
+    ids = set()
+    for i, decision in enumerate(ctx.spec.moties):
+        try:
+            motion = ctx.catalog.motion(decision.id)
+        except Exception:
+            raise InputError(
+                ctx.spec_file(),
+                f"onbekende motie of toezegging {decision.id!r}; kies een id uit content/moties",
+                line=ctx.spec_lines.get(f"moties[{i}].id"),
+                field=f"moties[{i}].id",
+            ) from None
+        out.append(Treated(motion, decision, i))
+        ids.add(motion.id)
+    for m in ctx.catalog.motions:
+        if m.id not in ids and m.answer_in(ctx.spec.jaar) is not None:
+            out.append(Treated(m, None))
     return out
 
 
-def motions_in_year(catalog: Catalog, year: int) -> list[Motion]:
-    """Motions and commitments made by the end of ``year``."""
-    return [m for m in catalog.motions if _started_by(m.date, year) or m.date == "onbekend"]
-
-
-def answered_in(catalog: Catalog, year: int) -> list[Motion]:
-    """Motions and commitments this year's report answers."""
-    return [m for m in catalog.motions if m.answer_in(year) is not None]
-
-
-def motion_label(m: Motion) -> str:
+def motion_label(ctx: ReportContext, m: Motion) -> str:
     kind = "Motie" if m.kind == "motie" else "Toezegging"
     who = ", ".join(s for s in m.submitters if s != UNKNOWN)
-    return f"{kind} {who}: {m.title}" if who else f"{kind}: {m.title}"
+    text = f"{kind} {who}: {m.title}" if who else f"{kind}: {m.title}"
+    if m.kamerstuk != UNKNOWN:
+        text += f" (Kamerstuk {m.kamerstuk})"
+    return ctx.from_catalog("moties", m.id, "titel", text)
 
 
-def motion_ref(m: Motion) -> str:
-    """'label (kamerstuk)', without an unknown kamerstuk."""
-    return motion_label(m) + (f" ({m.kamerstuk})" if m.kamerstuk != UNKNOWN else "")
+def motion_status_on(ctx: ReportContext, m: Motion) -> str:
+    return ctx.from_catalog("moties", m.id, "status", m.status_on(ctx.as_of))
 
 
-def motion_status(m: Motion, year: int) -> str:
-    """The follow-up as known for the report year."""
-    parts = [f"status: {m.status}"]
-    given = [a for a in m.answers if a.year <= year]
-    if given:
-        last = max(given, key=lambda a: a.year)
-        if last.how != UNKNOWN:
-            parts.append(last.how)
-        if last.document != UNKNOWN:
-            parts.append(f"beantwoord in {last.document} ({last.year})")
-    return "; ".join(parts)
+def earlier_answers(m: Motion, year: int) -> list[str]:
+    """Where earlier letters answered it: never this letter itself, whose kamerstuk number
+    it cannot know."""
+    return [
+        f"Kamerstuk {a.document} ({a.year})"
+        for a in m.answers
+        if a.year < year and a.document != UNKNOWN
+    ]
 
 
-def evidence_label(m: Measure) -> str:
-    return m.evidence.label
-
-
-def stage_order() -> list[str]:
-    return list(vocabulary().legislative_stages)
+def status_entry(m: Motion, day: dt.date) -> tuple[str, str] | None:
+    return history_on(m.status, day)
 
 
 def dutch_list(items: list[str]) -> str:
@@ -189,7 +272,3 @@ def dutch_list(items: list[str]) -> str:
     if len(items) == 1:
         return items[0]
     return ", ".join(items[:-1]) + " en " + items[-1]
-
-
-def ctx_year(ctx: ReportContext) -> int:
-    return ctx.spec.jaar

@@ -1,4 +1,5 @@
-"""Everything a report is built from, gathered once: spec, figures, duiding, catalogue, chart.
+"""Everything a report is built from, gathered once: spec, figures as of the peildatum,
+duiding and synthesis, catalogue, chart, logo.
 
 The builders (``kamerbrief.py``, ``beslisnota.py``) are pure functions of this context;
 this module is the only place that talks to the store, the analysis and the catalogue.
@@ -6,15 +7,19 @@ this module is the only place that talks to the store, the analysis and the cata
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
 from hicmonitor import store
+from hicmonitor.analysis.duiding import Synthesis
 from hicmonitor.catalog.models import Catalog
-from hicmonitor.reports.figures import ReportFigures, report_figures
-from hicmonitor.reports.spec import ReportSpec
+from hicmonitor.errors import InputError
+from hicmonitor.reports.figures import ReportFigures, figures_year, report_figures
+from hicmonitor.reports.placeholders import Sourced
+from hicmonitor.reports.spec import ReportSpec, field_lines
 
 
 @dataclass(frozen=True)
@@ -35,22 +40,49 @@ class ReportContext:
     chart_png: bytes
     chart_svg: str
     source_files: list[str]  # the store's provenance: files the national counts came from
+    synthesis: Synthesis = field(default_factory=Synthesis)
+    logo: bytes | None = None
+    created: dt.datetime | None = None
+    spec_lines: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def as_of(self) -> dt.date:
+        return self.spec.as_of
+
+    def spec_file(self) -> str:
+        return str(self.spec.bron) if self.spec.bron else "rapportspecificatie"
+
+    def from_spec(self, value: str | None, field_path: str) -> Sourced | None:
+        """A spec value with its file, field and line."""
+        if value is None:
+            return None
+        return Sourced(value, self.spec_file(), field_path, self.spec_lines.get(field_path))
+
+    def from_catalog(self, kind: str, item_id: str, field_path: str, value: str) -> Sourced:
+        """A catalogue value with its content file and field."""
+        path = self.catalog.files.get((kind, item_id))
+        return Sourced(value, path or f"content/{kind}/{item_id}.yaml", field_path)
 
 
 def duiding_for(figs: ReportFigures) -> dict[str, CategoryDuiding]:
-    """The national duiding per category for the report year (adapter to issue 3's API).
+    """The national duiding per category of the figures public on the peildatum, with the
+    open year's months to date where there are any."""
+    from hicmonitor.analysis.duiding import add_to_date, national_duiding
 
-    Only the years up to the report year are passed on, so a report on an earlier year reads
-    as it would have then.
-    """
-    from hicmonitor.analysis.duiding import national_duiding
-
-    frame = figs.counts[figs.counts["year"] <= figs.year]
     out = {}
-    for cat, d in national_duiding(frame).items():
+    for cat, d in national_duiding(figs.counts).items():
+        rows = figs.to_date[figs.to_date["category"] == cat] if len(figs.to_date) else []
+        if len(rows):
+            add_to_date(d, rows.iloc[0].to_dict())
         facts = list(getattr(d, "sentence_facts", []) or [])
         out[cat] = CategoryDuiding(cat, list(d.sentences), [tuple(f) for f in facts])
     return out
+
+
+def synthesis_for(figs: ReportFigures) -> Synthesis:
+    from hicmonitor.analysis.duiding import synthesis
+
+    return synthesis(figs.counts, to_date=figs.to_date if len(figs.to_date) else None)
 
 
 def load_catalog_for_report(root: Path | None = None) -> Catalog:
@@ -60,9 +92,30 @@ def load_catalog_for_report(root: Path | None = None) -> Catalog:
     return load_catalog(root)
 
 
-def count_sources(con: duckdb.DuckDBPyConnection) -> list[str]:
+def count_sources(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None) -> list[str]:
     """File names of the sources behind the national counts (provenance for a footnote)."""
-    return store.national_count_sources(con)
+    return store.national_count_sources(con, as_of=as_of)
+
+
+LOGO_TYPES = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpeg"}
+
+
+def read_logo(spec: ReportSpec) -> bytes | None:
+    """The beeldmerk file the spec names (relative to the spec), checked to be PNG or JPEG."""
+    if not spec.beeldmerk:
+        return None
+    base = spec.bron.parent if spec.bron else Path.cwd()
+    path = (base / spec.beeldmerk).resolve()
+    file = spec.bron or "rapportspecificatie"
+    try:
+        data = path.read_bytes()
+    except OSError:
+        raise InputError(
+            file, f"beeldmerk {path} niet gevonden of niet leesbaar", field="beeldmerk"
+        ) from None
+    if not any(data.startswith(magic) for magic in LOGO_TYPES):
+        raise InputError(file, f"beeldmerk {path}: geen PNG- of JPEG-bestand", field="beeldmerk")
+    return data
 
 
 def gather(
@@ -72,13 +125,19 @@ def gather(
     catalog: Catalog | None = None,
     content_root: Path | None = None,
 ) -> ReportContext:
-    """Collect the context for ``spec.jaar`` from the store, the analysis and the catalogue."""
+    """Collect the context for ``spec``: the figures public on its peildatum, their duiding
+    and synthesis, the catalogue, the chart and the logo."""
     from hicmonitor.reports.charts import hic_chart
 
-    figs = report_figures(con, spec.jaar, spec.basisjaar)
+    as_of = spec.as_of
+    year = figures_year(con, spec.jaar, as_of)
+    figs = report_figures(con, year, spec.basisjaar, as_of=as_of)
     if catalog is None:
         catalog = load_catalog_for_report(content_root)
     png, svg = hic_chart(figs)
+    lines: dict[str, int] = {}
+    if spec.bron is not None and Path(spec.bron).exists():
+        lines = field_lines(Path(spec.bron).read_text(encoding="utf-8"))
     return ReportContext(
         spec=spec,
         figures=figs,
@@ -86,5 +145,9 @@ def gather(
         catalog=catalog,
         chart_png=png,
         chart_svg=svg,
-        source_files=count_sources(con),
+        source_files=count_sources(con, as_of),
+        synthesis=synthesis_for(figs),
+        logo=read_logo(spec),
+        created=dt.datetime.now().replace(microsecond=0),
+        spec_lines=lines,
     )

@@ -2,20 +2,24 @@
 
 ``hic_table`` and ``wide`` are pure functions on the frames the store returns
 (``store.category_counts``, ``store.population``): the table per category per year with
-inhabitants and rate per 1,000. ``report_figures`` gathers the figures of a report: national
-HIC counts and ATM attacks. Every number a report prints comes from here, and this module only
-asks the store (no figure is typed into a template). Ram- en plofkraken come from their own
-series, per counter (NVB, politie); the two counters are never added.
+inhabitants and rate per 1,000. ``report_figures`` gathers the figures of a report as public on
+its peildatum: national HIC counts up to the last complete year known then, the open year's
+months to date (where monthly figures are in the store) and ATM attacks. Every number a report
+prints comes from here, and this module only asks the store (no figure is typed into a
+template). Ram- en plofkraken come from their own series, per counter (NVB, politie); the two
+counters are never added.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
 
 import duckdb
 import pandas as pd
 
 from hicmonitor import store, taxonomy
+from hicmonitor.analysis.trends import year_to_date
 from hicmonitor.errors import HicError
 from hicmonitor.regions import NATIONAL
 
@@ -78,16 +82,21 @@ class AtmRow:
     kind: str
     counts: dict[int, int]
     references: dict[int, str]
+    # a count that covers its year only partly: year -> the last day it covers
+    partial: dict[int, dt.date] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class ReportFigures:
-    year: int
+    year: int  # the last complete year of figures public on the peildatum
     base_year: int
     columns: list[int]  # base year first, then the last five years
     categories: list[CategoryRow]
     atm: list[AtmRow]
     counts: pd.DataFrame  # the national category counts (all years) for the analysis
+    as_of: dt.date | None = None  # the peildatum
+    # the open year's months to date (analysis.trends.TO_DATE_COLUMNS), possibly empty
+    to_date: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def value(self, category: str, year: int) -> int | None:
         for row in self.categories:
@@ -96,9 +105,9 @@ class ReportFigures:
         return None
 
 
-def national_counts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """The yearly national counts per HIC category (store frame)."""
-    return store.category_counts(con, regions=[NATIONAL], period_kind="jaar")
+def national_counts(con: duckdb.DuckDBPyConnection, as_of: dt.date | None = None) -> pd.DataFrame:
+    """The yearly national counts per HIC category (store frame), as public on ``as_of``."""
+    return store.category_counts(con, regions=[NATIONAL], period_kind="jaar", as_of=as_of)
 
 
 def complete_years(counts: pd.DataFrame) -> list[int]:
@@ -136,20 +145,46 @@ def _span(years: list[int]) -> str:
     return ", ".join(str(y) for y in years)
 
 
+def figures_year(con: duckdb.DuckDBPyConnection, report_year: int, as_of: dt.date) -> int:
+    """The year whose figures a report of ``report_year`` dated ``as_of`` presents: the last
+    complete year public on that day. It must be the report year or the year before (a
+    letter does not present figures of years ago as the latest); else a Dutch ``HicError``
+    names what was public then."""
+    years = complete_years(national_counts(con, as_of))
+    if not years:
+        raise HicError(
+            f"geen landelijke HIC-cijfers die op {as_of.isoformat()} openbaar waren; "
+            "laad eerst gegevens (met --beschikbaar-vanaf)"
+        )
+    if years[-1] < report_year - 1:
+        raise HicError(
+            f"op de peildatum {as_of.isoformat()} waren de landelijke HIC-cijfers over "
+            f"{report_year - 1} nog niet openbaar; wel over {_span(years)}. Kies een latere "
+            "datum of peildatum, of laad de cijfers met hun datum van publicatie"
+        )
+    return years[-1]
+
+
 def report_figures(
-    con: duckdb.DuckDBPyConnection, year: int, base_year: int | None = None
+    con: duckdb.DuckDBPyConnection,
+    year: int,
+    base_year: int | None = None,
+    *,
+    as_of: dt.date | None = None,
 ) -> ReportFigures:
-    """The figures for the report on ``year``: the last five years plus the base year.
+    """The figures of a report: the last five years up to ``year`` plus the base year, as
+    public on ``as_of`` (and the open year's months to date), and the ram- en plofkraken.
 
     ``base_year`` defaults to the first year the store has for every category. A year
     without complete national figures raises a Dutch ``HicError`` naming the years that exist.
     """
-    counts = national_counts(con)
+    counts = national_counts(con, as_of)
     years = complete_years(counts)
     if year not in years:
         raise HicError(
             f"geen volledige landelijke HIC-cijfers voor {year}; wel voor de jaren {_span(years)}"
         )
+    counts = counts[counts["year"] <= year].reset_index(drop=True)
     if base_year is None:
         base_year = years[0]
     if base_year not in years or base_year > year:
@@ -174,7 +209,7 @@ def report_figures(
             )
         )
 
-    atm_frame = store.atm_attacks(con)
+    atm_frame = store.atm_attacks(con, as_of=as_of)
     atm = []
     for (counter, kind), sub in atm_frame.groupby(["counter", "kind"], sort=True):
         atm.append(
@@ -187,6 +222,14 @@ def report_figures(
                     for y, r in zip(sub["year"], sub["reference"], strict=True)
                     if isinstance(r, str) and r
                 },
+                partial={
+                    int(y): e.date()
+                    for y, e in zip(sub["year"], sub["covers_until"], strict=True)
+                    if isinstance(e, pd.Timestamp)
+                },
             )
         )
-    return ReportFigures(year, base_year, columns, rows, atm, counts)
+    monthly = store.category_counts(con, regions=[NATIONAL], period_kind="maand", as_of=as_of)
+    to_date = year_to_date(monthly, counts)
+    to_date = to_date[to_date["year"] > year].reset_index(drop=True)
+    return ReportFigures(year, base_year, columns, rows, atm, counts, as_of, to_date)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 NON_PUBLIC_LINE = "Alles onder deze streep wordt verwijderd"
 NOT_APPLICABLE = "Niet van toepassing"
@@ -31,6 +31,9 @@ class Text:
     bold: bool = False
     italic: bool = False
     redaction: str | None = None  # Woo ground, e.g. "5.1.2e": the text is not shown
+    # a placeholder as a whole (e.g. "Niet van toepassing" in a required section): the
+    # reason; a concept highlights it (placeholders found by pattern are highlighted too)
+    mark: str | None = None
 
 
 @dataclass
@@ -156,11 +159,14 @@ class Document:
     margin: list[str]  # repeated on every page after the first
     body: list[Block]
     addressee: list[str] = field(default_factory=list)  # postal address block (letter)
-    to: str = ""  # "Aan" line (memo)
+    to: str = ""  # "Aan" (memo): one addressee per line
     approval: ApprovalBlock | None = None
     signatories: list[Signatory] = field(default_factory=list)
     author: str = ""
     lang: str = "nl"
+    concept: bool = False  # a draft: placeholders are highlighted
+    created: datetime | None = None  # when the file was made (document properties)
+    logo: bytes | None = None  # the ministry's beeldmerk (PNG or JPEG), top centre of page 1
 
 
 def walk(blocks: list[Block]) -> Iterator[Block]:

@@ -3,6 +3,11 @@
 Files are written to a temporary folder inside the output folder first and only moved into
 place when every requested file rendered, so a failure leaves no half-written output. Names
 carry the year and the kenmerk: ``kamerbrief_2023_<kenmerk>.pdf``.
+
+Before anything is rendered the documents are scanned for placeholders
+(:mod:`hicmonitor.reports.placeholders`): a ``definitief`` spec with any of them is refused
+with the list, and nothing is written; a ``concept`` is written with them highlighted, and
+the list comes back with the files.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -21,6 +27,7 @@ from hicmonitor.reports.beslisnota import build_beslisnota
 from hicmonitor.reports.context import ReportContext, gather
 from hicmonitor.reports.kamerbrief import build_kamerbrief
 from hicmonitor.reports.model import Document
+from hicmonitor.reports.placeholders import Finding, scan
 from hicmonitor.reports.spec import ReportSpec
 
 FORMATS: tuple[str, ...] = ("docx", "pdf", "html")
@@ -64,6 +71,35 @@ def build_documents(ctx: ReportContext) -> dict[str, Document]:
     return {"kamerbrief": build_kamerbrief(ctx), "beslisnota": build_beslisnota(ctx)}
 
 
+@dataclass
+class Reports:
+    """What ``make_reports`` wrote, and the placeholders of the concept (empty when final)."""
+
+    paths: list[Path]
+    placeholders: list[Finding] = field(default_factory=list)
+
+    def __iter__(self):  # the paths, as before
+        return iter(self.paths)
+
+
+def placeholders(docs: dict[str, Document]) -> list[Finding]:
+    """Every placeholder of the documents, document by document."""
+    return [f for doc in docs.values() for f in scan(doc)]
+
+
+def refuse_final_with_placeholders(spec: ReportSpec, found: list[Finding]) -> None:
+    """A definitief spec may not leave a single placeholder: a Dutch error listing them."""
+    if spec.status != "definitief" or not found:
+        return
+    shown = "\n".join(f"  {f}" for f in found[:40])
+    more = f"\n  … en nog {len(found) - 40}" if len(found) > 40 else ""
+    raise HicError(
+        f"{spec.bron or 'de rapportspecificatie'}: status 'definitief', maar de documenten "
+        f"bevatten {len(found)} plaatshouder(s); er is niets geschreven:\n{shown}{more}\n"
+        "Vul ze in of zet status op 'concept'."
+    )
+
+
 def make_reports(
     con: duckdb.DuckDBPyConnection,
     spec: ReportSpec,
@@ -73,13 +109,18 @@ def make_reports(
     catalog: Catalog | None = None,
     content_root: Path | None = None,
     progress: Progress | None = None,
-) -> list[Path]:
-    """Build both documents for ``spec.jaar`` and write them in ``formats`` to ``out_dir``."""
+) -> Reports:
+    """Build both documents for ``spec`` and write them in ``formats`` to ``out_dir``
+    (a definitief spec with placeholders is refused before anything is written)."""
     say = progress or (lambda _msg: None)
     say("cijfers, duiding en catalogus ophalen")
     ctx = gather(con, spec, catalog=catalog, content_root=content_root)
     say("documenten opbouwen")
-    return write_documents(build_documents(ctx), spec, out_dir, formats, progress=say)
+    docs = build_documents(ctx)
+    found = placeholders(docs)
+    refuse_final_with_placeholders(spec, found)
+    paths = write_documents(docs, spec, out_dir, formats, progress=say)
+    return Reports(paths, found)
 
 
 def write_documents(

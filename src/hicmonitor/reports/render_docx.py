@@ -4,13 +4,20 @@ Real Word structure, not look-alikes: headings use the built-in ``Heading 1-3`` 
 the navigation pane and a table of contents work), tables a built-in table style with a
 repeating header row, figures are inline pictures with alternative text, and footnotes
 are real Word footnotes (a ``footnotes.xml`` part, which python-docx does not write itself).
-The sender column sits in the first-page header as a floating table; the default header of
-the later pages repeats directorate, date and kenmerk.
+The sender column sits on page 1 in a text frame anchored to the page (inside the 10 mm
+printable margin); the default header of the later pages repeats directorate-general,
+directorate, date and kenmerk. Headings, captions, pictures and tables keep with what
+follows; automatic hyphenation is off (LibreOffice and Word break no word). The core
+properties carry the spec's author and the real creation time. In a concept every
+placeholder is highlighted yellow.
 """
 
 from __future__ import annotations
 
 import io
+from contextvars import ContextVar
+from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 
 from docx import Document as new_docx
@@ -25,6 +32,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph as DocxParagraph
 
+from hicmonitor.format_nl import long_date
 from hicmonitor.reports.model import (
     BulletList,
     Document,
@@ -39,13 +47,19 @@ from hicmonitor.reports.model import (
     format_number,
     is_numeric,
 )
-from hicmonitor.reports.render_html import long_date
+from hicmonitor.reports.placeholders import segments
 
+_CONCEPT: ContextVar[bool] = ContextVar("concept", default=False)
 FONT = "Noto Sans"
 BLUE = RGBColor(0x15, 0x42, 0x73)
 GREY = RGBColor(0x53, 0x53, 0x53)
 TABLE_STYLE = "Light List Accent 1"
 TEXT_WIDTH_MM = 120.0  # A4 210 mm minus margins 24 + 66 mm
+TABLE_PT = 8.0  # font size in tables
+# Word or LibreOffice may set the text in a wider substitute where Noto Sans is not installed
+# (DejaVu Sans is about 15% wider): column widths leave that room, so no word is broken
+SUBSTITUTE_FACTOR = 1.18
+CELL_PADDING_MM = 2.6
 CT_FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -126,6 +140,13 @@ def _setup_styles(document) -> None:  # noqa: ANN001
     lang = OxmlElement("w:lang")
     lang.set(qn("w:val"), "nl-NL")
     r_pr.append(lang)
+    # never break a word: no automatic hyphenation, in the style and in the settings
+    p_pr = normal.element.get_or_add_pPr()
+    p_pr.append(parse_xml(f"<w:suppressAutoHyphens {nsdecls('w')}/>"))
+    settings = document.settings.element
+    for old in settings.findall(qn("w:autoHyphenation")):
+        settings.remove(old)
+    settings.append(parse_xml(f'<w:autoHyphenation {nsdecls("w")} w:val="false"/>'))
     for name, size, color in (
         ("Title", 13, None),
         ("Heading 1", 10.5, BLUE),
@@ -141,6 +162,7 @@ def _setup_styles(document) -> None:  # noqa: ANN001
         st.paragraph_format.space_before = Pt(12 if name == "Heading 1" else 8)
         st.paragraph_format.space_after = Pt(4)
         st.paragraph_format.keep_with_next = True
+        st.paragraph_format.keep_together = True
     title = styles["Title"]
     title.paragraph_format.space_after = Pt(10)
     # the Title style of the default template draws a border: keep it plain
@@ -152,6 +174,8 @@ def _setup_styles(document) -> None:  # noqa: ANN001
     caption.font.size = Pt(8)
     caption.font.bold = True
     caption.font.color.rgb = RGBColor(0, 0, 0)
+    caption.paragraph_format.keep_with_next = True
+    caption.paragraph_format.keep_together = True
     fn_text = styles.add_style("Footnote Text", WD_STYLE_TYPE.PARAGRAPH)
     fn_text.base_style = normal
     fn_text.font.size = Pt(7.5)
@@ -169,6 +193,27 @@ def _setup_styles(document) -> None:  # noqa: ANN001
     note.font.color.rgb = GREY
 
 
+def _highlight(run) -> None:  # noqa: ANN001
+    """Mark a run yellow (a placeholder in a concept)."""
+    el = OxmlElement("w:highlight")
+    el.set(qn("w:val"), "yellow")
+    run._r.get_or_add_rPr().append(el)
+
+
+def _add_text(paragraph: DocxParagraph, text: str, *, whole: bool = False, bold=None, italic=None):  # noqa: ANN001, ANN201
+    """Runs for ``text``; in a concept its placeholders (or all of it, ``whole``) highlighted."""
+    runs = []
+    pieces = segments(str(text), whole) if _CONCEPT.get() else [(str(text), False)]
+    for piece, marked in pieces:
+        run = paragraph.add_run(piece)
+        run.bold = bold
+        run.italic = italic
+        if marked:
+            _highlight(run)
+        runs.append(run)
+    return runs
+
+
 def _add_inlines(paragraph: DocxParagraph, items: list[Inline], notes: _Footnotes) -> None:
     for item in items:
         if isinstance(item, Footnote):
@@ -184,9 +229,13 @@ def _add_inlines(paragraph: DocxParagraph, items: list[Inline], notes: _Footnote
             shd.set(qn("w:fill"), "000000")
             run._r.get_or_add_rPr().append(shd)
             continue
-        run = paragraph.add_run(item.text)
-        run.bold = item.bold or None
-        run.italic = item.italic or None
+        _add_text(
+            paragraph,
+            item.text,
+            whole=bool(item.mark),
+            bold=item.bold or None,
+            italic=item.italic or None,
+        )
 
 
 def _frame(paragraph: DocxParagraph, x_mm: float, y_mm: float, width_mm: float) -> None:
@@ -220,9 +269,9 @@ def _colofon(document, doc: Document) -> None:  # noqa: ANN001
     style = document.styles["Colofon"]
     for text, bold in lines[:-1]:
         p = document.add_paragraph(style=style)  # pStyle first, then the frame in w:pPr
-        _frame(p, 150, 44, 46)
+        _frame(p, 150, 44, 46)  # x 150-196 mm: inside the 10 mm printable margin
         if text:
-            p.add_run(text).bold = bold or None
+            _add_text(p, text, bold=bold or None)
 
 
 def _headers(document, doc: Document) -> None:  # noqa: ANN001
@@ -237,6 +286,11 @@ def _headers(document, doc: Document) -> None:  # noqa: ANN001
     first = section.first_page_header
     p = first.paragraphs[0]
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    if doc.logo:  # the ministry's beeldmerk, top centre of page 1 (centred on the page)
+        p.paragraph_format.right_indent = Mm(-(66 - 24))
+        p.add_run().add_picture(io.BytesIO(doc.logo), height=Mm(16))
+        p = first.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = p.add_run(doc.header.sender[0] if doc.header.sender else "")
     run.bold = True
     run.font.color.rgb = BLUE
@@ -250,7 +304,7 @@ def _headers(document, doc: Document) -> None:  # noqa: ANN001
         p.paragraph_format.left_indent = Mm(150 - 24)
         p.paragraph_format.right_indent = Mm(-(66 - 14))
         p.paragraph_format.space_after = Pt(3)
-        p.add_run(line)
+        _add_text(p, line, bold=True if i == 0 else None)
     footer = section.footer
     fp = footer.paragraphs[0]
     fp.alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -297,13 +351,13 @@ def _table(document, t: Table, notes: _Footnotes) -> None:  # noqa: ANN001
     numeric_cols = {j for j in range(len(t.columns)) if any(is_numeric(r[j]) for r in t.rows)}
     for j, name in enumerate(t.columns):
         cell = hdr.cells[j]
-        cell.text = name
+        _add_text(cell.paragraphs[0], name)
         if j in numeric_cols:
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     for row in t.rows:
         cells = table.add_row().cells
         for j, value in enumerate(row):
-            cells[j].text = format_number(value)
+            _add_text(cells[j].paragraphs[0], format_number(value))
             if j in numeric_cols:
                 cells[j].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     table.autofit = False
@@ -316,10 +370,14 @@ def _table(document, t: Table, notes: _Footnotes) -> None:  # noqa: ANN001
     for j, col in enumerate(table.columns):
         col.width = Mm(widths[j])  # the grid (LibreOffice reads this)
     for r in table.rows:
+        # a row never splits, and (small tables) every row keeps with the next, the last
+        # with the table note: a table does not leave its note alone on the next page
+        r._tr.get_or_add_trPr().append(parse_xml(f"<w:cantSplit {nsdecls('w')}/>"))
         for j, c in enumerate(r.cells):
             c.width = Mm(widths[j])
             for p in c.paragraphs:
                 p.paragraph_format.space_after = Pt(0)
+                p.paragraph_format.keep_with_next = len(t.rows) <= 25 or r is table.rows[0]
                 for run in p.runs:
                     run.font.size = Pt(8)
     if t.note:
@@ -327,21 +385,56 @@ def _table(document, t: Table, notes: _Footnotes) -> None:  # noqa: ANN001
         _add_inlines(p, t.note, notes)
 
 
+@cache
+def _advances(bold: bool) -> tuple[dict[int, int], int, int]:
+    """Advance widths of the package's Noto Sans (regular or bold): (per code point, default,
+    units per em)."""
+    from importlib.resources import files
+
+    from fontTools.ttLib import TTFont
+
+    name = "NotoSans-Bold.ttf" if bold else "NotoSans-Regular.ttf"
+    with files("hicmonitor.reports").joinpath("fonts", name).open("rb") as fh:
+        font = TTFont(fh, lazy=True)
+        cmap = font.getBestCmap()
+        hmtx = font["hmtx"]
+        widths = {cp: hmtx[glyph][0] for cp, glyph in cmap.items()}
+        default = hmtx[".notdef"][0] if ".notdef" in hmtx.metrics else font["head"].unitsPerEm // 2
+        return widths, default, font["head"].unitsPerEm
+
+
+def _word_mm(word: str, bold: bool) -> float:
+    """The width of ``word`` in a table cell, with room for a wider substitute font."""
+    widths, default, em = _advances(bold)
+    units = sum(widths.get(ord(ch), default) for ch in word)
+    return units / em * TABLE_PT * 25.4 / 72 * SUBSTITUTE_FACTOR
+
+
 def _column_widths(t: Table, total: float) -> list[float]:
-    """Column widths in mm: numeric columns narrow, text columns share the rest by length."""
+    """Column widths in mm. Every column is at least as wide as its longest word, measured
+    with the font's metrics (bold for the header row and the first column): a word is never
+    broken. Numeric columns get that minimum; text columns share the rest by the length of
+    their text."""
     n = len(t.columns)
+    texts = [[str(t.columns[j])] + [format_number(r[j]) for r in t.rows] for j in range(n)]
+    minimum = []
+    for j, col in enumerate(texts):
+        widest = 0.0
+        for i, cell in enumerate(col):
+            bold = i == 0 or j == 0  # the table style sets the header and first column bold
+            for word in cell.split() or [""]:
+                widest = max(widest, _word_mm(word, bold))
+        minimum.append(max(8.0, widest + CELL_PADDING_MM))
     numeric = [any(is_numeric(r[j]) for r in t.rows) for j in range(n)]
-    num_w = 12.0
     text_cols = [j for j in range(n) if not numeric[j]]
-    rest = max(total - num_w * (n - len(text_cols)), 20.0)
-    lengths = {
-        j: max([len(str(t.columns[j]))] + [len(format_number(r[j])) for r in t.rows])
-        for j in text_cols
-    }
-    weight = sum(min(v, 60) for v in lengths.values()) or 1
-    return [
-        num_w if numeric[j] else max(rest * min(lengths[j], 60) / weight, 16.0) for j in range(n)
+    rest = total - sum(minimum[j] for j in range(n) if numeric[j])
+    lengths = {j: min(max(len(x) for x in texts[j]), 60) for j in text_cols}
+    weight = sum(lengths.values()) or 1
+    widths = [
+        minimum[j] if numeric[j] else max(rest * lengths[j] / weight, minimum[j]) for j in range(n)
     ]
+    scale = total / sum(widths) if sum(widths) > total else 1.0
+    return [w * scale for w in widths]
 
 
 def _non_public_line(document, line: NonPublicLine) -> None:  # noqa: ANN001
@@ -360,13 +453,17 @@ def _non_public_line(document, line: NonPublicLine) -> None:  # noqa: ANN001
 def _blocks(document, blocks: list, notes: _Footnotes) -> None:  # noqa: ANN001
     for b in blocks:
         if isinstance(b, Section):
-            document.add_heading(b.heading, level=min(b.level, 3))
+            heading = document.add_heading(level=min(b.level, 3))
+            _add_text(heading, b.heading)
             _blocks(document, b.blocks, notes)
         elif isinstance(b, Paragraph):
             _add_inlines(document.add_paragraph(), b.content, notes)
         elif isinstance(b, BulletList):
-            for item in b.items:
-                _add_inlines(document.add_paragraph(style="List Bullet"), item.content, notes)
+            for k, item in enumerate(b.items):
+                p = document.add_paragraph(style="List Bullet")
+                _add_inlines(p, item.content, notes)
+                if k < len(b.items) - 1 and len(b.items) <= 3:
+                    p.paragraph_format.keep_with_next = True
         elif isinstance(b, Table):
             _table(document, b, notes)
         elif isinstance(b, Figure):
@@ -375,7 +472,8 @@ def _blocks(document, blocks: list, notes: _Footnotes) -> None:  # noqa: ANN001
             pic.paragraph_format.keep_with_next = True
             for doc_pr in pic._p.iter(qn("wp:docPr")):
                 doc_pr.set("descr", b.alt)
-            document.add_paragraph(b.caption, style="Tabelnoot")
+            cap = document.add_paragraph(style="Tabelnoot")
+            _add_text(cap, b.caption)
         elif isinstance(b, NonPublicLine):
             _non_public_line(document, b)
         else:  # pragma: no cover - the model has no other block types
@@ -402,27 +500,69 @@ def _approval(document, doc: Document) -> None:  # noqa: ANN001
     document.add_paragraph()
 
 
-def render_docx(doc: Document, target: Path) -> Path:
-    """Write ``doc`` as a Word document."""
-    document = new_docx()
-    _setup_styles(document)
-    _headers(document, doc)
-    _colofon(document, doc)
+def _properties(document, doc: Document) -> None:  # noqa: ANN001
+    """Core and extended properties: the spec's author, the real creation time, and
+    nothing of the library's template (its 2013 dates, 'python-docx', its thumbnail)."""
+    created = (doc.created or datetime.now()).astimezone(UTC).replace(tzinfo=None)
     props = document.core_properties
     props.title = f"{doc.title}: {doc.subject}"
     props.subject = doc.subject
     props.author = doc.author
+    props.last_modified_by = doc.author
+    props.created = created
+    props.modified = created
+    props.revision = 1
+    props.comments = f"{doc.title} {doc.reference}" + (" (concept)" if doc.concept else "")
+    props.category = doc.kind
     props.language = "nl-NL"
     props.keywords = f"High Impact Crimes; {doc.kind}; {doc.reference}"
     props.identifier = doc.reference
+    package = document.part.package
+    for rel_id, rel in list(package.rels.items()):
+        if rel.reltype.endswith("/thumbnail"):
+            del package.rels[rel_id]
+        elif rel.reltype.endswith("/extended-properties"):
+            app = rel.target_part
+            root = getattr(app, "_element", None)
+            if root is None:
+                root = parse_xml(app.blob)
+            for el in list(root):
+                name = el.tag.rsplit("}", 1)[-1]
+                if name == "Application":
+                    el.text = "hicmonitor"
+                elif name in ("Company", "Template", "Manager", "AppVersion", "TotalTime"):
+                    root.remove(el)
+            if not hasattr(app, "_element"):
+                from lxml import etree
+
+                app._blob = etree.tostring(
+                    root, xml_declaration=True, encoding="UTF-8", standalone=True
+                )
+
+
+def render_docx(doc: Document, target: Path) -> Path:
+    """Write ``doc`` as a Word document."""
+    token = _CONCEPT.set(doc.concept)
+    try:
+        return _render_docx(doc, target)
+    finally:
+        _CONCEPT.reset(token)
+
+
+def _render_docx(doc: Document, target: Path) -> Path:
+    document = new_docx()
+    _setup_styles(document)
+    _headers(document, doc)
+    _colofon(document, doc)
+    _properties(document, doc)
     notes = _Footnotes()
 
     if doc.addressee:
         p = document.add_paragraph()
         for i, line in enumerate(doc.addressee):
-            run = p.add_run(line)
+            runs = _add_text(p, line)
             if i < len(doc.addressee) - 1:
-                run.add_break()
+                runs[-1].add_break()
         p.paragraph_format.space_after = Pt(24)
     document.add_paragraph(doc.title, style="Title")
     kop = document.add_table(rows=0, cols=2)
@@ -433,19 +573,31 @@ def render_docx(doc: Document, target: Path) -> Path:
     for label, value in rows:
         cells = kop.add_row().cells
         cells[0].text = label
-        cells[1].text = value
+        lines = str(value).split("\n")
+        for k, line in enumerate(lines):
+            runs = _add_text(cells[1].paragraphs[0], line)
+            if k < len(lines) - 1 and runs:
+                runs[-1].add_break()
         cells[0].width, cells[1].width = Mm(25), Mm(95)
         cells[0].paragraphs[0].runs[0].font.color.rgb = GREY
+    kop.autofit = False
+    kop.columns[0].width, kop.columns[1].width = Mm(25), Mm(95)  # the grid LibreOffice reads
     document.add_paragraph()
     _approval(document, doc)
     _blocks(document, doc.body, notes)
     if doc.signatories:
-        document.add_paragraph()
-        for s in doc.signatories:
-            document.add_paragraph(f"{s.role},")
-            document.add_paragraph().paragraph_format.space_after = Pt(36)
+        document.add_paragraph().paragraph_format.keep_with_next = True
+        for k, s in enumerate(doc.signatories):
+            p = document.add_paragraph()
+            _add_text(p, f"{s.role},")
+            p.paragraph_format.keep_with_next = True
+            space = document.add_paragraph()
+            space.paragraph_format.space_after = Pt(36)
+            space.paragraph_format.keep_with_next = True
             if s.name:
-                document.add_paragraph(s.name)
+                name = document.add_paragraph()
+                _add_text(name, s.name)
+                name.paragraph_format.keep_with_next = k < len(doc.signatories) - 1
     notes.write(document)
     document.save(str(target))
     return target

@@ -7,13 +7,14 @@ The page has no external reference at all: the CSS is inline, the font is embedd
 from __future__ import annotations
 
 import base64
-from datetime import date
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup, escape
 
+from hicmonitor.format_nl import long_date
 from hicmonitor.reports.model import (
     Document,
     Figure,
@@ -22,10 +23,7 @@ from hicmonitor.reports.model import (
     format_number,
     is_numeric,
 )
-
-MONTHS = (
-    "januari februari maart april mei juni juli augustus september oktober november december"
-).split()
+from hicmonitor.reports.placeholders import segments
 
 FONTS = (
     ("NotoSans-Regular.ttf", "normal", "normal"),
@@ -38,11 +36,6 @@ FONTS = (
 def css_string(text: str) -> str:
     """A CSS string literal."""
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
-
-
-def long_date(d: date) -> str:
-    """``18 december 2023``."""
-    return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
 
 
 def _resource(*parts: str) -> bytes:
@@ -84,6 +77,24 @@ def _template() -> jinja2.Template:
     return env.get_template("document.html.j2")
 
 
+def highlighter(concept: bool):  # noqa: ANN201
+    """The template's ``ph`` filter: text escaped, its placeholders in ``<mark>`` (concept)."""
+
+    def ph(text: object, whole: bool = False) -> Markup:
+        value = "" if text is None else str(text)
+        if not concept:
+            return Markup(escape(value))
+        out = []
+        for piece, marked in segments(value, whole):
+            if marked:
+                out.append(Markup('<mark class="plaatshouder">{}</mark>').format(piece))
+            else:
+                out.append(escape(piece))
+        return Markup("").join(out)
+
+    return ph
+
+
 def _image_src(fig: Figure) -> str:
     if fig.svg is not None:
         return "data:image/svg+xml;base64," + base64.b64encode(fig.svg.encode("utf-8")).decode()
@@ -94,7 +105,13 @@ def build_html(doc: Document, *, paged: bool) -> str:
     """The document as one HTML string; ``paged`` selects the print (PDF) layout."""
     css = [font_face_css(embed=not paged), _resource("templates", "base.css").decode("utf-8")]
     css.append(_resource("templates", "print.css" if paged else "screen.css").decode("utf-8"))
-    if paged and doc.header.sender:
+    if paged and doc.logo:
+        # the ministry's beeldmerk above the text on the first page (a running element)
+        # centred on the page, not on the text column (the right margin is 42 mm wider)
+        css.append(
+            "@page :first { @top-center { content: element(beeldmerk); padding-left: 42mm } }"
+        )
+    elif paged and doc.header.sender:
         # the ministry's name above the text on the first page (a page-margin box)
         css.append(
             f"@page :first {{ @top-center {{ content: {css_string(doc.header.sender[0])} }} }}"
@@ -105,8 +122,15 @@ def build_html(doc: Document, *, paged: bool) -> str:
     def fn_number(fn: Footnote) -> int:
         return numbers[id(fn)]
 
+    logo = None
+    if doc.logo:
+        mime = "image/png" if doc.logo.startswith(b"\x89PNG") else "image/jpeg"
+        logo = f"data:{mime};base64," + base64.b64encode(doc.logo).decode("ascii")
     return _template().render(
         doc=doc,
+        ph=highlighter(doc.concept),
+        logo=logo,
+        created=(doc.created.isoformat() if doc.created else doc.date.isoformat()),
         print=paged,
         css="\n".join(css),
         notes=notes,

@@ -1,9 +1,16 @@
 """The report spec: one YAML file per report year, written by a policy officer.
 
-The spec holds what only people know (date, kenmerk, sender, signatories and the free
-texts of the beslisnota); every figure comes from the store. Keys are Dutch because a
-policy officer writes the file. Validation errors name the YAML file, the line and the
-field, in Dutch (:class:`hicmonitor.errors.InputError`).
+The spec holds what only people know: date and peildatum, kenmerk, sender, signatories, the
+decisions of the memo (addressees, annexes, how the letter treats each motion and
+commitment, highlights) and the free texts of the beslisnota; every figure comes from the
+store. Keys are Dutch because a policy officer writes the file. Validation errors name the
+YAML file, the line and the field, in Dutch (:class:`hicmonitor.errors.InputError`).
+
+Texts that betray unfinished work (``TODO``, ``nog invullen``, lorem ipsum …) are refused.
+Placeholders a draft may hold for a while (``onbekend``, ``[controleer]``, ``PM``, example
+text) are accepted in a ``status: concept`` spec, highlighted in the documents and listed
+by ``hic rapport`` (:mod:`hicmonitor.reports.placeholders`); a ``status: definitief`` spec
+with any of them is refused and nothing is written.
 """
 
 from __future__ import annotations
@@ -11,12 +18,13 @@ from __future__ import annotations
 import re
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
@@ -30,10 +38,16 @@ KENMERK_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
 def _no_placeholder(v: str) -> str:
-    """Reject texts that betray an unfinished value (the catalogue's placeholder patterns)."""
-    from hicmonitor.catalog.vocabulary import vocabulary
+    """Reject texts that betray an unfinished value (the catalogue's placeholder patterns).
 
-    if vocabulary().is_placeholder(v):
+    The word 'onbekend' alone is the catalogue's honest word for an unknown fact, but in a
+    document it is a placeholder like '[controleer]' and 'PM': those are accepted here and
+    handled by the concept/definitief check (they are listed, and refused in a final
+    document)."""
+    from hicmonitor.catalog.vocabulary import vocabulary
+    from hicmonitor.reports.placeholders import soft_placeholder
+
+    if vocabulary().is_placeholder(v) and not soft_placeholder(v):
         raise ValueError(f"{v.strip()[:40]!r} lijkt een plaatshouder; schrijf de echte tekst")
     return v
 
@@ -58,6 +72,39 @@ class Afzender(_Strict):
 class Ondertekenaar(_Strict):
     naam: Tekst | None = None
     functie: Tekst
+    # the short name the memo uses ("MJenV"); default: the function
+    afkorting: Tekst | None = None
+
+
+OPVOLGING = ("afgedaan in deze brief", "voortgang")
+ELDERS = "wordt beantwoord in:"
+
+
+def _opvolging(v: str) -> str:
+    text = " ".join(v.split())
+    if text in OPVOLGING:
+        return text
+    if text.lower().startswith(ELDERS) and text[len(ELDERS) :].strip():
+        return ELDERS + " " + text[len(ELDERS) :].strip()
+    raise ValueError(
+        "opvolging is 'afgedaan in deze brief', 'voortgang' of 'wordt beantwoord in: "
+        "<de brief waarin het antwoord komt>'"
+    )
+
+
+class MotieOpvolging(_Strict):
+    """How this letter treats one motion or commitment of the catalogue."""
+
+    id: str
+    opvolging: Annotated[str, AfterValidator(_opvolging)]
+    tekst: Tekst | None = None  # what the letter says about it (optional)
+
+    @property
+    def elsewhere(self) -> str | None:
+        """The letter that will answer it, for 'wordt beantwoord in: …'."""
+        if self.opvolging.startswith(ELDERS):
+            return self.opvolging[len(ELDERS) :].strip()
+        return None
 
 
 class NietOpenbaar(_Strict):
@@ -65,13 +112,22 @@ class NietOpenbaar(_Strict):
     informatie: Tekst | None = None
 
 
-class BeslisnotaTeksten(_Strict):
-    """Free texts of the beslisnota; a missing text is generated from data or 'Niet van toepassing'."""
+def _one_or_more(v: Any) -> Any:
+    return [v] if isinstance(v, str) else v
 
-    aan: Tekst = "Minister van Justitie en Veiligheid"
+
+class BeslisnotaTeksten(_Strict):
+    """The memo: its addressees and annexes (the letter is always its first annex) and its
+    free texts; a missing text is generated from data, or is 'Niet van toepassing' where the
+    template allows that."""
+
+    aan: Annotated[list[Tekst], BeforeValidator(_one_or_more), Field(min_length=1)] = [
+        "De minister van Justitie en Veiligheid"
+    ]
+    bijlagen: list[Tekst] = []
     aanleiding: Tekst | None = None
     geadviseerd_besluit: Tekst | None = None
-    kernpunten: list[Tekst] | None = None
+    kernpunten: list[Tekst] | None = None  # added to the kernpunten generated from the data
     politieke_context: Tekst | None = None
     financiele_overwegingen: Tekst | None = None
     juridische_overwegingen: Tekst | None = None
@@ -89,21 +145,64 @@ class KamerbriefTeksten(_Strict):
     onderwerp: Tekst | None = None
     opening: Tekst | None = None
     slot: Tekst | None = None
+    strategie: Tekst | None = None  # replaces the standard paragraph on the HIC strategy
+    hoogtepunten: list[Tekst] = []  # the highlights of the year
+    caribisch_nederland: Tekst | None = None  # an optional paragraph
+    bijlagen: list[Tekst] = []  # the letter's annexes (never the memo)
+
+    @field_validator("bijlagen")
+    @classmethod
+    def _not_the_memo(cls, v: list[str]) -> list[str]:
+        for item in v:
+            if re.search(r"(?i)beslisnota|nota aan de minister", item):
+                raise ValueError(
+                    f"{item!r}: de beslisnota is geen bijlage van de Kamerbrief (de nota "
+                    "noemt de brief als bijlage, niet andersom)"
+                )
+        return v
 
 
 class ReportSpec(_Strict):
     """One report: the Kamerbrief and its beslisnota for ``jaar``."""
 
+    status: Literal["concept", "definitief"] = "concept"
     jaar: int = Field(ge=2000, le=2100)
     datum: date
+    # the figures are those public on this day (default: the date of the letter)
+    peildatum: date | None = None
     kenmerk: str
     basisjaar: int | None = Field(default=None, ge=2000, le=2100)
+    auteur: Tekst | None = None  # the author in the documents' properties (default: ministry)
+    beeldmerk: Tekst | None = None  # the ministry's logo file (PNG/JPEG), relative to the spec
     afzender: Afzender
-    bijlagen: list[Tekst] = []
     ondertekenaars: list[Ondertekenaar] = Field(min_length=1)
     kamerbrief: KamerbriefTeksten
+    moties: list[MotieOpvolging] = []
     beslisnota: BeslisnotaTeksten = BeslisnotaTeksten()
     voorbeeld: bool = False  # an example spec: documents say so in their header
+    # where the spec was read from (not a key of the file)
+    bron: Path | None = Field(default=None, exclude=True)
+
+    @property
+    def as_of(self) -> date:
+        """The peildatum: the figures and the catalogue as they stood on this day."""
+        return self.peildatum or self.datum
+
+    @property
+    def plural(self) -> bool:
+        """Two or more signatories: the letter says 'wij', else 'ik'."""
+        return len(self.ondertekenaars) > 1
+
+    @field_validator("peildatum")
+    @classmethod
+    def _peildatum(cls, v: date | None, info: Any) -> date | None:
+        datum = info.data.get("datum")
+        if v is not None and datum is not None and v > datum:
+            raise ValueError(
+                f"de peildatum ({v.isoformat()}) ligt na de datum van de brief "
+                f"({datum.isoformat()}): een brief kan geen cijfers tonen die er nog niet waren"
+            )
+        return v
 
     @field_validator("kenmerk")
     @classmethod
@@ -135,6 +234,7 @@ _MESSAGES = {
     "too_short": "mag niet leeg zijn",
     "greater_than_equal": "is te klein",
     "less_than_equal": "is te groot",
+    "literal_error": "kies 'concept' of 'definitief'",
 }
 
 
@@ -184,8 +284,17 @@ def parse_spec(text: str, file: str | Path = "<spec>") -> ReportSpec:
         ) from None
     if not isinstance(data, dict):
         raise InputError(file, "het bestand moet een blok met velden zijn (jaar, datum, ...)")
+    if "bijlagen" in data:
+        raise InputError(
+            file,
+            "'bijlagen' staat nu per document: zet de bijlagen van de brief onder "
+            "kamerbrief.bijlagen en die van de nota onder beslisnota.bijlagen (de nota noemt "
+            "de brief zelf al)",
+            line=_node_line(root, ("bijlagen",)),
+            field="bijlagen",
+        )
     try:
-        return ReportSpec.model_validate(data)
+        spec = ReportSpec.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = tuple(err["loc"])
@@ -196,6 +305,7 @@ def parse_spec(text: str, file: str | Path = "<spec>") -> ReportSpec:
             f" (en nog {amount(more, 'andere fout', 'andere fouten')})" if more else ""
         )
         raise InputError(file, msg, line=line, field=field) from None
+    return spec.model_copy(update={"bron": Path(file)}) if str(file) != "<spec>" else spec
 
 
 def load_spec(path: str | Path) -> ReportSpec:
@@ -224,3 +334,34 @@ def default_spec_path(year: int, content_root: Path | None = None) -> Path:
 
         content_root = default_content_dir()
     return Path(content_root) / "rapporten" / f"{year}.yaml"
+
+
+def field_lines(text: str) -> dict[str, int]:
+    """The line of every value of a spec, by field path (``beslisnota.krachtenveld``,
+    ``kamerbrief.hoogtepunten[0]``, ``moties[1].tekst``), for tracing a text to its source."""
+    try:
+        root = yaml.compose(text)
+    except yaml.YAMLError:
+        return {}
+    out: dict[str, int] = {}
+
+    def walk(node: yaml.Node | None, path: str) -> None:
+        if node is None:
+            return
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                key = f"{path}.{k.value}" if path else str(k.value)
+                out[key] = (
+                    v.start_mark.line + 1
+                    if isinstance(v, yaml.ScalarNode)
+                    else (k.start_mark.line + 1)
+                )
+                walk(v, key)
+        elif isinstance(node, yaml.SequenceNode):
+            for i, v in enumerate(node.value):
+                key = f"{path}[{i}]"
+                out[key] = v.start_mark.line + 1
+                walk(v, key)
+
+    walk(root, "")
+    return out

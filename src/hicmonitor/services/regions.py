@@ -8,6 +8,7 @@ note naming the change). An unknown region is an error with the closest matches.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import duckdb
@@ -56,22 +57,28 @@ class PopulationBasis:
 NATIONAL_POPULATION_NOTE = "Inwoners van Nederland: de som van alle gemeenten in dat jaar."
 
 
-def region_population(con: duckdb.DuckDBPyConnection, code: str) -> PopulationBasis:
+def region_population(
+    con: duckdb.DuckDBPyConnection, code: str, *, as_of: dt.date | None = None
+) -> PopulationBasis:
     """The inhabitants of ``code`` per year on today's boundaries, with the method stated.
 
     A municipality formed by a merger counts, for the years before, the inhabitants of the
     municipalities it was formed from (a split municipality for its estimated share), so its
     rate per 1,000 is on today's boundaries, as its counts are. NL01: the sum of all
-    municipalities when the store holds no national figure.
+    municipalities when the store holds no national figure. ``as_of``: only the years whose
+    population was public on that day.
     """
     if code == NATIONAL:
-        frame = store.population(con, regions=[NATIONAL])
+        frame = store.population(con, regions=[NATIONAL], as_of=as_of)
         if frame.empty:
             return PopulationBasis(
-                national_population(store.population(con)), NATIONAL_POPULATION_NOTE
+                national_population(store.population(con, as_of=as_of)), NATIONAL_POPULATION_NOTE
             )
         return PopulationBasis(frame, None)
     frame = store.boundary_population(con, regions=[code])
+    if as_of is not None:
+        public = set(store.population(con, as_of=as_of)["year"])
+        frame = frame[frame["year"].isin(public)]
     derived = frame[frame["derived"].fillna(False).astype(bool)]
     note = None
     if not derived.empty:

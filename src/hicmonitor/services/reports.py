@@ -1,8 +1,9 @@
 """Building the Kamerbrief and the beslisnota for a year (`hic rapport`).
 
-``resolve_spec`` picks the year (default: the latest complete one), checks that the store has
-full national figures for it and loads its specification; ``make_reports`` builds and writes
-the documents (see :mod:`hicmonitor.reports.rapport`).
+``resolve_spec`` picks the year (default: the latest complete one), loads its specification
+and checks that the store held the figures the letter needs on its peildatum; ``make_reports``
+builds and writes the documents and returns them with the placeholders of a concept (see
+:mod:`hicmonitor.reports.rapport`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ import duckdb
 
 from hicmonitor.errors import HicError
 from hicmonitor.reports import rapport
-from hicmonitor.reports.figures import check_year, latest_complete_year
+from hicmonitor.reports.figures import complete_years, figures_year, latest_complete_year
+from hicmonitor.reports.figures import national_counts as _national_counts
+from hicmonitor.reports.rapport import Reports
 from hicmonitor.reports.spec import ReportSpec, default_spec_path, load_spec
 
 FORMATS = rapport.FORMATS
@@ -29,15 +32,24 @@ def resolve_spec(
     con: duckdb.DuckDBPyConnection, year: int | None = None, spec: Path | None = None
 ) -> ReportSpec:
     """The report specification for ``year`` (default: the latest complete year), checked
-    against the store: the year must have full national figures, the spec must be for it."""
+    against the store: it must hold national figures for that year or the year before, and
+    on the spec's peildatum the figures of the year before the report year must have been
+    public."""
     year = year if year is not None else latest_complete_year(con)
-    check_year(con, year)
+    years = complete_years(_national_counts(con))
+    if year not in years and year - 1 not in years:
+        span = f"{years[0]}–{years[-1]}" if years else "geen"
+        raise HicError(
+            f"geen volledige landelijke HIC-cijfers voor {year} of {year - 1}; wel voor de "
+            f"jaren {span}"
+        )
     spec_path = spec if spec is not None else default_spec_path(year)
     report_spec = load_spec(spec_path)
     if report_spec.jaar != year:
         raise HicError(
             f"{spec_path}: de specificatie is voor {report_spec.jaar}, gevraagd is {year}"
         )
+    figures_year(con, year, report_spec.as_of)
     return report_spec
 
 
@@ -48,8 +60,9 @@ def make_reports(
     formats: Sequence[str] = FORMATS,
     *,
     progress: Callable[[str], None] | None = None,
-) -> list[Path]:
-    """Build both documents for ``spec.jaar`` and write them in ``formats`` to ``out_dir``."""
+) -> Reports:
+    """Build both documents for ``spec`` and write them in ``formats`` to ``out_dir``; a
+    definitief spec with placeholders is refused before anything is written."""
     return rapport.make_reports(con, spec, out_dir, formats, progress=progress)
 
 

@@ -45,7 +45,9 @@ class PopulationStatus:
 
 @dataclass(frozen=True)
 class StoreStatus:
-    sources: pd.DataFrame  # id, file_name, sha256, kind, rows, loaded_at, revises
+    # id, file_name, sha256, kind, rows, loaded_at, revises, available_from,
+    # public_first, public_last
+    sources: pd.DataFrame
     series: list[CountSeries]
     categories: list[CategoryStatus]
     population: PopulationStatus
@@ -67,6 +69,16 @@ class StoreStatus:
             for r in out["revises"]
         ]
         return out
+
+    @staticmethod
+    def public_span(row: object) -> str:
+        """When a source's figures became public: one day, or the first and last day."""
+        first, last = row.public_first, row.public_last  # type: ignore[attr-defined]
+        if first is None or first != first:  # NaT: a source without figures
+            return ""
+        if first == last:
+            return f"{first:%Y-%m-%d}"
+        return f"{first:%Y-%m-%d} – {last:%Y-%m-%d}"
 
 
 def store_status(con: duckdb.DuckDBPyConnection) -> StoreStatus:

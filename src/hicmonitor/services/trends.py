@@ -11,6 +11,7 @@ and the duiding of every (category, region).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +42,7 @@ class TrendFrames:
     national_population_derived: bool = False
     # region_code, year, derived, parts: which figures include former municipalities
     population_parts: pd.DataFrame | None = None
+    peildatum: dt.date | None = None  # the figures are those public on this day (None: all)
 
 
 @dataclass
@@ -70,12 +72,15 @@ def with_national_population(population: pd.DataFrame) -> tuple[pd.DataFrame, bo
     return pd.concat([population, nat[population.columns]], ignore_index=True), True
 
 
-def load_frames(con: duckdb.DuckDBPyConnection) -> TrendFrames:
-    counts = store.category_counts(con)
+def load_frames(con: duckdb.DuckDBPyConnection, *, peildatum: dt.date | None = None) -> TrendFrames:
+    """The frames of the trend analysis, as public on ``peildatum`` (default: everything)."""
+    counts = store.category_counts(con, as_of=peildatum)
     counts = counts[["category", "region_code", "year", "count", "provisional"]]
-    with_national, derived = with_national_population(store.population(con))
+    with_national, derived = with_national_population(store.population(con, as_of=peildatum))
     national = with_national[with_national["region_code"] == NATIONAL]
     boundary = store.boundary_population(con)
+    if peildatum is not None:
+        boundary = boundary[boundary["year"].isin(set(with_national["year"]))]
     regional = boundary.loc[boundary["region_code"] != NATIONAL]
     population = pd.concat(
         [regional[["region_code", "year", "inhabitants"]], national[regional.columns[:3]]],
@@ -88,7 +93,7 @@ def load_frames(con: duckdb.DuckDBPyConnection) -> TrendFrames:
         if isinstance(name, str)
     }
     parts = regional.loc[regional["derived"].fillna(False).astype(bool)]
-    return TrendFrames(counts, population, names, derived, parts.reset_index(drop=True))
+    return TrendFrames(counts, population, names, derived, parts.reset_index(drop=True), peildatum)
 
 
 def peer_year(frames: TrendFrames, year: int | None = None) -> tuple[int | None, list[str]]:
@@ -307,6 +312,7 @@ class CategoryTrend:
     rows: list[list[str]]  # Dutch table rows, columns as TREND_COLUMNS
     notes: list[str]  # the reasons behind any "–" in the rows
     duiding: duidingmod.Duiding
+    to_date: list[str] | None = None  # the open year's months to date as a Dutch table row
 
 
 @dataclass
@@ -319,6 +325,7 @@ class RegionTrend:
     national_population_derived: bool  # NL01 inhabitants are the sum of all municipalities
     note: str | None = None  # the region is not what was typed literally
     population_note: str | None = None  # how the inhabitants were counted
+    peildatum: dt.date | None = None
 
     def export_frame(self) -> pd.DataFrame:
         """The trend table for a file: values, not their display (integers stay integers)."""
@@ -336,16 +343,23 @@ def region_trend(
     baseline: str | None = None,
     *,
     frames: TrendFrames | None = None,
+    peildatum: dt.date | None = None,
 ) -> RegionTrend:
-    """The trend of a region (code or name) per category, with its duiding (`hic trend`)."""
+    """The trend of a region (code or name) per category, with its duiding (`hic trend`),
+    from the figures public on ``peildatum`` (default: everything), with the open year's
+    months to date where monthly figures are in the store."""
+    from hicmonitor.services.figures import change_text, to_date_rows
+
     match = resolve_region(con, region)
     code, name = match.code, match.name
-    frames = frames or load_frames(con)
+    frames = frames or load_frames(con, peildatum=peildatum)
     cats = check_categories(frames, categories, code)
     if not cats:
         raise HicError(f"geen HIC-cijfers voor {name} ({code}) in de database")
     base = resolve_baseline(frames, baseline, code)
     result = analyse(frames, regions=[code], categories=cats, baseline=base)
+    yearly = frames.counts[frames.counts["region_code"] == code]
+    to_date = to_date_rows(con, [code], yearly, frames.peildatum, cats)
     out = []
     for cat in cats:
         part = result.table[
@@ -354,7 +368,13 @@ def region_trend(
         rows, notes = trend_rows(part)
         d = result.duidingen[(cat, code)]
         d.region_name = name
-        out.append(CategoryTrend(cat, taxonomy.category(cat).label, rows, notes, d))
+        row = None
+        open_year = to_date[to_date["category"] == cat]
+        if len(open_year):
+            r = open_year.iloc[0]
+            duidingmod.add_to_date(d, r.to_dict())
+            row = [r["period"], nl_number(r["count"]), nl_number(r["prev_count"]), change_text(r)]
+        out.append(CategoryTrend(cat, taxonomy.category(cat).label, rows, notes, d, row))
     return RegionTrend(
         code,
         name,
@@ -364,7 +384,14 @@ def region_trend(
         frames.national_population_derived and code == NATIONAL,
         note=match.note,
         population_note=population_note(frames, code) if code != NATIONAL else None,
+        peildatum=frames.peildatum,
     )
+
+
+def nl_number(value: object) -> str:
+    from hicmonitor.format_nl import number
+
+    return number(value)  # type: ignore[arg-type]
 
 
 def write_charts(trend: RegionTrend, path: Path) -> Iterator[Path]:

@@ -26,10 +26,25 @@ class Vocabulary:
     regions: dict[str, str] = field(default_factory=dict)
 
 
-# Canonical row layouts per kind.
+# Canonical row layouts per kind (the columns of the store's tables). A reader's rows of
+# counts and population carry one more value at the end: the day the row's figure became
+# public when the file states it (optional column ``beschikbaar_vanaf``), else None.
 COUNT_COLUMNS = ["period", "period_kind", "region_code", "crime_code", "count", "provisional"]
 POPULATION_COLUMNS = ["year", "region_code", "inhabitants"]
-ATM_COLUMNS = ["year", "counter", "kind", "count", "reference"]
+ATM_COLUMNS = [
+    "year",
+    "counter",
+    "kind",
+    "count",
+    "reference",
+    "available_from",
+    "covers_until",
+]
+AVAILABLE = "available_from"
+# Optional columns a tidy file may have: the day its figures became public, and (ram- en
+# plofkraken) the last day a partial-year count covers. Dutch or English names.
+AVAILABLE_NAMES = ("beschikbaar_vanaf", "available_from")
+COVERS_NAMES = ("tot_en_met", "covers_until")
 KEY_COLUMNS = {
     "misdrijven": ["period", "period_kind", "region_code", "crime_code"],
     "bevolking": ["year", "region_code"],
@@ -82,6 +97,43 @@ def check_year(path: Path, line: int, field_name: str, value: str) -> int:
             field=field_name,
         )
     return int(text)
+
+
+def optional_column(header: list[str], names: tuple[str, ...]) -> str | None:
+    """The first of ``names`` the header has (an optional column), or None."""
+    return next((n for n in names if n in header), None)
+
+
+def parse_date(path: Path, line: int, field_name: str, value: str) -> dt.date | None:
+    """An optional ISO date (``2023-12-14``); empty means not stated."""
+    text = value.strip()
+    if not text:
+        return None
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            pass
+    raise InputError(
+        path,
+        f"ongeldige datum {value!r}; verwacht JJJJ-MM-DD (bijvoorbeeld 2023-12-14)",
+        line=line,
+        field=field_name,
+    )
+
+
+def check_public_after_start(
+    path: Path, line: int, field_name: str, public: dt.date | None, start: dt.date
+) -> None:
+    """A figure cannot be public before its period began."""
+    if public is not None and public < start:
+        raise InputError(
+            path,
+            f"beschikbaar vanaf {public.isoformat()} ligt vóór het begin van de periode "
+            f"({start.isoformat()}): een cijfer kan niet openbaar zijn voordat de periode begon",
+            line=line,
+            field=field_name,
+        )
 
 
 def check_region(path: Path, line: int, field_name: str, value: str, vocab: Vocabulary) -> str:

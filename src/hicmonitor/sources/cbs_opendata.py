@@ -66,7 +66,7 @@ def _rows(path: Path, header: list[str], vocab: Vocabulary) -> Iterator[tuple[in
         period, kind = parse_period(path, line, rec[PERIOD_COL])
         count = parse_count(path, line, COUNT_COL, rec[COUNT_COL], allow_empty=True)
         dups.add((period.isoformat(), kind, region, code), line)
-        yield line, (period, kind, region, code, count, False)
+        yield line, (period, kind, region, code, count, False, None)
 
 
 def fast_sql(source: str) -> str:

@@ -5,6 +5,12 @@
   "1.1.1 Diefstal/inbraak woning" (code and label) or "Totaal misdrijven" (code 0.0.0)
 - population: ``region_code,year,inhabitants``
 - ram- en plofkraken: ``year,counter,kind,count,source`` (counter NVB or politie)
+
+Each format may have the optional column ``beschikbaar_vanaf`` (or ``available_from``): the
+day the row's figure became public (ISO date; empty: not stated, the load's date applies).
+The ram- en plofkraken format may also have ``tot_en_met`` (``covers_until``): the last day a
+count covers when it does not cover its whole year (a count published in December before the
+month was over).
 """
 
 from __future__ import annotations
@@ -17,12 +23,17 @@ from pathlib import Path
 from hicmonitor.errors import InputError
 from hicmonitor.regions import NATIONAL
 from hicmonitor.sources.base import (
+    AVAILABLE_NAMES,
+    COVERS_NAMES,
     DuplicateTracker,
     Reader,
     Vocabulary,
     check_crime_code,
+    check_public_after_start,
     check_region,
     check_year,
+    optional_column,
+    parse_date,
 )
 from hicmonitor.sources.csvfile import check_text, iter_records, parse_count
 
@@ -30,10 +41,22 @@ TOTAL_LABEL = "Totaal misdrijven"
 TOTAL_CODE = "0.0.0"
 
 
+def _public_from(
+    path: Path, line: int, rec: dict[str, str], column: str | None, start: dt.date
+) -> dt.date | None:
+    """The row's stated publication day (optional column), checked against its period."""
+    if column is None:
+        return None
+    public = parse_date(path, line, column, rec[column])
+    check_public_after_start(path, line, column, public, start)
+    return public
+
+
 def _crime_municipal(
     path: Path, header: list[str], vocab: Vocabulary
 ) -> Iterator[tuple[int, tuple]]:
     dups = DuplicateTracker(path, "crime_code")
+    public_col = optional_column(header, AVAILABLE_NAMES)
     for line, rec in iter_records(path, header):
         for name in ("crime_code", "crime_label", "region_code"):
             check_text(path, line, name, rec[name])
@@ -52,7 +75,9 @@ def _crime_municipal(
                 field="provisional",
             )
         dups.add((year, region, code), line)
-        yield line, (dt.date(year, 1, 1), "jaar", region, code, count, flag == "1")
+        start = dt.date(year, 1, 1)
+        public = _public_from(path, line, rec, public_col, start)
+        yield line, (start, "jaar", region, code, count, flag == "1", public)
 
 
 _TYPE = re.compile(r"^(\d+\.\d+\.\d+)\s+\S")
@@ -62,6 +87,7 @@ def _crime_national(
     path: Path, header: list[str], vocab: Vocabulary
 ) -> Iterator[tuple[int, tuple]]:
     dups = DuplicateTracker(path, "incident_type_code")
+    public_col = optional_column(header, AVAILABLE_NAMES)
     for line, rec in iter_records(path, header):
         label = rec["incident_type_code"].strip()
         check_text(path, line, "incident_type_code", label)
@@ -81,18 +107,22 @@ def _crime_national(
         year = check_year(path, line, "year", rec["year"])
         count = parse_count(path, line, "incident_count", rec["incident_count"], allow_empty=False)
         dups.add((year, code), line)
-        yield line, (dt.date(year, 1, 1), "jaar", NATIONAL, code, count, False)
+        start = dt.date(year, 1, 1)
+        public = _public_from(path, line, rec, public_col, start)
+        yield line, (start, "jaar", NATIONAL, code, count, False, public)
 
 
 def _population(path: Path, header: list[str], vocab: Vocabulary) -> Iterator[tuple[int, tuple]]:
     dups = DuplicateTracker(path, "region_code")
+    public_col = optional_column(header, AVAILABLE_NAMES)
     for line, rec in iter_records(path, header):
         check_text(path, line, "region_code", rec["region_code"])
         region = check_region(path, line, "region_code", rec["region_code"], vocab)
         year = check_year(path, line, "year", rec["year"])
         inhabitants = parse_count(path, line, "inhabitants", rec["inhabitants"], allow_empty=False)
         dups.add((year, region), line)
-        yield line, (year, region, inhabitants)
+        public = _public_from(path, line, rec, public_col, dt.date(year, 1, 1))
+        yield line, (year, region, inhabitants, public)
 
 
 COUNTERS = {"NVB", "politie"}
@@ -100,6 +130,8 @@ COUNTERS = {"NVB", "politie"}
 
 def _atm(path: Path, header: list[str], vocab: Vocabulary) -> Iterator[tuple[int, tuple]]:
     dups = DuplicateTracker(path, "kind")
+    public_col = optional_column(header, AVAILABLE_NAMES)
+    covers_col = optional_column(header, COVERS_NAMES)
     for line, rec in iter_records(path, header):
         for name in ("counter", "kind", "source"):
             check_text(path, line, name, rec[name])
@@ -117,7 +149,26 @@ def _atm(path: Path, header: list[str], vocab: Vocabulary) -> Iterator[tuple[int
             raise InputError(path, "soort ontbreekt", line=line, field="kind")
         count = parse_count(path, line, "count", rec["count"], allow_empty=False)
         dups.add((year, counter, kind), line)
-        yield line, (year, counter, kind, count, rec["source"].strip())
+        start = dt.date(year, 1, 1)
+        public = _public_from(path, line, rec, public_col, start)
+        covers = parse_date(path, line, covers_col, rec[covers_col]) if covers_col else None
+        if covers is not None and not start <= covers <= dt.date(year, 12, 31):
+            raise InputError(
+                path,
+                f"'{covers_col}' {covers.isoformat()} ligt niet in {year}: de datum zegt tot "
+                "welke dag een telling van dat jaar loopt",
+                line=line,
+                field=covers_col,
+            )
+        if covers is not None and public is not None and covers >= public:
+            raise InputError(
+                path,
+                f"'{covers_col}' {covers.isoformat()} ligt niet vóór de publicatie "
+                f"({public.isoformat()}): een telling kan niet verder lopen dan haar publicatie",
+                line=line,
+                field=covers_col,
+            )
+        yield line, (year, counter, kind, count, rec["source"].strip(), public, covers)
 
 
 CRIME_MUNICIPAL = Reader(

@@ -14,6 +14,7 @@ features are used, nothing is downloaded at run time.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 from collections.abc import Iterator
@@ -146,12 +147,16 @@ def record_source(
     kind: str,
     rows: int,
     revises: list[int] | None = None,
+    available_from: dt.date | None = None,
 ) -> int:
-    """Add a provenance row; returns the new source id (call inside the load's transaction)."""
+    """Add a provenance row; returns the new source id (call inside the load's transaction).
+
+    ``available_from``: the day the file's figures became public (default: today, the day
+    they were loaded)."""
     row = con.execute(
-        "INSERT INTO sources (file_name, sha256, kind, rows, revises) VALUES (?, ?, ?, ?, ?) "
-        "RETURNING id",
-        [file_name, sha256, kind, rows, revises],
+        "INSERT INTO sources (file_name, sha256, kind, rows, revises, available_from) "
+        "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+        [file_name, sha256, kind, rows, revises, available_from or dt.date.today()],
     ).fetchone()
     assert row is not None
     return int(row[0])

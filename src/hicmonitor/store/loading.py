@@ -5,6 +5,12 @@ nothing. A revised file (other bytes, same keys) replaces exactly the rows with 
 its source row records which earlier sources it revised. Bad input raises ``InputError`` naming
 file, line and field, and leaves the store exactly as it was.
 
+Every load records when its figures became public (``beschikbaar_vanaf``), per period: the
+date the file states per row (optional column), else the date given for its year (the embedded
+data's release dates, ``data/nl/availability.csv``), else the date given for the whole file
+(``hic laad --beschikbaar-vanaf``), else the day of the load. Rows a revision replaces are kept
+in the ``*_history`` tables, so questions as of an earlier date still see them.
+
 Small files take the precise path (every record checked in Python before anything is written).
 Very large files in the open-data format take the fast path: DuckDB's ``read_csv`` inserts
 straight into ``counts`` inside the transaction, bulk checks run on the inserted rows, and on any
@@ -14,9 +20,10 @@ violation the transaction is rolled back and the precise path runs to name the l
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import astuple, dataclass, field
@@ -33,6 +40,7 @@ from hicmonitor.format_nl import amount, enumerate_nl
 from hicmonitor.sources import Reader, Vocabulary, detect
 from hicmonitor.sources.base import (
     ATM_COLUMNS,
+    AVAILABLE,
     COUNT_COLUMNS,
     FIRST_YEAR,
     KEY_COLUMNS,
@@ -53,6 +61,9 @@ EMBEDDED_FILES = (
     "nl/registered_crime_gemeente_yearly.csv",
     "nl/published_atm_attacks.csv",
 )
+# When the embedded figures became public, per file and year, with the source of each date
+# (data/SOURCES.md explains them). The ram- en plofkraken file has its dates per row.
+EMBEDDED_AVAILABILITY = "nl/availability.csv"
 
 TABLES = {"misdrijven": "counts", "bevolking": "population", "geldautomaten": "atm_attacks"}
 COLUMNS = {
@@ -66,6 +77,25 @@ def data_dir() -> Path:
     """The embedded data set: ``HICMONITOR_DATA`` or the repository's ``data/`` folder."""
     env = os.environ.get(DATA_ENV)
     return Path(env) if env else Path(__file__).resolve().parents[3] / "data"
+
+
+@dataclass(frozen=True)
+class Publication:
+    """When a file's figures became public: one date for the file (None: the day of the
+    load) and, where a year's figures were published on another day, a date per year. A date
+    the file states per row wins over both."""
+
+    default: dt.date | None = None
+    by_year: Mapping[int, dt.date] = field(default_factory=dict)
+
+    def on(self, year: int) -> dt.date:
+        return self.by_year.get(year) or self.default or dt.date.today()
+
+
+def _publication(published: Publication | dt.date | None) -> Publication:
+    if isinstance(published, Publication):
+        return published
+    return Publication(default=published)
 
 
 @dataclass
@@ -144,11 +174,57 @@ def _replace_keys(
     ]
     replaced = 0
     if revised:
+        # the replaced rows stay readable as of the dates they were public
+        con.execute(
+            f"INSERT INTO {table}_history SELECT t.*, ? FROM {table} t JOIN {new_keys} n "
+            f"ON {on} WHERE t.source_id <> ?",
+            [source_id, source_id],
+        )
         replaced = con.execute(
             f"DELETE FROM {table} t USING {new_keys} n WHERE {on} AND t.source_id <> ?",
             [source_id],
         ).fetchone()[0]
     return replaced, revised
+
+
+def _record_availability(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    source_id: int,
+    periods: Mapping[tuple[str, dt.date], dt.date | None],
+    published: Publication,
+) -> None:
+    """One availability row per period of the load: the date stated in the file for that
+    period (the latest of its rows), else the publication's date for its year. A figure
+    cannot be public before its period began."""
+    rows = []
+    for (kind, period), stated in sorted(periods.items()):
+        public = stated or published.on(period.year)
+        if public < period:
+            raise InputError(
+                path,
+                f"beschikbaar vanaf {public.isoformat()} ligt vóór het begin van periode "
+                f"{period.isoformat()} ({kind}): een cijfer kan niet openbaar zijn voordat de "
+                "periode begon",
+                field="beschikbaar_vanaf",
+            )
+        rows.append((source_id, kind, period, public))
+    if rows:
+        con.executemany("INSERT INTO availability VALUES (?, ?, ?, ?)", rows)
+
+
+def _stated_dates(frame: pd.DataFrame, kind: str) -> dict[tuple[str, dt.date], dt.date | None]:
+    """Per period of a loaded frame, the latest publication date its rows state (or None)."""
+    if kind == "bevolking":
+        periods = [("jaar", dt.date(int(y), 1, 1)) for y in frame["year"]]
+    else:
+        periods = [(k, p) for k, p in zip(frame["period_kind"], frame["period"], strict=True)]
+    out: dict[tuple[str, dt.date], dt.date | None] = {}
+    for key, stated in zip(periods, frame[AVAILABLE], strict=True):
+        stated = stated if isinstance(stated, dt.date) else None
+        have = out.get(key)
+        out[key] = max(d for d in (have, stated) if d) if (have or stated) else None
+    return out
 
 
 def _replace_and_insert(
@@ -198,6 +274,7 @@ def _load_precise(
     reader: Reader,
     header: list[str],
     sha: str,
+    published: Publication,
     accept: bool = False,
 ) -> LoadResult:
     vocab = vocabulary(con)
@@ -212,11 +289,28 @@ def _load_precise(
         raise InputError(
             path, "het bestand bevat geen gegevensregels (alleen een kopregel)", line=2
         )
-    frame = pd.DataFrame(rows, columns=COLUMNS[reader.kind])
+    columns = COLUMNS[reader.kind]
+    if reader.kind == "geldautomaten":
+        frame = pd.DataFrame(rows, columns=columns)
+        frame[AVAILABLE] = [
+            d if isinstance(d, dt.date) else published.on(int(y))
+            for d, y in zip(frame[AVAILABLE], frame["year"], strict=True)
+        ]
+        stated = {}
+    else:
+        frame = pd.DataFrame(rows, columns=[*columns, AVAILABLE])
+        stated = _stated_dates(frame, reader.kind)
+        frame = frame[columns]
     with store.transaction(con):
         source_id = store.record_source(
-            con, file_name=path.name, sha256=sha, kind=reader.kind, rows=len(frame)
+            con,
+            file_name=path.name,
+            sha256=sha,
+            kind=reader.kind,
+            rows=len(frame),
+            available_from=published.default,
         )
+        _record_availability(con, path, source_id, stated, published)
         if reader.kind == "misdrijven":
             _add_regions(con, sorted(frame["region_code"].unique()))
         con.register("_new_rows", frame)
@@ -342,6 +436,7 @@ def _load_fast(
     reader: Reader,
     header: list[str],
     sha: Future[str],
+    published: Publication,
     accept: bool = False,
 ) -> LoadResult:
     vocab = vocabulary(con)
@@ -350,7 +445,12 @@ def _load_fast(
     try:
         with _bulk_settings(con), store.transaction(con):
             source_id = store.record_source(
-                con, file_name=path.name, sha256="", kind=reader.kind, rows=0
+                con,
+                file_name=path.name,
+                sha256="",
+                kind=reader.kind,
+                rows=0,
+                available_from=published.default,
             )
             con.execute(
                 "INSERT INTO counts (period, period_kind, region_code, crime_code, count, provisional, source_id) "
@@ -365,6 +465,11 @@ def _load_fast(
             if rows == 0:
                 raise InputError(path, "het bestand bevat geen cijfers", line=2)
             _add_regions(con, regions)
+            periods = con.execute(
+                "SELECT DISTINCT period_kind, period FROM counts WHERE source_id = ?",
+                [source_id],
+            ).fetchall()
+            _record_availability(con, path, source_id, dict.fromkeys(periods), published)
             con.execute(
                 "CREATE TEMP TABLE _new_keys AS SELECT DISTINCT period, period_kind, region_code, crime_code "
                 "FROM counts c WHERE source_id = ? AND EXISTS (SELECT 1 FROM counts o WHERE o.source_id <> ? "
@@ -423,6 +528,7 @@ def load_file(
     *,
     fast: bool | None = None,
     accept: bool = False,
+    published: Publication | dt.date | None = None,
 ) -> LoadResult:
     """Load one file (format detected from its header) in one transaction.
 
@@ -430,11 +536,16 @@ def load_file(
     the commit: a finding refuses the load (``PlausibilityError``, the store unchanged) unless
     ``accept``, which records the exceptions with the source.
 
+    ``published``: when the file's figures became public (a date for the whole file, or a
+    :class:`Publication` with dates per year); default the day of the load. A date the file
+    states per row wins.
+
     On the bulk path the file's sha256 is computed in a thread while DuckDB loads (hashing a
     3 GB file takes seconds); the "already loaded" check then happens before the commit, and a
     file loaded before is rolled back and reported as such.
     """
     path = Path(path)
+    publication = _publication(published)
     reader, header = detect(path)
     use_fast = reader.fast_sql is not None and (
         fast if fast is not None else path.stat().st_size > FAST_PATH_BYTES
@@ -445,7 +556,7 @@ def load_file(
             _check_unnamed_bulk(con, path, reader, header, unnamed)
         with ThreadPoolExecutor(max_workers=1) as pool:
             sha = pool.submit(store.file_sha256, path)
-            result = _load_fast(con, path, reader, header, sha, accept)
+            result = _load_fast(con, path, reader, header, sha, publication, accept)
     else:
         sha_now = store.file_sha256(path)
         existing = store.find_source(con, sha_now)
@@ -453,7 +564,7 @@ def load_file(
             return LoadResult(
                 file=path.name, kind=reader.kind, status="al geladen", source_id=existing
             )
-        result = _load_precise(con, path, reader, header, sha_now, accept)
+        result = _load_precise(con, path, reader, header, sha_now, publication, accept)
     if result.status != "al geladen":
         result.unnamed_columns = [i + 1 for i in unnamed]
     return result
@@ -569,15 +680,65 @@ def ensure_region_reference(con: duckdb.DuckDBPyConnection, root: Path | None = 
                 )
 
 
+def embedded_availability(root: Path | None = None) -> dict[str, dict[int, dt.date]]:
+    """Per embedded file name, the day each year's figures became public."""
+    path = (root or data_dir()) / EMBEDDED_AVAILABILITY
+    out: dict[str, dict[int, dt.date]] = {}
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            out.setdefault(row["file"], {})[int(row["year"])] = dt.date.fromisoformat(
+                row["available_from"]
+            )
+    return out
+
+
+def _embedded_publication(name: str, dates: Mapping[str, Mapping[int, dt.date]]) -> Publication:
+    return Publication(by_year=dict(dates.get(Path(name).name, {})))
+
+
+def _refresh_embedded_availability(con: duckdb.DuckDBPyConnection, root: Path) -> None:
+    """Bring the publication dates of a store loaded before they were kept (or before the
+    dates file changed) up to date: the dates of the embedded sources, and the ram- en
+    plofkraken file, whose dates are in the file itself (loaded again as a revision)."""
+    marker = store.file_sha256(root / EMBEDDED_AVAILABILITY)
+    row = con.execute("SELECT value FROM meta WHERE key = 'embedded_availability'").fetchone()
+    if row and row[0] == marker:
+        return
+    dates = embedded_availability(root)
+    with store.transaction(con):
+        for name in EMBEDDED_FILES:
+            path = root / name
+            for year, day in dates.get(path.name, {}).items():
+                con.execute(
+                    "UPDATE availability SET available_from = ? WHERE year(period) = ? AND "
+                    "source_id IN (SELECT id FROM sources WHERE file_name = ? AND sha256 = ?)",
+                    [day, year, path.name, store.file_sha256(path)],
+                )
+        con.execute("DELETE FROM meta WHERE key = 'embedded_availability'")
+        con.execute("INSERT INTO meta VALUES ('embedded_availability', ?)", [marker])
+    for name in EMBEDDED_FILES:
+        load_file(con, root / name, published=_embedded_publication(name, dates))
+
+
 def ensure_embedded(con: duckdb.DuckDBPyConnection, root: Path | None = None) -> list[LoadResult]:
-    """Load the embedded data set if it is not loaded yet (idempotent)."""
+    """Load the embedded data set if it is not loaded yet (idempotent), each year with the
+    day its figures became public."""
+    root = root or data_dir()
     done = con.execute("SELECT value FROM meta WHERE key = 'embedded'").fetchone()
     if done:
         ensure_region_reference(con, root)
+        _refresh_embedded_availability(con, root)
         return []
-    root = root or data_dir()
     ensure_vocabulary(con, root)
     ensure_region_reference(con, root)
-    results = [load_file(con, root / name) for name in EMBEDDED_FILES]
+    dates = embedded_availability(root)
+    results = [
+        load_file(con, root / name, published=_embedded_publication(name, dates))
+        for name in EMBEDDED_FILES
+    ]
     con.execute("INSERT INTO meta VALUES ('embedded', ?)", [str(root)])
+    con.execute(
+        "INSERT INTO meta VALUES ('embedded_availability', ?)",
+        [store.file_sha256(root / EMBEDDED_AVAILABILITY)],
+    )
     return results

@@ -2,9 +2,19 @@
 
 Every question the services ask the store is one function here returning a frame or plain
 values; no SQL lives outside the ``store`` package.
+
+**As of a date.** The figure queries take ``as_of`` (a peildatum): they then return only what
+was public on that day. A row is public from its source's date for its period (table
+``availability``; ram- en plofkraken carry their own date per row); of the versions of one
+key (the current row and the rows revisions replaced, kept in ``*_history``) the one public
+last by that day wins. A period that had not ended by that day is never a complete figure:
+a year counts from 1 January after it, a month from the first day of the next month. Without
+``as_of`` the queries read the current rows only (the fast, usual path).
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 import duckdb
 import pandas as pd
@@ -32,26 +42,63 @@ def _region_filter(regions: list[str] | None) -> tuple[str, list]:
     return " AND c.region_code IN (SELECT unnest(?))", [list(regions)]
 
 
+_COUNT_COLS = "period, period_kind, region_code, crime_code, count, provisional, source_id"
+# the first day on which a period is over: a year on 1 January after it, a month on the 1st
+_PERIOD_END = (
+    "c.period + CASE c.period_kind WHEN 'jaar' THEN INTERVAL 1 YEAR ELSE INTERVAL 1 MONTH END"
+)
+
+
+def _counts_source(
+    period_kind: str, where: str, params: list, as_of: dt.date | None
+) -> tuple[str, list]:
+    """The rows of ``counts`` to read (alias ``c``): the table itself, or, as of a date, the
+    version of every key that was public then (current rows and superseded ones alike)."""
+    if as_of is None:
+        return f"(SELECT * FROM counts c WHERE c.period_kind = ?{where})", [period_kind, *params]
+    sql = f"""
+        (SELECT * EXCLUDE (public_from) FROM (
+            SELECT c.*, COALESCE(a.available_from, s.available_from, CAST(s.loaded_at AS DATE))
+                   AS public_from
+            FROM (SELECT {_COUNT_COLS} FROM counts c WHERE c.period_kind = ?{where}
+                  UNION ALL
+                  SELECT {_COUNT_COLS} FROM counts_history c WHERE c.period_kind = ?{where}) c
+            LEFT JOIN availability a
+                   ON a.source_id = c.source_id AND a.period_kind = c.period_kind
+                  AND a.period = c.period
+            LEFT JOIN sources s ON s.id = c.source_id
+            WHERE {_PERIOD_END} <= ?
+        ) v WHERE public_from <= ?
+        QUALIFY row_number() OVER (
+            PARTITION BY period, period_kind, region_code, crime_code
+            ORDER BY public_from DESC, source_id DESC) = 1)
+    """
+    return sql, [period_kind, *params, period_kind, *params, as_of, as_of]
+
+
 def crime_counts(
     con: duckdb.DuckDBPyConnection,
     *,
     regions: list[str] | None = None,
     period_kind: str = "jaar",
     crime_codes: list[str] | None = None,
+    as_of: dt.date | None = None,
 ) -> pd.DataFrame:
-    """Counts per crime code: crime_code, region_code, period, year, count, provisional."""
+    """Counts per crime code: crime_code, region_code, period, year, count, provisional
+    (as public on ``as_of`` when given)."""
     where, params = _region_filter(regions)
     if crime_codes:
         where += " AND c.crime_code IN (SELECT unnest(?))"
         params.append(list(crime_codes))
+    source, source_params = _counts_source(period_kind, where, params, as_of)
     return con.execute(
         f"""
         SELECT c.crime_code, c.region_code, c.period, year(c.period)::INTEGER AS year,
                c.count, c.provisional
-        FROM counts c WHERE c.period_kind = ?{where}
+        FROM {source} c
         ORDER BY c.crime_code, c.region_code, c.period
         """,
-        [period_kind, *params],
+        source_params,
     ).df()
 
 
@@ -60,51 +107,120 @@ def category_counts(
     *,
     regions: list[str] | None = None,
     period_kind: str = "jaar",
+    as_of: dt.date | None = None,
 ) -> pd.DataFrame:
     """Counts summed per HIC category (police-code categories of the taxonomy).
 
     A category total for a region and period is only given when every one of its crime codes
     is present there (a partial sum would understate it); ``provisional`` is true if any part is.
+    ``as_of``: only the figures public on that day (see the module docstring).
     """
     mapping = [(code, cat.id) for cat in taxonomy.police_categories() for code in cat.codes]
     needed = {cat.id: len(cat.codes) for cat in taxonomy.police_categories()}
     where, params = _region_filter(regions)
+    where += " AND c.crime_code IN (SELECT unnest(?))"
+    params.append([code for code, _ in mapping])
+    source, source_params = _counts_source(period_kind, where, params, as_of)
     frame = con.execute(
         f"""
         WITH map AS (SELECT * FROM (VALUES {", ".join("(?, ?)" for _ in mapping)}) m(code, category))
         SELECT m.category, c.region_code, c.period, year(c.period)::INTEGER AS year,
                sum(c.count)::BIGINT AS count, bool_or(c.provisional) AS provisional,
                count(DISTINCT c.crime_code)::INTEGER AS parts
-        FROM counts c JOIN map m ON c.crime_code = m.code
-        WHERE c.period_kind = ?{where}
+        FROM {source} c JOIN map m ON c.crime_code = m.code
         GROUP BY ALL ORDER BY m.category, c.region_code, c.period
         """,
-        [v for pair in mapping for v in pair] + [period_kind, *params],
+        [v for pair in mapping for v in pair] + source_params,
     ).df()
     complete = frame["parts"] == frame["category"].map(needed)
     return frame.loc[complete].drop(columns="parts").reset_index(drop=True)
 
 
-def population(con: duckdb.DuckDBPyConnection, regions: list[str] | None = None) -> pd.DataFrame:
+def population(
+    con: duckdb.DuckDBPyConnection,
+    regions: list[str] | None = None,
+    *,
+    as_of: dt.date | None = None,
+) -> pd.DataFrame:
+    """Inhabitants per region and year (as public on ``as_of`` when given: the average
+    population of a year is never known before that year is over)."""
     where, params = ("", [])
     if regions:
-        where, params = " WHERE region_code IN (SELECT unnest(?))", [list(regions)]
+        where, params = " AND p.region_code IN (SELECT unnest(?))", [list(regions)]
+    if as_of is None:
+        return con.execute(
+            f"SELECT region_code, year, inhabitants FROM population p WHERE true{where} "
+            "ORDER BY region_code, year",
+            params,
+        ).df()
+    cols = "year, region_code, inhabitants, source_id"
     return con.execute(
-        f"SELECT region_code, year, inhabitants FROM population{where} ORDER BY region_code, year",
-        params,
+        f"""
+        SELECT region_code, year, inhabitants FROM (
+            SELECT p.*, COALESCE(a.available_from, s.available_from, CAST(s.loaded_at AS DATE))
+                   AS public_from
+            FROM (SELECT {cols} FROM population p WHERE true{where}
+                  UNION ALL
+                  SELECT {cols} FROM population_history p WHERE true{where}) p
+            LEFT JOIN availability a ON a.source_id = p.source_id AND a.period_kind = 'jaar'
+                  AND a.period = make_date(p.year, 1, 1)
+            LEFT JOIN sources s ON s.id = p.source_id
+            WHERE make_date(p.year + 1, 1, 1) <= ?
+        ) v WHERE public_from <= ?
+        QUALIFY row_number() OVER (
+            PARTITION BY region_code, year ORDER BY public_from DESC, source_id DESC) = 1
+        ORDER BY region_code, year
+        """,
+        [*params, *params, as_of, as_of],
     ).df()
 
 
-def atm_attacks(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Ram- en plofkraken per year and counter. NVB and politie count differently: never add."""
+# A count published before its year was over covers the year only up to the day before its
+# publication, unless the row says how far it runs.
+_ATM_COVERS = (
+    "CASE WHEN covers_until IS NULL AND available_from < make_date(year + 1, 1, 1) "
+    "THEN available_from - 1 ELSE covers_until END"
+)
+
+
+def atm_attacks(con: duckdb.DuckDBPyConnection, *, as_of: dt.date | None = None) -> pd.DataFrame:
+    """Ram- en plofkraken per year and counter: year, counter, kind, count, reference,
+    available_from, covers_until (the last day a partial-year count covers; NaT for a whole
+    year). NVB and politie count differently: never add. ``as_of``: as public on that day."""
+    cols = "year, counter, kind, count, reference, available_from, covers_until, source_id"
+    if as_of is None:
+        return con.execute(
+            f"SELECT year, counter, kind, count, reference, available_from, "
+            f"{_ATM_COVERS} AS covers_until FROM atm_attacks ORDER BY counter, kind, year"
+        ).df()
     return con.execute(
-        "SELECT year, counter, kind, count, reference FROM atm_attacks ORDER BY counter, kind, year"
+        f"""
+        SELECT year, counter, kind, count, reference, available_from,
+               {_ATM_COVERS} AS covers_until
+        FROM (SELECT {cols} FROM atm_attacks UNION ALL SELECT {cols} FROM atm_attacks_history)
+        WHERE available_from <= ? AND make_date(year, 1, 1) <= ?
+        QUALIFY row_number() OVER (
+            PARTITION BY year, counter, kind ORDER BY available_from DESC, source_id DESC) = 1
+        ORDER BY counter, kind, year
+        """,
+        [as_of, as_of],
     ).df()
 
 
 def sources(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The provenance rows, with the span of dates their figures became public
+    (``public_first``, ``public_last``; empty for sources without figures)."""
     return con.execute(
-        "SELECT id, file_name, sha256, kind, rows, loaded_at, revises FROM sources ORDER BY id"
+        """
+        SELECT s.id, s.file_name, s.sha256, s.kind, s.rows, s.loaded_at, s.revises,
+               s.available_from,
+               least(min(a.available_from), min(t.available_from)) AS public_first,
+               greatest(max(a.available_from), max(t.available_from)) AS public_last
+        FROM sources s
+        LEFT JOIN availability a ON a.source_id = s.id
+        LEFT JOIN atm_attacks t ON t.source_id = s.id
+        GROUP BY ALL ORDER BY s.id
+        """
     ).df()
 
 
@@ -144,13 +260,16 @@ def population_summary(con: duckdb.DuckDBPyConnection) -> tuple:
     ).fetchone()
 
 
-def national_count_sources(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """File names of the sources behind the national yearly counts (provenance)."""
+def national_count_sources(
+    con: duckdb.DuckDBPyConnection, *, as_of: dt.date | None = None
+) -> list[str]:
+    """File names of the sources behind the national yearly counts (provenance), of the
+    figures public on ``as_of`` when given."""
+    source, params = _counts_source("jaar", " AND c.region_code = 'NL01'", [], as_of)
     rows = con.execute(
-        """
-        SELECT DISTINCT s.file_name FROM counts c JOIN sources s ON s.id = c.source_id
-        WHERE c.region_code = 'NL01' AND c.period_kind = 'jaar' ORDER BY 1
-        """
+        f"SELECT DISTINCT s.file_name FROM {source} c JOIN sources s ON s.id = c.source_id "
+        "ORDER BY 1",
+        params,
     ).fetchall()
     return [r[0] for r in rows]
 

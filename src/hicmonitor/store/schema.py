@@ -11,7 +11,7 @@ import duckdb
 
 from hicmonitor.errors import HicError
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 SCHEMA_V1 = """
 CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
@@ -70,6 +70,37 @@ CREATE TABLE load_exceptions (
     message VARCHAR NOT NULL
 );
 UPDATE meta SET value = '3' WHERE key = 'schema_version';
+""",
+    # v4: when figures became public (the peildatum of every as-of query). A source states a
+    # date for the whole file; ``availability`` holds the date per source and period (one file
+    # often holds many years, each public from the release that first contained it). Ram- en
+    # plofkraken carry their own date per row (each count comes from its own publication) and
+    # the day a partial-year count runs to. Rows a revision replaces move to ``*_history``
+    # (with the source that superseded them), so a question as of an earlier date still sees
+    # the figures public then.
+    4: """
+ALTER TABLE sources ADD COLUMN available_from DATE;
+UPDATE sources SET available_from = CAST(loaded_at AS DATE);
+CREATE TABLE availability (
+    source_id INTEGER NOT NULL, period_kind VARCHAR NOT NULL, period DATE NOT NULL,
+    available_from DATE NOT NULL, PRIMARY KEY (source_id, period_kind, period)
+);
+INSERT INTO availability
+    SELECT DISTINCT c.source_id, c.period_kind, c.period, CAST(s.loaded_at AS DATE)
+    FROM counts c JOIN sources s ON s.id = c.source_id;
+INSERT INTO availability
+    SELECT DISTINCT p.source_id, 'jaar', make_date(p.year, 1, 1), CAST(s.loaded_at AS DATE)
+    FROM population p JOIN sources s ON s.id = p.source_id;
+ALTER TABLE atm_attacks ADD COLUMN available_from DATE;
+ALTER TABLE atm_attacks ADD COLUMN covers_until DATE;
+UPDATE atm_attacks SET available_from =
+    (SELECT CAST(s.loaded_at AS DATE) FROM sources s WHERE s.id = atm_attacks.source_id);
+CREATE TABLE counts_history AS SELECT *, NULL::INTEGER AS superseded_by FROM counts WHERE false;
+CREATE TABLE population_history AS
+    SELECT *, NULL::INTEGER AS superseded_by FROM population WHERE false;
+CREATE TABLE atm_attacks_history AS
+    SELECT *, NULL::INTEGER AS superseded_by FROM atm_attacks WHERE false;
+UPDATE meta SET value = '4' WHERE key = 'schema_version';
 """,
 }
 
