@@ -7,7 +7,15 @@ from typing import Annotated
 
 import typer
 
-from hicmonitor.cli.common import app, console, err_console, open_store, print_error
+from hicmonitor.cli.common import (
+    Wacht,
+    app,
+    console,
+    err_console,
+    open_store,
+    print_error,
+    store_writer,
+)
 from hicmonitor.errors import HicError
 from hicmonitor.format_nl import number as _n
 
@@ -41,6 +49,7 @@ def haal(
             help="Andere server dan die van CBS, bijv. http://127.0.0.1:8000.",
         ),
     ] = None,
+    wacht: Wacht = None,
 ) -> None:
     """Download een tabel van CBS (met cbsodata) en laad hem in de database, in één transactie."""
     from hicmonitor.services import loading
@@ -54,8 +63,7 @@ def haal(
                 f"{tabel} downloaden… {entity}, pagina {page}"
             ),
         )
-    con = open_store()
-    with err_console.status(f"{tabel} laden…"):
+    with store_writer(wacht) as con, err_console.status(f"{tabel} laden…"):
         result = loading.load_download(con, download, out=uit)
     for line in result.summary_lines():
         console.print(line, highlight=False)
@@ -64,21 +72,27 @@ def haal(
 @app.command("laad")
 def laad(
     bestanden: Annotated[list[Path], typer.Argument(help="Een of meer CSV-bestanden.")],
+    wacht: Wacht = None,
 ) -> None:
-    """Laad bestanden (tidy CSV of CBS/politie open data) in de database, elk in één transactie."""
+    """Laad bestanden (tidy CSV of CBS/politie open data) in de database, elk in één transactie.
+
+    Lezen blijft intussen mogelijk: de bestanden worden in een kopie geladen die pas aan het
+    eind, in één keer, de database vervangt. Wordt de opdracht onderbroken, dan is er niets
+    gewijzigd.
+    """
     from hicmonitor.services import loading
 
-    con = open_store()
     failed = False
-    for path in bestanden:
-        try:
-            with err_console.status(f"{path.name} laden…"):
-                result = loading.load_file(con, path)
-        except HicError as exc:  # the other files are still loaded
-            print_error(exc)
-            failed = True
-            continue
-        console.print(result.summary(), highlight=False)
+    with store_writer(wacht) as con:
+        for path in bestanden:
+            try:
+                with err_console.status(f"{path.name} laden…"):
+                    result = loading.load_file(con, path)
+            except HicError as exc:  # the other files are still loaded
+                print_error(exc)
+                failed = True
+                continue
+            console.print(result.summary(), highlight=False)
     if failed:
         raise typer.Exit(1)
 

@@ -9,7 +9,16 @@ from typing import Annotated
 
 import typer
 
-from hicmonitor.cli.common import app, console, db_path, err_console, sub_app
+from hicmonitor.cli.common import (
+    Wacht,
+    app,
+    console,
+    db_path,
+    err_console,
+    say_waiting,
+    sub_app,
+    wait_seconds,
+)
 
 nabijheid_app = sub_app(
     "Bijna-herhaling (near repeat) en herhaald slachtofferschap op incidentdata "
@@ -63,13 +72,14 @@ def nabijheid_laad(
     delict: Annotated[
         str | None, typer.Option("--delict", help="HIC-categorie van alle incidenten.")
     ] = None,
+    wacht: Wacht = None,
 ) -> None:
     """Laad een incidentbestand in de (niet-openbare) incidententabel."""
     from hicmonitor.services import nearrepeat as svc
 
     code = svc.crime_code(delict)
     s = svc.read_file(bestand, crs=crs, skip_invalid=sla_over)
-    res = svc.load(db_path(), s, crime_code=code)
+    res = svc.load(db_path(), s, crime_code=code, wait=wait_seconds(wacht), on_wait=say_waiting)
     if res.new:
         console.print(
             f"bron {res.source_id}: {res.rows} incidenten geladen uit {bestand.name} "

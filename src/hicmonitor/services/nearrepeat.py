@@ -19,6 +19,7 @@ from hicmonitor.analysis import nearrepeat as nr
 from hicmonitor.analysis.nearrepeat_report import NOUNS
 from hicmonitor.analysis.repeat import RepeatResult, location_keys, repeat_victimisation
 from hicmonitor.errors import HicError
+from hicmonitor.services import database
 from hicmonitor.sources.incidents import IncidentSet, Problem, read_incidents
 from hicmonitor.store import incidents as incident_store
 
@@ -108,7 +109,7 @@ def incidents(
     if path is not None:
         s = read_incidents(path, crs=crs, skip_invalid=skip_invalid)
         return Incidents(s.frame, s.precision, str(path), list(s.skipped), len(s.skipped_lines))
-    con = incident_store.connect(db)
+    con = database.open_store(db)
     try:
         st = incident_store.read(con, source)
     finally:
@@ -161,19 +162,22 @@ def crime_code(delict: str | None) -> str | None:
 
 
 def load(
-    db: Path | None, data: IncidentSet, *, crime_code: str | None = None
+    db: Path | None,
+    data: IncidentSet,
+    *,
+    crime_code: str | None = None,
+    wait: float = database.DEFAULT_WAIT,
+    on_wait: Callable[[str], None] | None = None,
 ) -> incident_store.Loaded:
-    """Store a read incident file in the non-public incident table (one transaction)."""
-    con = incident_store.connect(db)
-    try:
+    """Store a read incident file in the non-public incident table (one transaction, published
+    as a new snapshot; a second load waits up to ``wait`` seconds)."""
+    with database.open_writer(db, wait=wait, on_wait=on_wait) as con:
         return incident_store.load(con, data, crime_code=crime_code)
-    finally:
-        con.close()
 
 
 def loaded_sets(db: Path | None) -> pd.DataFrame:
     """The loaded incident files."""
-    con = incident_store.connect(db)
+    con = database.open_store(db)
     try:
         return incident_store.sets(con)
     finally:

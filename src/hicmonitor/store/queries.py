@@ -153,3 +153,8 @@ def national_count_sources(con: duckdb.DuckDBPyConnection) -> list[str]:
         """
     ).fetchall()
     return [r[0] for r in rows]
+
+
+def embedded_loaded(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the embedded data set was loaded (the store is ready for questions)."""
+    return con.execute("SELECT count(*) FROM meta WHERE key = 'embedded'").fetchone()[0] > 0
