@@ -79,7 +79,7 @@ def _as_hic_error(exc: BaseException) -> HicError:
         try:
             from hicmonitor.services.database import explain
 
-            known = explain(exc)
+            known = explain(exc, db_path())
         except Exception:  # noqa: BLE001 - the handler itself must not fail
             known = None
     if known is not None:

@@ -97,6 +97,9 @@ def connect_loaded(path: str | Path | None = None) -> Connection:
     return con
 
 
-def explain(exc: BaseException) -> HicError | None:
-    """A Dutch :class:`HicError` for a failure that is not a ``HicError`` yet, or None."""
-    return engine.explain(exc) or explain_os_error(exc)
+def explain(exc: BaseException, path: str | Path | None = None) -> HicError | None:
+    """A Dutch :class:`HicError` for a failure that is not a ``HicError`` yet, or None.
+
+    ``path``: the store the command used (named in messages about the database).
+    """
+    return engine.explain(exc, _path(path)) or explain_os_error(exc)

@@ -109,6 +109,22 @@ def read_header(path: Path) -> bytes:
 
 
 _QUOTED_PATH = re.compile(r'"([^"]+)"')
+_PRIVATE_COPY = re.compile(r"(^|/)\.([^/\"]+?)\.nieuw-\d+-[0-9a-f]+")
+
+
+def private_copy(path: Path, pid: int, token: str) -> Path:
+    """The name of a writer's private copy of the store ``path`` (see snapshot.py)."""
+    return path.with_name(f".{path.name}.nieuw-{pid}-{token}")
+
+
+def private_copies(path: Path) -> list[Path]:
+    """Every private copy of ``path`` (and its WAL and spill folder) in its folder."""
+    return sorted(path.parent.glob(f".{path.name}.nieuw-*"))
+
+
+def _public(text: str) -> str:
+    """DuckDB's message with a writer's private copy named as the store it copies."""
+    return _PRIVATE_COPY.sub(r"\1\2", text)
 
 
 def _named_file(message: str, fallback: Path | None) -> str:
@@ -116,6 +132,28 @@ def _named_file(message: str, fallback: Path | None) -> str:
     if found:
         return found.group(1)
     return str(fallback) if fallback is not None else "de database"
+
+
+_DISK_FULL = ("no space left", "disk full", "file too large", "disk quota")
+_DAMAGED = (
+    "corrupt",
+    "checksum",
+    "could not read enough bytes",
+    "not a valid duckdb database",
+    "invalid database",
+    "failed to load metadata",
+)
+
+
+def is_store_failure(exc: BaseException) -> bool:
+    """A failure of the machine or the store (memory, disk, lock, damage, Ctrl-C), never of
+    an input file: the loader must not blame the file for it."""
+    if isinstance(exc, (duckdb.OutOfMemoryException, duckdb.InterruptException)):
+        return True
+    if isinstance(exc, RuntimeError) and "interrupted" in str(exc).lower():
+        return True
+    lower = str(exc).lower()
+    return any(w in lower for w in (*_DISK_FULL, *_DAMAGED, "could not set lock", "out of memory"))
 
 
 def explain(exc: BaseException, path: Path | None = None) -> HicError | None:
@@ -129,7 +167,7 @@ def explain(exc: BaseException, path: Path | None = None) -> HicError | None:
         return Interrupted()
     if not isinstance(exc, duckdb.Error):
         return None
-    text = str(exc)
+    text = _public(str(exc))
     lower = text.lower()
     where = str(path) if path is not None else "de database"
     if isinstance(exc, duckdb.OutOfMemoryException) or "out of memory" in lower:
@@ -144,29 +182,20 @@ def explain(exc: BaseException, path: Path | None = None) -> HicError | None:
             f"{where}: de database is in gebruik door een ander programma{holder} dat hem "
             "voor schrijven open heeft; wacht tot dat klaar is of sluit het, en probeer opnieuw"
         )
-    if "no space left" in lower or "disk full" in lower or "file too large" in lower:
-        return HicError(disk_full_message(_named_file(text, path)))
+    if any(word in lower for word in _DISK_FULL):
+        # the store (not its private copy) when known, else the file DuckDB names
+        return HicError(disk_full_message(path if path is not None else _named_file(text, None)))
     if "permission denied" in lower or "read-only file system" in lower:
         return HicError(
-            f"{_named_file(text, path)}: geen schrijfrechten (alleen-lezen); kies een map "
-            "waarin u mag schrijven"
+            f"{_named_file(text, path)}: geen toegang (geen rechten, of een alleen-lezen "
+            "schijf); kies een map waarin u mag schrijven"
         )
     if "extension" in lower and ("not found" in lower or "autoload" in lower):
         return HicError(
             f"{where}: DuckDB zou hiervoor een extensie moeten laden ({text.splitlines()[0]}); "
             "hicmonitor laadt nooit extensies. Is dit wel een hicmonitor-database?"
         )
-    damaged = (
-        "corrupt",
-        "checksum",
-        "could not read enough bytes",
-        "not a valid duckdb database",
-        "invalid database",
-        "serialization",
-        "deserializ",
-        "failed to load metadata",
-    )
-    if any(word in lower for word in damaged):
+    if any(word in lower for word in _DAMAGED) or isinstance(exc, duckdb.SerializationException):
         return HicError(
             f"{where}: de database is beschadigd ({text.splitlines()[0]}); zet een "
             "reservekopie terug, of maak een nieuwe database met --db en laad de bestanden "

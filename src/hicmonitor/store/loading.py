@@ -39,6 +39,7 @@ from hicmonitor.sources.base import (
     last_year,
 )
 from hicmonitor.sources.csvfile import not_utf8_error
+from hicmonitor.store import engine
 
 DATA_ENV = "HICMONITOR_DATA"
 FAST_PATH_BYTES = 64 * 1024 * 1024
@@ -319,6 +320,8 @@ def _load_fast(
             file=path.name, kind=reader.kind, status="al geladen", source_id=done.source_id
         )
     except duckdb.Error as exc:
+        if engine.is_store_failure(exc):  # a full disk, memory, Ctrl-C: not the file's fault
+            raise
         raise InputError(path, f"onleesbaar bestand ({exc})") from None
     except _BulkCheckFailed:
         # Rolled back; name the first bad line with the precise path (which raises).

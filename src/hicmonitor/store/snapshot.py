@@ -48,10 +48,6 @@ def lock_path(path: Path) -> Path:
     return path.with_name(f".{path.name}.lock")
 
 
-def _temp_prefix(path: Path) -> str:
-    return f".{path.name}.nieuw-"
-
-
 def snapshot_id(path: str | Path) -> str:
     """An opaque id of the published snapshot; it changes with every publication."""
     try:
@@ -171,7 +167,7 @@ def _remove_temp(tmp: Path) -> None:
 
 def _remove_stale(path: Path) -> None:
     """Copies left by writers that were killed (we hold the lock, so none is in use)."""
-    for stale in path.parent.glob(_temp_prefix(path) + "*"):
+    for stale in engine.private_copies(path):
         if stale.suffix in ("", ".wal") or stale.is_file():
             with suppress(OSError):
                 stale.unlink()
@@ -204,6 +200,28 @@ def _copy_range(fin: IO[bytes], fout: IO[bytes]) -> None:
             raise
         fin.seek(0)
         shutil.copyfileobj(fin, fout, 16 << 20)
+
+
+@contextmanager
+def _no_foreign_writer(path: Path) -> Iterator[None]:
+    """Hold a shared lock on the published file while it is copied.
+
+    DuckDB locks a file it opens for writing (``fcntl``); a program that writes the file in
+    place (an older hicmonitor, the DuckDB command line) would make a torn copy, so it is
+    refused while it has the file open, and kept out while the copy is made.
+    """
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        try:
+            fcntl.lockf(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except OSError:
+            raise HicError(
+                f"{path}: de database is in gebruik door een ander programma dat hem voor "
+                "schrijven open heeft; wacht tot dat klaar is of sluit het, en probeer opnieuw"
+            ) from None
+        yield
+    finally:
+        os.close(fd)
 
 
 def _fsync(path: Path) -> None:
@@ -256,11 +274,12 @@ def writer(
         if existed:
             engine.check_file(path)
             _absorb_wal(path)
-        tmp = path.with_name(f"{_temp_prefix(path)}{os.getpid()}-{secrets.token_hex(4)}")
+        tmp = engine.private_copy(path, os.getpid(), secrets.token_hex(4))
         before: bytes | None = None
         try:
             if existed:
-                _clone(path, tmp)
+                with _no_foreign_writer(path):
+                    _clone(path, tmp)
                 before = engine.read_header(tmp)
         except OSError as exc:
             raise _os_failure(exc, path) from None
