@@ -43,7 +43,8 @@ class Interrupted(HicError):
 
     def __init__(self) -> None:
         super().__init__(
-            "onderbroken (Ctrl-C); er is niets gewijzigd: een lopende lading is teruggedraaid"
+            "onderbroken (Ctrl-C); er is niets gewijzigd (een lading die bezig was, is niet "
+            "doorgevoerd)"
         )
 
 
@@ -51,6 +52,18 @@ def disk_full_message(file: str | Path) -> str:
     return (
         f"{file}: de schijf is vol (of het bestand te groot voor deze schijf); maak ruimte vrij "
         "of kies een andere map, en probeer opnieuw. Er is niets gewijzigd"
+    )
+
+
+def no_access_message(file: str | Path, *, read_only_disk: bool) -> str:
+    if read_only_disk:
+        return (
+            f"{file}: kan hier niet schrijven, de schijf is alleen-lezen; kies een andere map "
+            "(bijvoorbeeld met --uit)"
+        )
+    return (
+        f"{file}: geen toegang (geen schrijf- of leesrechten); kies een map waarin u mag "
+        "schrijven (bijvoorbeeld met --uit), of laat de rechten aanpassen"
     )
 
 
@@ -65,7 +78,8 @@ def explain_os_error(exc: BaseException) -> HicError | None:
     write permission or on a read-only disk, a missing folder, a path that is a folder, too
     little memory.
     """
-    if isinstance(exc, MemoryError):
+    out_of_threads = isinstance(exc, RuntimeError) and "can't start new thread" in str(exc)
+    if isinstance(exc, MemoryError) or out_of_threads:
         return HicError(
             "onvoldoende geheugen voor deze opdracht; sluit andere programma's, of kies een "
             "kleinere opdracht (minder gegevens of minder herhalingen). Er is niets gewijzigd"
@@ -76,11 +90,7 @@ def explain_os_error(exc: BaseException) -> HicError | None:
     if exc.errno in _NO_SPACE:
         return HicError(disk_full_message(name))
     if exc.errno in _NO_WRITE:
-        what = "alleen-lezen schijf" if exc.errno == errno.EROFS else "geen toestemming"
-        return HicError(
-            f"{name}: kan hier niet schrijven ({what}); kies een map waarin u mag schrijven "
-            "(bijvoorbeeld met --uit)"
-        )
+        return HicError(no_access_message(name, read_only_disk=exc.errno == errno.EROFS))
     if exc.errno == errno.ENOENT:
         return HicError(f"{name}: bestand of map bestaat niet")
     if exc.errno == errno.EISDIR:

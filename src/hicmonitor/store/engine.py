@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from hicmonitor.errors import HicError, Interrupted, disk_full_message
+from hicmonitor.errors import HicError, Interrupted, disk_full_message, no_access_message
 
 CONFIG = {
     "autoinstall_known_extensions": False,
@@ -167,6 +167,10 @@ def explain(exc: BaseException, path: Path | None = None) -> HicError | None:
         return Interrupted()
     if not isinstance(exc, duckdb.Error):
         return None
+    cause = exc.__cause__ or exc.__context__
+    if isinstance(exc, duckdb.TransactionException) and cause is not None:
+        # "Current transaction is aborted": raised by clean-up after the real failure
+        return explain(cause, path)
     text = _public(str(exc))
     lower = text.lower()
     where = str(path) if path is not None else "de database"
@@ -186,10 +190,8 @@ def explain(exc: BaseException, path: Path | None = None) -> HicError | None:
         # the store (not its private copy) when known, else the file DuckDB names
         return HicError(disk_full_message(path if path is not None else _named_file(text, None)))
     if "permission denied" in lower or "read-only file system" in lower:
-        return HicError(
-            f"{_named_file(text, path)}: geen toegang (geen rechten, of een alleen-lezen "
-            "schijf); kies een map waarin u mag schrijven"
-        )
+        read_only_disk = "read-only file system" in lower
+        return HicError(no_access_message(_named_file(text, path), read_only_disk=read_only_disk))
     if "extension" in lower and ("not found" in lower or "autoload" in lower):
         return HicError(
             f"{where}: DuckDB zou hiervoor een extensie moeten laden ({text.splitlines()[0]}); "
