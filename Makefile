@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 DB     ?= out/hicmonitor.duckdb
 YEAR   ?= 2023
 
-.PHONY: install screenshots run test lint bench clean
+.PHONY: install screenshots run test lint bench clean translations
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,13 @@ run: install
 	$(BIN)/hic --db $(DB) status
 	$(BIN)/hic --db $(DB) cijfers
 	$(BIN)/hic --db $(DB) rapport --jaar $(YEAR) --uit out
+
+# The Dutch catalogue of the CLI's Typer texts (messages.mo is committed; rebuild after editing
+# messages.po; needs Debian's gettext for msgfmt). A test checks that the two agree.
+CATALOGUE := src/hicmonitor/cli/locale/nl/LC_MESSAGES
+translations:
+	@command -v msgfmt >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq gettext >/dev/null; }
+	msgfmt --check -o $(CATALOGUE)/messages.mo $(CATALOGUE)/messages.po
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks

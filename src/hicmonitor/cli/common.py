@@ -119,7 +119,7 @@ class HicGroup(i18n.DutchGroup, TyperGroup):
             code = super().main(argv, prog_name, *a, standalone_mode=False, **kw)
             code = code if isinstance(code, int) else 0
         except typer.TyperException as exc:  # usage errors
-            code = i18n.show_usage_error(exc, err_console, cap_echoes)
+            code = i18n.show_usage_error(exc, err_console, cap_echoes, prog_name or "hic")
         except typer.Abort:
             print_error(Interrupted())
             code = Interrupted.exit_code

@@ -227,7 +227,7 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
         "Option {name} requires {n} arguments.",
     ),
     (
-        re.compile(r"Got unexpected extra arguments? \((?P<args>.*)\)"),
+        re.compile(r"Got unexpected extra argument(?:\(s\)|s)? \((?P<args>.*)\)"),
         "Got unexpected extra argument(s) ({args})",
     ),
     (re.compile(r"No such command (?P<name>'.*')\.(?P<rest>.*)"), "No such command {name}.{rest}"),
@@ -291,8 +291,13 @@ def usage_error_message(exc: Any) -> str:
     return _from_pydantic(exc) or translate_message(message)
 
 
-def show_usage_error(exc: Any, console: Any, cap: Callable[[str], str]) -> int:
-    """Print a usage error in Dutch (usage line, hint, message); its exit code (2)."""
+def show_usage_error(
+    exc: Any, console: Any, cap: Callable[[str], str], program: str = "hic"
+) -> int:
+    """Print a usage error in Dutch (usage line, hint, message); its exit code (2).
+
+    ``program``: the command's name, for the hint when the error does not know its command.
+    """
     from rich.markup import escape
 
     code = int(getattr(exc, "exit_code", 2))
@@ -310,6 +315,12 @@ def show_usage_error(exc: Any, console: Any, cap: Callable[[str], str]) -> int:
                 highlight=False,
                 markup=False,
             )
+    else:
+        console.print(
+            _("Try '{command} {option}' for help.").format(command=program, option="--help"),
+            highlight=False,
+            markup=False,
+        )
     message = cap(usage_error_message(exc))
     console.print(f"[bold red]{escape(_('Error'))}:[/] {escape(message)}", highlight=False)
     return code
