@@ -59,6 +59,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_woo.py
 	$(BIN)/python benchmarks/bench_woo_rapport.py
 	$(BIN)/python benchmarks/bench_haal.py
+	$(BIN)/python benchmarks/bench_readers.py --rijen 1000000
 
 clean:
 	rm -rf $(VENV) out
