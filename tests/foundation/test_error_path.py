@@ -244,11 +244,16 @@ def test_full_disk_when_writing_output(tmp_path: Path, loaded_db: Path) -> None:
                 "--grafiek",
                 fs / "t.svg",
             ],
-            ["rapport", "--jaar", "2023", "--uit", fs, "--formaat", "html"],
+            ["rapport", "--jaar", "2023", "--formaat", "html", "--uit", fs],
         ]
         for args in cases:
             result = invoke(loaded_db, *args)
             assert_refused(result.exit_code, result.output, "schijf is vol")
+            assert str(args[-1]) in result.output.replace("\n", ""), result.output  # names it
+        # the exports leave no half-written file behind
+        for name in ("a.csv", "a.json", "a.parquet", "a.xlsx", "m.csv"):
+            assert not (fs / name).exists(), name
+        assert not [p for p in fs.iterdir() if ".nieuw-" in p.name]
 
 
 # --- unwritable output folder --------------------------------------------------------------------

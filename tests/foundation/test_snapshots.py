@@ -196,3 +196,16 @@ def test_second_load_gives_up_after_wacht(tmp_path: Path, loaded_db: Path) -> No
     assert sha(loaded_db) == digest
     con = store.connect(loaded_db, read_only=True)
     assert dump(con) == before
+
+
+def test_a_symlinked_store_stays_a_symlink(tmp_path: Path, loaded_db: Path) -> None:
+    """The new snapshot replaces the file the link points to, in that file's folder."""
+    link = tmp_path / "koppeling" / "hic.duckdb"
+    link.parent.mkdir()
+    link.symlink_to(loaded_db)
+    old = checksum(loaded_db)
+    with database.open_writer(link) as con:
+        loading.load_file(con, small_cbs_file(tmp_path / "een.csv", 4))
+    assert link.is_symlink() and link.resolve() == loaded_db.resolve()
+    assert checksum(loaded_db) == [old[0] + 1, old[1] + 4, old[2] + 1]
+    assert sorted(p.name for p in link.parent.iterdir()) == ["hic.duckdb"]

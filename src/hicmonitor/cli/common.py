@@ -68,12 +68,34 @@ def _debug() -> bool:
     return bool(_state["debug"]) or os.environ.get(DEBUG_ENV, "") not in ("", "0")
 
 
+OUTPUT_OPTIONS = ("--uit", "--uitvoer", "--grafiek", "--kaart")
+
+
+def _output_paths(argv: list[str]) -> list[str]:
+    """The values of the output options on the command line (``--uit PAD``, ``--uit=PAD``)."""
+    found = []
+    for i, arg in enumerate(argv):
+        name, eq, value = arg.partition("=")
+        if name in OUTPUT_OPTIONS:
+            if eq:
+                found.append(value)
+            elif i + 1 < len(argv):
+                found.append(argv[i + 1])
+    return found
+
+
 def _as_hic_error(exc: BaseException) -> HicError:
     """The Dutch message for any failure (see the module docstring)."""
     if isinstance(exc, HicError):
         return exc
     if isinstance(exc, KeyboardInterrupt):
         return Interrupted()
+    if isinstance(exc, OSError) and exc.filename is None:
+        # a write that failed half-way (a full disk) does not name its file: the output
+        # options of the command do
+        outputs = _output_paths(_state["argv"])
+        if outputs:
+            exc.filename = " of ".join(outputs)
     known = explain_os_error(exc)
     if known is None:
         try:
@@ -100,6 +122,14 @@ def report(exc: BaseException) -> int:
     return int(getattr(error, "exit_code", 1))
 
 
+def _unraisable(info: Any) -> None:
+    """Errors Python can only report while cleaning up (a half-written zip file closed by the
+    garbage collector after a full disk): the command already said what went wrong, so they
+    are shown only with --debug."""
+    if _debug():
+        sys.__unraisablehook__(info)
+
+
 class HicGroup(i18n.DutchGroup, TyperGroup):
     """The root command group: the one error handler (see the module docstring)."""
 
@@ -115,6 +145,8 @@ class HicGroup(i18n.DutchGroup, TyperGroup):
         standalone = kw.pop("standalone_mode", True)
         argv = [str(x) for x in (sys.argv[1:] if args is None else args)]
         _state["argv"] = argv
+        if standalone:
+            sys.unraisablehook = _unraisable
         try:
             code = super().main(argv, prog_name, *a, standalone_mode=False, **kw)
             code = code if isinstance(code, int) else 0

@@ -302,8 +302,10 @@ def show_usage_error(
 
     code = int(getattr(exc, "exit_code", 2))
     ctx = getattr(exc, "ctx", None)
-    if type(exc).__name__ == "NoArgsIsHelpError":
-        console.print(exc.format_message(), highlight=False, markup=False)
+    if type(exc).__name__ == "NoArgsIsHelpError":  # the help itself (printed when rich)
+        text = exc.format_message()
+        if text.strip():
+            console.print(text, highlight=False, markup=False)
         return code
     if ctx is not None:
         console.print(cap(ctx.get_usage()), highlight=False, markup=False)

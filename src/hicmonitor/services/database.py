@@ -48,14 +48,17 @@ def open_writer(
     *,
     wait: float = DEFAULT_WAIT,
     on_wait: Callable[[str], None] | None = None,
+    embedded: bool = True,
 ) -> Iterator[Connection]:
     """A read-write connection for loads; they are published together when the block ends.
 
-    The store is created, migrated and given the embedded data set first, as needed. A
+    The store is created and migrated first, and given the embedded data set unless
+    ``embedded`` is false (the incident store of ``hic nabijheid laad`` does not need it). A
     second writer waits up to ``wait`` seconds (``on_wait`` gets a Dutch message once).
     """
     with snapshot.writer(_path(path), wait=wait, on_wait=on_wait) as con:
-        loading.ensure_embedded(con)
+        if embedded:
+            loading.ensure_embedded(con)
         yield con
 
 

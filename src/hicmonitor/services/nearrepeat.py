@@ -171,7 +171,7 @@ def load(
 ) -> incident_store.Loaded:
     """Store a read incident file in the non-public incident table (one transaction, published
     as a new snapshot; a second load waits up to ``wait`` seconds)."""
-    with database.open_writer(db, wait=wait, on_wait=on_wait) as con:
+    with database.open_writer(db, wait=wait, on_wait=on_wait, embedded=False) as con:
         return incident_store.load(con, data, crime_code=crime_code)
 
 

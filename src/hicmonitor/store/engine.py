@@ -108,8 +108,8 @@ def read_header(path: Path) -> bytes:
         return fh.read(HEADER_BYTES)
 
 
-_QUOTED_PATH = re.compile(r'"([^"]+)"')
-_PRIVATE_COPY = re.compile(r"(^|/)\.([^/\"]+?)\.nieuw-\d+-[0-9a-f]+")
+_QUOTED_PATH = re.compile(r'\\?"([^"\\]*/[^"\\]*)\\?"')  # a quoted path, quotes maybe escaped
+_PRIVATE_COPY = re.compile(r"(^|/)\.([^/\"]+?)\.nieuw-\d+-[0-9a-f]+(\.wal|\.tmp)?")
 
 
 def private_copy(path: Path, pid: int, token: str) -> Path:
@@ -187,8 +187,8 @@ def explain(exc: BaseException, path: Path | None = None) -> HicError | None:
             "voor schrijven open heeft; wacht tot dat klaar is of sluit het, en probeer opnieuw"
         )
     if any(word in lower for word in _DISK_FULL):
-        # the store (not its private copy) when known, else the file DuckDB names
-        return HicError(disk_full_message(path if path is not None else _named_file(text, None)))
+        # the file DuckDB names (a writer's private copy named as the store), else the store
+        return HicError(disk_full_message(_named_file(text, path)))
     if "permission denied" in lower or "read-only file system" in lower:
         read_only_disk = "read-only file system" in lower
         return HicError(no_access_message(_named_file(text, path), read_only_disk=read_only_disk))

@@ -168,11 +168,11 @@ def _remove_temp(tmp: Path) -> None:
 def _remove_stale(path: Path) -> None:
     """Copies left by writers that were killed (we hold the lock, so none is in use)."""
     for stale in engine.private_copies(path):
-        if stale.suffix in ("", ".wal") or stale.is_file():
+        if stale.is_dir():  # DuckDB's spill folder of a copy
+            shutil.rmtree(stale, ignore_errors=True)
+        else:
             with suppress(OSError):
                 stale.unlink()
-        elif stale.is_dir():
-            shutil.rmtree(stale, ignore_errors=True)
 
 
 def _clone(src: Path, dst: Path) -> None:
@@ -232,6 +232,12 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename durable; some filesystems cannot fsync a folder (then it is skipped)."""
+    with suppress(OSError):
+        _fsync(folder)
+
+
 def _absorb_wal(path: Path) -> None:
     """A WAL beside the published file (left by an older hicmonitor killed mid-load) holds
     committed transactions: let DuckDB replay and checkpoint it into the file first."""
@@ -257,6 +263,8 @@ def writer(
     ``on_wait`` is called once, with a Dutch message, when another writer holds the lock.
     """
     path = Path(path).absolute()
+    if path.is_symlink():  # replace the file the link points to, in its own folder
+        path = path.resolve()
     if path.exists() and not path.is_dir() and not os.access(path, os.W_OK):
         raise HicError(
             f"{path}: het databasebestand is alleen-lezen; lezen kan, laden niet. Maak het "
@@ -299,7 +307,7 @@ def writer(
                 _fsync(tmp)
                 os.replace(tmp, path)
                 tmp = None
-                _fsync(path.parent)
+                _fsync_folder(path.parent)
         except OSError as exc:
             raise _os_failure(exc, path) from None
     finally:
