@@ -22,6 +22,7 @@ from hicmonitor.catalog import (
     tables,
 )
 from hicmonitor.catalog.check import regions_from_frame
+from hicmonitor.services.export import write_atomically
 
 
 @dataclass(frozen=True)
@@ -89,8 +90,15 @@ def legislation(*, year: int | None = None, content: Path | None = None) -> List
 
 def export(listing: Listing, fmt: str, path: Path | None) -> str | None:
     """Write a listing as json, csv or xlsx to ``path``; without a path the text is returned."""
-    return tables.export(
-        fmt, listing.rows, listing.items, path, sheet=listing.title, extra=listing.extra
+    if path is None:
+        return tables.export(
+            fmt, listing.rows, listing.items, None, sheet=listing.title, extra=listing.extra
+        )
+    return write_atomically(
+        Path(path),
+        lambda tmp: tables.export(
+            fmt, listing.rows, listing.items, tmp, sheet=listing.title, extra=listing.extra
+        ),
     )
 
 
