@@ -306,6 +306,28 @@ def test_unwritable_output_folder(tmp_path: Path, loaded_db: Path) -> None:
             )
 
 
+def test_unwritable_output_folder_for_haal_and_woo(tmp_path: Path, loaded_db: Path) -> None:
+    from tests.sources.odata_server import ODataServer, crime_table
+    from tests.woo.docxbuild import Doc, para
+
+    document = Doc(body=[para("Aan de voorzitter van de Tweede Kamer.")]).save(
+        tmp_path / "brief.docx"
+    )
+    before = state(loaded_db)
+    folder = tmp_path / "uitvoer"
+    folder.mkdir()
+    with read_only_folder(folder) as ro, ODataServer([crime_table()], page_size=40) as server:
+        cases = [
+            ["haal", "47022NED", "--basis-url", server.url, "--uit", ro / "tabel.csv"],
+            ["woo", document, "--uit", ro / "publicatie"],
+        ]
+        for args in cases:
+            result = invoke(loaded_db, *args)
+            assert_refused(result.exit_code, result.output, "(bijvoorbeeld met --uit)")
+    assert state(loaded_db) == before  # haal loaded nothing
+    assert not private_copies(loaded_db)
+
+
 # --- damaged and foreign database files ----------------------------------------------------------
 
 
