@@ -571,3 +571,27 @@ def test_a_twelve_megabyte_field_is_refused_with_its_line(tmp_path: Path, loaded
     assert_refused(result.exit_code, result.output, "regel 3", "langer dan 131.072 tekens")
     assert len(result.output) < 3000
     assert state(loaded_db) == before
+
+
+def test_every_connection_goes_through_the_engine() -> None:
+    """Only store/engine.py calls duckdb.connect, so every connection has extensions off."""
+    import ast
+
+    callers = []
+    for source in (REPO / "src" / "hicmonitor").rglob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text("utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "connect"
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id == "duckdb"
+            ):
+                callers.append(source.relative_to(REPO).as_posix())
+    assert callers and set(callers) == {"src/hicmonitor/store/engine.py"}, callers
+
+
+def test_markup_in_an_argument_is_echoed_as_text(loaded_db: Path) -> None:
+    """Rich markup in user input ("[/]") used to end in a MarkupError traceback."""
+    result = invoke(loaded_db, "cijfers", "--regio", "[/]")
+    assert_refused(result.exit_code, result.output, "onbekende regio '[/]'")

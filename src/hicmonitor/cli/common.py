@@ -61,7 +61,9 @@ def cap_echoes(message: str, argv: list[str] | None = None) -> str:
 
 def print_error(exc: HicError) -> None:
     """``fout: …`` on stderr, in the one form every command uses."""
-    err_console.print(f"[bold red]fout:[/] {cap_echoes(str(exc))}", highlight=False, markup=True)
+    from rich.markup import escape
+
+    err_console.print(f"[bold red]fout:[/] {escape(cap_echoes(str(exc)))}", highlight=False)
 
 
 def _debug() -> bool:
