@@ -42,31 +42,41 @@ def _umount(path: Path) -> None:
 
 
 @contextmanager
-def read_only_folder(folder: Path) -> Iterator[Path]:
-    """``folder`` as seen read-only (the path returned), for this process and its children."""
-    if not ROOT:
-        modes = {p: p.stat().st_mode for p in [folder, *folder.iterdir()]}
-        for p in folder.iterdir():
-            p.chmod(0o444)
-        folder.chmod(0o555)
-        try:
-            yield folder
-        finally:
-            for p, mode in modes.items():
-                p.chmod(mode)
+def read_only_folder(folder: Path) -> Iterator[tuple[Path, list[str] | None]]:
+    """``folder`` seen read-only: (its path, None) for this process and its children, or
+    (its path, a command prefix) when only a subprocess started with that prefix sees it
+    read-only (root without mount rights: ``chmod`` plus :func:`ordinary_user`)."""
+    if not ROOT or not shutil.which("mount"):
+        with _chmod_read_only(folder):
+            yield folder, (None if not ROOT else ordinary_user())
         return
     view = folder.with_name(folder.name + "-alleen-lezen")
     view.mkdir()
     if not _mount("--bind", str(folder), str(view)):
         view.rmdir()
-        pytest.skip("a read-only bind mount needs mount rights")
+        with _chmod_read_only(folder):
+            yield folder, ordinary_user()
+        return
     try:
         if not _mount("-o", "remount,bind,ro", str(view)):
-            pytest.skip("a read-only bind mount needs mount rights")
-        yield view
+            pytest.skip("a read-only bind mount could not be made read-only")
+        yield view, None
     finally:
         _umount(view)
         view.rmdir()
+
+
+@contextmanager
+def _chmod_read_only(folder: Path) -> Iterator[None]:
+    modes = {p: p.stat().st_mode for p in [folder, *folder.iterdir()]}
+    for p in folder.iterdir():
+        p.chmod(0o444)
+    folder.chmod(0o555)
+    try:
+        yield
+    finally:
+        for p, mode in modes.items():
+            p.chmod(mode)
 
 
 @contextmanager

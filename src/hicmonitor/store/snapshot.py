@@ -23,6 +23,7 @@ The store is one DuckDB file, ``<store>``. It is only ever *replaced*, never wri
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import fcntl
 import os
 import secrets
@@ -196,7 +197,7 @@ def _copy_range(fin: IO[bytes], fout: IO[bytes]) -> None:
                 break
             offset += sent
     except OSError as exc:
-        if offset or exc.errno not in {22, 38, 95}:  # EINVAL, ENOSYS, EOPNOTSUPP
+        if offset or exc.errno not in {errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP}:
             raise
         fin.seek(0)
         shutil.copyfileobj(fin, fout, 16 << 20)
