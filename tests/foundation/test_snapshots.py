@@ -211,3 +211,20 @@ def test_a_symlinked_store_stays_a_symlink(tmp_path: Path, loaded_db: Path) -> N
     assert link.is_symlink() and link.resolve() == loaded_db.resolve()
     assert checksum(loaded_db) == [old[0] + 1, old[1] + 4, old[2] + 1]
     assert sorted(p.name for p in link.parent.iterdir()) == ["hic.duckdb"]
+
+
+def test_first_use_prepares_the_store_then_reads_it(tmp_path: Path) -> None:
+    """A read command on a path with no store yet: a writer creates it with the embedded
+    data set and publishes it; the command then reads the published snapshot."""
+    from typer.testing import CliRunner
+
+    from hicmonitor.cli import app
+
+    db = tmp_path / "nieuw" / "hic.duckdb"
+    result = CliRunner(env={"COLUMNS": "200"}).invoke(app, ["--db", str(db), "status"])
+    assert result.exit_code == 0, result.output
+    assert "registered_crime_gemeente_yearly.csv" in result.output
+    assert sorted(p.name for p in db.parent.iterdir()) == [".hic.duckdb.lock", "hic.duckdb"]
+    con = store.connect(db, read_only=True)
+    assert store.embedded_loaded(con)
+    con.close()
