@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 DB     ?= out/hicmonitor.duckdb
 YEAR   ?= 2023
 
-.PHONY: install web-test-tools test-deps screenshots screenshots-web run test lint bench bench-signals-simulation signals-fixtures clean
+.PHONY: install web-test-tools test-deps translations screenshots screenshots-web run test lint bench bench-signals-simulation signals-fixtures clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -59,6 +59,13 @@ web-test-tools:
 screenshots-web: run web-test-tools
 	$(BIN)/python scripts/web_screenshots.py --db $(DB) --uit docs/img
 
+# The Dutch catalogue of the CLI's Typer texts (messages.mo is committed; rebuild after editing
+# messages.po; needs Debian's gettext for msgfmt). A test checks that the two agree.
+CATALOGUE := src/hicmonitor/cli/locale/nl/LC_MESSAGES
+translations:
+	@command -v msgfmt >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq gettext >/dev/null; }
+	msgfmt --check -o $(CATALOGUE)/messages.mo $(CATALOGUE)/messages.po
+
 lint: install
 	$(BIN)/ruff check src tests benchmarks
 
@@ -79,6 +86,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_haal.py
 	$(BIN)/python benchmarks/bench_web.py --duur 10
 	$(BIN)/python benchmarks/bench_signals.py
+	$(BIN)/python benchmarks/bench_readers.py --rijen 1000000
 
 # R's surveillance package (Debian packages; never committed) for the signals' R checks
 R_SURVEILLANCE := command -v Rscript >/dev/null 2>&1 && Rscript -e 'library(surveillance)' >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq r-base-core r-cran-surveillance >/dev/null; }

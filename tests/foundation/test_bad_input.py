@@ -36,7 +36,7 @@ EXPECTED: dict[str, tuple[int | None, str | None, str]] = {
     "provisional_not_flag.csv": (2, "provisional", "0 of 1"),
     "too_many_fields.csv": (3, None, "te veel velden"),
     "unbalanced_quote.csv": (3, None, "aanhalingsteken"),
-    "binary.csv": (1, None, "UTF-8"),
+    "binary.csv": (1, None, "PNG"),
     "population_negative.csv": (3, "inhabitants", "negatief"),
     "population_unknown_region.csv": (3, "region_code", "onbekende regiocode"),
     "atm_unknown_counter.csv": (3, "counter", "NVB of politie"),

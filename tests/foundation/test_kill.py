@@ -43,12 +43,14 @@ def test_sigkill_mid_load_leaves_store_unchanged(tmp_path: Path, loaded_db: Path
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
-    wal = loaded_db.with_name(loaded_db.name + ".wal")
     deadline = time.monotonic() + 120
-    # Wait until the load is writing: the database file or its WAL has grown.
+    # Wait until the load is writing: its private copy of the store (or that copy's WAL) has
+    # grown. The published file itself is never written in place.
     while time.monotonic() < deadline:
-        grown = loaded_db.stat().st_size > size0 + (1 << 20) or (
-            wal.exists() and wal.stat().st_size > (1 << 20)
+        grown = any(
+            p.stat().st_size > size0 + (1 << 20)
+            for p in loaded_db.parent.glob(f".{loaded_db.name}.nieuw-*")
+            if p.is_file()
         )
         if grown or proc.poll() is not None:
             break
@@ -56,6 +58,17 @@ def test_sigkill_mid_load_leaves_store_unchanged(tmp_path: Path, loaded_db: Path
     assert proc.poll() is None, "the load finished before it could be killed; use a bigger file"
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
+    assert loaded_db.stat().st_size == size0
+    assert list(loaded_db.parent.glob(f".{loaded_db.name}.nieuw-*"))  # the killed copy
+    con = store.connect(loaded_db)
+    assert dump(con) == before
+    con.close()
+    # The next writer removes the killed load's copy; the store is unchanged.
+    from hicmonitor.services.database import open_writer
+
+    with open_writer(loaded_db):
+        pass
+    assert not list(loaded_db.parent.glob(f".{loaded_db.name}.nieuw-*"))
     con = store.connect(loaded_db)
     assert dump(con) == before
     # And the store still works: the same file now loads completely.

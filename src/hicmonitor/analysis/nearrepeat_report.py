@@ -355,11 +355,9 @@ def heatmap(
     import matplotlib.pyplot as plt
 
     fig, _, _ = heatmap_figure(result, alpha, min_ratio)
-    try:
+    try:  # a refused folder or a full disk is explained by the CLI's one error handler
         path.parent.mkdir(parents=True, exist_ok=True)
         fig.savefig(path, dpi=120)
-    except OSError as exc:
-        raise HicError(f"{path}: de kaart kan niet worden geschreven ({exc.strerror})") from None
     finally:
         plt.close(fig)
     return path

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import importlib
 
+from hicmonitor.cli import i18n  # noqa: F401  (first: Typer's texts in Dutch)
 from hicmonitor.cli.common import app
 
 __all__ = ["app", "main"]

@@ -7,7 +7,16 @@ from typing import Annotated
 
 import typer
 
-from hicmonitor.cli.common import app, console, err_console, open_store, parse_day, print_error
+from hicmonitor.cli.common import (
+    Wacht,
+    app,
+    console,
+    err_console,
+    open_store,
+    parse_day,
+    print_error,
+    store_writer,
+)
 from hicmonitor.cli.output import FormaatOpt, UitOpt, choose, emit
 from hicmonitor.errors import HicError
 from hicmonitor.format_nl import number as _n
@@ -52,6 +61,7 @@ def haal(
         ),
     ] = None,
     accepteer_afwijkingen: _AccepteerOpt = False,
+    wacht: Wacht = None,
 ) -> None:
     """Download een tabel van CBS (met cbsodata) en laad hem in de database, in één transactie."""
     from hicmonitor.services import loading
@@ -65,8 +75,7 @@ def haal(
                 f"{tabel} downloaden… {entity}, pagina {page}"
             ),
         )
-    con = open_store()
-    with err_console.status(f"{tabel} laden…"):
+    with store_writer(wacht) as con, err_console.status(f"{tabel} laden…"):
         result = loading.load_download(con, download, out=uit, accept=accepteer_afwijkingen)
     for line in result.summary_lines():
         console.print(line, highlight=False)
@@ -84,28 +93,32 @@ def laad(
             "een kolom beschikbaar_vanaf in het bestand gaat voor).",
         ),
     ] = None,
+    wacht: Wacht = None,
 ) -> None:
     """Laad bestanden (tidy CSV of CBS/politie open data) in de database, elk in één transactie.
 
     Bevolkingsbestanden eerst: cijfers worden getoetst aan de inwoners. Een bestand met
     onaannemelijke cijfers wordt geweigerd, tenzij --accepteer-afwijkingen is gegeven.
+    Lezen blijft intussen mogelijk: de bestanden worden in een kopie geladen die pas aan het
+    eind, in één keer, de database vervangt. Wordt de opdracht onderbroken, dan is er niets
+    gewijzigd.
     """
     from hicmonitor.services import loading
 
     published = parse_day(beschikbaar_vanaf, "--beschikbaar-vanaf")
-    con = open_store()
     failed = False
-    for path in loading.load_order(bestanden):
-        try:
-            with err_console.status(f"{path.name} laden…"):
-                result = loading.load_file(
-                    con, path, accept=accepteer_afwijkingen, published=published
-                )
-        except HicError as exc:  # the other files are still loaded
-            print_error(exc)
-            failed = True
-            continue
-        console.print(result.summary(), highlight=False)
+    with store_writer(wacht) as con:
+        for path in loading.load_order(bestanden):
+            try:
+                with err_console.status(f"{path.name} laden…"):
+                    result = loading.load_file(
+                        con, path, accept=accepteer_afwijkingen, published=published
+                    )
+            except HicError as exc:  # the other files are still loaded
+                print_error(exc)
+                failed = True
+                continue
+            console.print(result.summary(), highlight=False)
     if failed:
         raise typer.Exit(1)
 

@@ -9,7 +9,16 @@ from typing import Annotated
 
 import typer
 
-from hicmonitor.cli.common import app, console, db_path, err_console, sub_app
+from hicmonitor.cli.common import (
+    Wacht,
+    app,
+    console,
+    db_path,
+    err_console,
+    say_waiting,
+    sub_app,
+    wait_seconds,
+)
 from hicmonitor.errors import HicError
 from hicmonitor.format_nl import amount as _plural
 from hicmonitor.format_nl import number as _n
@@ -69,12 +78,10 @@ def _nab_incidents(bestand, bron, crs, sla_over, datumformaat=None):  # noqa: AN
 
 
 def _nab_write(path: Path, text: str) -> None:
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise HicError(
-            f"{path}: kan niet schrijven ({exc.strerror}); kies een andere map of bestandsnaam"
-        ) from None
+    """Write an output file whole or not at all (a failure is explained by the one handler)."""
+    from hicmonitor.services.export import write_atomically
+
+    write_atomically(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
 @nabijheid_app.command("laad")
@@ -86,13 +93,14 @@ def nabijheid_laad(
         str | None, typer.Option("--delict", help="HIC-categorie van alle incidenten.")
     ] = None,
     datumformaat: _NabDatum = None,
+    wacht: Wacht = None,
 ) -> None:
     """Laad een incidentbestand in de (niet-openbare) incidententabel."""
     from hicmonitor.services import nearrepeat as svc
 
     code = svc.crime_code(delict)
     s = svc.read_file(bestand, crs=crs, skip_invalid=sla_over, date_format=datumformaat)
-    res = svc.load(db_path(), s, crime_code=code)
+    res = svc.load(db_path(), s, crime_code=code, wait=wait_seconds(wacht), on_wait=say_waiting)
     if res.new:
         console.print(
             f"bron {res.source_id}: {_plural(res.rows, 'incident', 'incidenten')} geladen "

@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 
 from hicmonitor.catalog.models import Catalog
-from hicmonitor.errors import HicError
+from hicmonitor.errors import HicError, explain_os_error
 from hicmonitor.reports.beslisnota import build_beslisnota
 from hicmonitor.reports.context import ReportContext, gather
 from hicmonitor.reports.kamerbrief import build_kamerbrief
@@ -140,7 +140,10 @@ def write_documents(
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise HicError(f"{out_dir}: kan de uitvoermap niet maken ({exc.strerror})") from None
+        exc.filename = str(out_dir)
+        raise explain_os_error(exc) or HicError(
+            f"{out_dir}: kan de uitvoermap niet maken"
+        ) from None
     tmp = Path(tempfile.mkdtemp(prefix=".rapport-", dir=out_dir))
     try:
         written = []

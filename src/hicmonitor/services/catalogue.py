@@ -24,6 +24,7 @@ from hicmonitor.catalog import (
 )
 from hicmonitor.catalog.check import regions_from_frame
 from hicmonitor.errors import HicError
+from hicmonitor.services.export import write_atomically
 from hicmonitor.services.regions import resolve_municipality
 
 
@@ -112,8 +113,8 @@ def legislation(*, year: int | None = None, content: Path | None = None) -> List
 
 
 def export(listing: Listing, fmt: str, path: Path | None) -> str | None:
-    """Write a listing as json, csv, parquet or xlsx to ``path``; without a path the text
-    is returned (json, csv)."""
+    """Write a listing as json, csv, parquet or xlsx to ``path`` (atomically: a full disk
+    leaves no half-written file); without a path the text is returned (json, csv)."""
     if fmt == "parquet":
         import pandas as pd
 
@@ -124,8 +125,15 @@ def export(listing: Listing, fmt: str, path: Path | None) -> str | None:
         frame = pd.DataFrame(listing.rows, columns=list(listing.rows[0]) if listing.rows else [])
         write_frame(frame, path, "parquet")
         return None
-    return tables.export(
-        fmt, listing.rows, listing.items, path, sheet=listing.title, extra=listing.extra
+    if path is None:
+        return tables.export(
+            fmt, listing.rows, listing.items, None, sheet=listing.title, extra=listing.extra
+        )
+    return write_atomically(
+        Path(path),
+        lambda tmp: tables.export(
+            fmt, listing.rows, listing.items, tmp, sheet=listing.title, extra=listing.extra
+        ),
     )
 
 

@@ -8,16 +8,20 @@ text (for standard output); Parquet and Excel are binary and need a file.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import math
+import os
+import secrets
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-import duckdb
 import numpy as np
 import pandas as pd
 
 from hicmonitor.errors import HicError
+from hicmonitor.store.engine import memory, private_copy
 
 FORMATS = ("csv", "json", "parquet", "xlsx")
 TEXT_FORMATS = ("csv", "json")
@@ -70,20 +74,53 @@ def check_format(fmt: str | None, path: Path | None) -> str:
     return chosen
 
 
+T = TypeVar("T")
+
+
+def write_atomically(path: Path, write: Callable[[Path], T]) -> T:
+    """Run ``write`` on a file beside ``path`` and rename it over ``path`` when it succeeds.
+
+    A full disk, a refused folder or Ctrl-C leaves no half-written file, and an error of the
+    operating system names ``path`` (a write that fails half-way names no file itself).
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = private_copy(path, os.getpid(), secrets.token_hex(4))
+    try:
+        result = write(tmp)
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        if exc.filename is None or exc.filename == str(tmp):
+            exc.filename = str(path)
+        raise
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return result
+
+
 def write_frame(frame: pd.DataFrame, path: str | Path, fmt: str | None = None) -> Path:
     """Write ``frame`` to ``path``; the format comes from ``fmt`` or the file extension."""
     path = Path(path)
     fmt = check_format(fmt, path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if fmt in TEXT_FORMATS:
-        path.write_text(frame_text(frame, fmt), "utf-8")
-    elif fmt == "parquet":
-        con = duckdb.connect()
-        con.register("frame", frame)
-        con.execute(f"COPY frame TO '{str(path).replace(chr(39), chr(39) * 2)}' (FORMAT parquet)")
-        con.close()
-    else:
-        frame.to_excel(path, index=False, engine="openpyxl")
+
+    def write(tmp: Path) -> None:
+        if fmt in TEXT_FORMATS:
+            tmp.write_text(frame_text(frame, fmt), "utf-8")
+        elif fmt == "parquet":
+            con = memory()
+            try:
+                con.register("frame", frame)
+                literal = str(tmp).replace("'", "''")
+                con.execute(f"COPY frame TO '{literal}' (FORMAT parquet)")
+            finally:
+                con.close()
+        else:
+            buffer = io.BytesIO()  # an unfinished zip on a full disk is never left open
+            frame.to_excel(buffer, index=False, engine="openpyxl")
+            tmp.write_bytes(buffer.getvalue())
+
+    write_atomically(path, write)
     return path
 
 

@@ -19,6 +19,7 @@ from hicmonitor.analysis import nearrepeat as nr
 from hicmonitor.analysis.nearrepeat_report import NOUNS
 from hicmonitor.analysis.repeat import RepeatResult, location_keys, repeat_victimisation
 from hicmonitor.errors import HicError
+from hicmonitor.services import database
 from hicmonitor.sources.incidents import IncidentSet, Problem, read_incidents, strptime_format
 from hicmonitor.store import incidents as incident_store
 
@@ -123,7 +124,7 @@ def incidents(
             "--datumformaat geldt bij het lezen van een bestand; een geladen bron (--bron) is al "
             "gelezen (geef het formaat op bij hic nabijheid laad)"
         )
-    con = incident_store.connect(db)
+    con = database.open_store(db)
     try:
         st = incident_store.read(con, source)
     finally:
@@ -183,19 +184,22 @@ def crime_code(delict: str | None) -> str | None:
 
 
 def load(
-    db: Path | None, data: IncidentSet, *, crime_code: str | None = None
+    db: Path | None,
+    data: IncidentSet,
+    *,
+    crime_code: str | None = None,
+    wait: float = database.DEFAULT_WAIT,
+    on_wait: Callable[[str], None] | None = None,
 ) -> incident_store.Loaded:
-    """Store a read incident file in the non-public incident table (one transaction)."""
-    con = incident_store.connect(db)
-    try:
+    """Store a read incident file in the non-public incident table (one transaction, published
+    as a new snapshot; a second load waits up to ``wait`` seconds)."""
+    with database.open_writer(db, wait=wait, on_wait=on_wait, embedded=False) as con:
         return incident_store.load(con, data, crime_code=crime_code)
-    finally:
-        con.close()
 
 
 def loaded_sets(db: Path | None) -> pd.DataFrame:
     """The loaded incident files."""
-    con = incident_store.connect(db)
+    con = database.open_store(db)
     try:
         return incident_store.sets(con)
     finally:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from hicmonitor.errors import InputError
-from hicmonitor.sources import cbs_opendata, tidy
+from hicmonitor.sources import cbs_opendata, sniff, tidy
 from hicmonitor.sources.base import Reader, Vocabulary
 from hicmonitor.sources.csvfile import read_header
 
@@ -31,6 +31,11 @@ def detect(path: Path) -> tuple[Reader, list[str]]:
     for reader in READERS:
         if reader.matches(header):
             return reader, header
+    hint = sniff.separator_hint(
+        path, ",".join(header), lambda cols: any(r.matches(cols) for r in READERS)
+    )
+    if hint is not None:
+        raise InputError(path, f"onbekend formaat: {hint}", line=1)
     best = max(READERS, key=lambda r: len(set(r.required) & set(header)))
     if not set(best.required) & set(header):
         formats = "; ".join(f"{r.name}: {', '.join(r.required)}" for r in READERS)

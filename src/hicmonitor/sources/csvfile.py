@@ -13,9 +13,12 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from hicmonitor.errors import InputError
+from hicmonitor.errors import InputError, shorten
+from hicmonitor.sources import sniff
 
 BOM = "\ufeff"
+MAX_HEADER_BYTES = 64 * 1024  # a header line longer than this is not a CSV header
+FIELD_LIMIT = csv.field_size_limit()  # Python's csv refuses longer fields
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff]")
 
 
@@ -46,7 +49,19 @@ def read_header(path: Path) -> list[str]:
     if path.is_dir():
         raise InputError(path, "dit is een map, geen bestand")
     with path.open("rb") as fh:
-        first = fh.readline()
+        head = fh.read(sniff.HEAD_BYTES)
+        fh.seek(0)
+        first = fh.readline(MAX_HEADER_BYTES + 1)
+    not_csv = sniff.diagnose(path, head)
+    if not_csv is not None:
+        raise not_csv
+    if len(first) > MAX_HEADER_BYTES:
+        raise InputError(
+            path,
+            f"de kopregel is langer dan {MAX_HEADER_BYTES // 1024} kB: dit is geen CSV-bestand "
+            "met een kopregel (of de regeleinden ontbreken)",
+            line=1,
+        )
     if not first.strip():
         raise InputError(path, "het bestand is leeg (geen kopregel)", line=1)
     try:
@@ -65,6 +80,7 @@ def iter_records(path: Path, columns: list[str]) -> Iterator[tuple[int, dict[str
     every record: a value there is refused, naming the line and the column.
     """
     unnamed = unnamed_columns(columns)
+    start = 2
     try:
         with path.open(encoding="utf-8", newline="") as fh:
             reader = csv.reader(fh)
@@ -108,7 +124,15 @@ def iter_records(path: Path, columns: list[str]) -> Iterator[tuple[int, dict[str
     except UnicodeDecodeError:
         raise not_utf8_error(path, first_invalid_utf8_line(path)) from None
     except csv.Error as exc:
-        raise InputError(path, f"onleesbare CSV ({exc})") from None
+        if "field larger than field limit" in str(exc):
+            raise InputError(
+                path,
+                f"een veld is langer dan {FIELD_LIMIT:,} tekens; ".replace(",", ".")
+                + 'waarschijnlijk ontbreekt een sluitend aanhalingsteken (") of is dit geen '
+                "CSV-bestand met cijfers",
+                line=start,
+            ) from None
+        raise InputError(path, f"onleesbare CSV ({exc})", line=start) from None
 
 
 def unnamed_columns(header: list[str]) -> list[int]:
@@ -150,9 +174,12 @@ def parse_count(path: Path, line: int, field: str, value: str, *, allow_empty: b
         problem = "negatief" if re.fullmatch(r"-\d+", text) else "geen geheel getal"
         if re.fullmatch(r"\d+\.0", text):
             problem += f" (als decimaal getal geschreven: schrijf {text[:-2]})"
+        hint = "verwacht een geheel getal ≥ 0"
+        if re.fullmatch(r"\d{1,3}(\.\d{3})+", text):
+            hint = f"schrijf het zonder punt als duizendtal ({text.replace('.', '')})"
         raise InputError(
             path,
-            f"aantal {value!r} is {problem}; verwacht een geheel getal ≥ 0",
+            f"aantal {shorten(repr(value))} is {problem}; {hint}",
             line=line,
             field=field,
         )

@@ -24,7 +24,8 @@ from pathlib import Path
 import duckdb
 from platformdirs import user_data_dir
 
-from hicmonitor.errors import HicError
+from hicmonitor.errors import HicError, explain_os_error
+from hicmonitor.store import engine
 from hicmonitor.store.queries import (
     atm_attack_rows,
     atm_attacks,
@@ -32,6 +33,7 @@ from hicmonitor.store.queries import (
     category_counts,
     counts_summary,
     crime_counts,
+    embedded_loaded,
     has_counts,
     load_exceptions,
     national_count_sources,
@@ -62,6 +64,7 @@ __all__ = [
     "counts_summary",
     "crime_counts",
     "default_db_path",
+    "embedded_loaded",
     "file_sha256",
     "find_source",
     "has_counts",
@@ -94,21 +97,31 @@ def default_db_path() -> Path:
 def connect(
     path: str | Path | None = None, *, read_only: bool = False
 ) -> duckdb.DuckDBPyConnection:
-    """Open the store (created and migrated as needed)."""
+    """Open this very file directly (created and migrated as needed; read-only: checked).
+
+    For tests, benchmarks and tools. Commands and the web do not write to the published
+    file: they read through :func:`hicmonitor.services.database.open_reader` and write
+    through :func:`hicmonitor.services.database.open_writer` (see docs/store.md).
+    """
     path = Path(path) if path is not None else default_db_path()
     if read_only and not path.exists():
         raise HicError(f"{path}: database bestaat niet")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not read_only:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise explain_os_error(exc) or HicError(
+                f"{path.parent}: kan de map niet maken"
+            ) from None
+    con = engine.connect(path, read_only=read_only)
     try:
-        con = duckdb.connect(str(path), read_only=read_only)
-    except duckdb.IOException as exc:
-        raise HicError(f"{path}: kan de database niet openen ({exc})") from exc
-    except duckdb.Error as exc:
-        raise HicError(f"{path}: geen geldig DuckDB-bestand ({exc})") from exc
-    if read_only:
-        _check_version(con, path)
-    else:
-        _migrate(con, path)
+        if read_only:
+            _check_version(con, path)
+        else:
+            _migrate(con, path)
+    except BaseException:
+        con.close()
+        raise
     return con
 
 

@@ -19,6 +19,7 @@ import pandas as pd
 from hicmonitor import store
 from hicmonitor.errors import HicError
 from hicmonitor.sources.incidents import FRAME_COLUMNS, IncidentSet
+from hicmonitor.store.schema import tables
 
 PUBLIC = False
 KIND = "incidenten"
@@ -67,6 +68,11 @@ class StoredIncidents:
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(SCHEMA)
+
+
+def _present(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the incident tables exist (a reader never creates them)."""
+    return {"incident_sets", "incidents"} <= tables(con)
 
 
 def load(
@@ -120,7 +126,19 @@ def load(
 
 def sets(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The loaded incident files: source id, file name, rows, CRS, precision, loaded at."""
-    ensure_schema(con)
+    if not _present(con):
+        return pd.DataFrame(
+            columns=[
+                "bron",
+                "bestand",
+                "incidenten",
+                "crs",
+                "resolutie",
+                "overgeslagen",
+                "dubbel",
+                "geladen",
+            ]
+        )
     return con.execute(
         "SELECT s.id AS bron, s.file_name AS bestand, s.rows AS incidenten, m.crs, "
         "m.precision AS resolutie, m.skipped_lines AS overgeslagen, "
@@ -131,7 +149,11 @@ def sets(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def read(con: duckdb.DuckDBPyConnection, source_id: int) -> StoredIncidents:
     """The incidents of one source, in file order."""
-    ensure_schema(con)
+    if not _present(con):
+        raise HicError(
+            f"geen incidentenbestand met bron {source_id}: er zijn nog geen incidenten geladen "
+            "(hic nabijheid laad BESTAND)"
+        )
     meta = con.execute(
         "SELECT s.file_name, m.crs, m.precision FROM sources s "
         "JOIN incident_sets m ON m.source_id = s.id WHERE s.id = ?",
@@ -151,7 +173,8 @@ def read(con: duckdb.DuckDBPyConnection, source_id: int) -> StoredIncidents:
 
 
 def connect(path: str | Path | None = None) -> duckdb.DuckDBPyConnection:
-    """The store, with the incident tables."""
+    """This very store file, read-write, with the incident tables (tests and tools; commands
+    load through :func:`hicmonitor.services.database.open_writer`)."""
     con = store.connect(path)
     ensure_schema(con)
     return con

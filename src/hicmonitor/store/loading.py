@@ -48,6 +48,7 @@ from hicmonitor.sources.base import (
     last_year,
 )
 from hicmonitor.sources.csvfile import not_utf8_error, unnamed_columns
+from hicmonitor.store import engine
 from hicmonitor.store import plausibility as checks
 
 DATA_ENV = "HICMONITOR_DATA"
@@ -501,6 +502,8 @@ def _load_fast(
             file=path.name, kind=reader.kind, status="al geladen", source_id=done.source_id
         )
     except duckdb.Error as exc:
+        if engine.is_store_failure(exc):  # a full disk, memory, Ctrl-C: not the file's fault
+            raise
         raise InputError(path, f"onleesbaar bestand ({exc})") from None
     except _BulkCheckFailed:
         # Rolled back; name the first bad line with the precise path (which raises).
@@ -718,6 +721,18 @@ def _refresh_embedded_availability(con: duckdb.DuckDBPyConnection, root: Path) -
         con.execute("INSERT INTO meta VALUES ('embedded_availability', ?)", [marker])
     for name in EMBEDDED_FILES:
         load_file(con, root / name, published=_embedded_publication(name, dates))
+
+
+def embedded_current(con: duckdb.DuckDBPyConnection, root: Path | None = None) -> bool:
+    """Whether the store holds the embedded data set as :func:`ensure_embedded` would leave
+    it (loaded, with the current publication dates and the municipal changes); read-only."""
+    meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+    if "embedded" not in meta:
+        return False
+    dates = (root or Path(meta["embedded"])) / EMBEDDED_AVAILABILITY
+    if dates.exists() and meta.get("embedded_availability") != store.file_sha256(dates):
+        return False
+    return bool(con.execute("SELECT count(*) FROM region_changes").fetchone()[0])
 
 
 def ensure_embedded(con: duckdb.DuckDBPyConnection, root: Path | None = None) -> list[LoadResult]:

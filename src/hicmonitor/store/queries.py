@@ -367,3 +367,8 @@ def load_exceptions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         ORDER BY e.source_id, e.line NULLS LAST, e.region_code, e.period
         """
     ).df()
+
+
+def embedded_loaded(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the embedded data set was loaded (the store is ready for questions)."""
+    return con.execute("SELECT count(*) FROM meta WHERE key = 'embedded'").fetchone()[0] > 0

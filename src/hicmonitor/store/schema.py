@@ -105,42 +105,100 @@ UPDATE meta SET value = '4' WHERE key = 'schema_version';
 }
 
 
+REQUIRED_TABLES = (
+    "meta",
+    "sources",
+    "crime_types",
+    "regions",
+    "counts",
+    "population",
+    "atm_attacks",
+)
+_NOT_OURS = "kies een ander bestand met --db, of een nieuw pad voor een lege database"
+
+
+class NeedsMigration(HicError):
+    """The file has an older schema: a writer must migrate it before it can be read."""
+
+
 def tables(con: duckdb.DuckDBPyConnection) -> set[str]:
-    """The tables of the main schema."""
+    """The tables of the main schema (of the connection's default catalog)."""
     return {
         r[0]
         for r in con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_schema = 'main' AND table_catalog = current_database()"
         ).fetchall()
     }
 
 
-def schema_version(con: duckdb.DuckDBPyConnection) -> int | None:
+def schema_version(con: duckdb.DuckDBPyConnection, path: Path | None = None) -> int | None:
+    """The schema version in ``meta`` (None: no ``meta`` table). A ``meta`` table of another
+    shape or a version that is not a number is refused with a Dutch message."""
     if "meta" not in tables(con):
         return None
-    row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-    return int(row[0]) if row else None
+    where = f"{path}: " if path is not None else ""
+    columns = [
+        r[0]
+        for r in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'meta' "
+            "AND table_schema = 'main' AND table_catalog = current_database() "
+            "ORDER BY ordinal_position"
+        ).fetchall()
+    ]
+    if not {"key", "value"} <= set(columns):
+        raise HicError(
+            f"{where}dit is geen hicmonitor-database: de tabel meta heeft kolommen "
+            f"({', '.join(columns)}) in plaats van (key, value); {_NOT_OURS}"
+        )
+    rows = con.execute(
+        "SELECT CAST(value AS VARCHAR) FROM meta WHERE CAST(key AS VARCHAR) = 'schema_version'"
+    ).fetchall()
+    if not rows:
+        return None
+    text = rows[0][0]
+    if text is None or not text.strip().isdigit():
+        raise HicError(
+            f"{where}de schemaversie {text!r} in de tabel meta is geen getal: het bestand is "
+            f"beschadigd of van een ander programma; {_NOT_OURS}"
+        )
+    return int(text)
 
 
-def migrate(con: duckdb.DuckDBPyConnection, path: Path) -> None:
-    """Create the schema in an empty file, or bring an older one up to ``SCHEMA_VERSION``."""
-    present = tables(con)
-    version = schema_version(con)
-    if version is None:
-        if present:
-            raise HicError(
-                f"{path}: dit is geen hicmonitor-database (tabellen {', '.join(sorted(present))}, "
-                "geen schemaversie); kies een ander bestand met --db"
-            )
-        con.execute("BEGIN")
-        con.execute(SCHEMA_V1)
-        con.execute("COMMIT")
-        version = 1
+def check_tables(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Every table of the schema is present (a file with only ``meta`` is not a store)."""
+    missing = [t for t in REQUIRED_TABLES if t not in tables(con)]
+    if missing:
+        raise HicError(
+            f"{path}: onvolledige hicmonitor-database: de tabellen {', '.join(missing)} "
+            f"ontbreken; zet een reservekopie terug, of {_NOT_OURS}"
+        )
+
+
+def _check_not_newer(version: int, path: Path) -> None:
     if version > SCHEMA_VERSION:
         raise HicError(
             f"{path}: schemaversie {version} is nieuwer dan deze hicmonitor kent "
             f"({SCHEMA_VERSION}); werk hicmonitor bij of gebruik een ander bestand"
         )
+
+
+def migrate(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Create the schema in an empty file, or bring an older one up to ``SCHEMA_VERSION``."""
+    present = tables(con)
+    version = schema_version(con, path)
+    if version is None:
+        if present:
+            raise HicError(
+                f"{path}: dit is geen hicmonitor-database (tabellen {', '.join(sorted(present))}, "
+                f"geen schemaversie); {_NOT_OURS}"
+            )
+        con.execute("BEGIN")
+        con.execute(SCHEMA_V1)
+        con.execute("COMMIT")
+        version = 1
+    _check_not_newer(version, path)
+    check_tables(con, path)
     while version < SCHEMA_VERSION:
         version += 1
         con.execute("BEGIN")
@@ -149,7 +207,21 @@ def migrate(con: duckdb.DuckDBPyConnection, path: Path) -> None:
 
 
 def check_version(con: duckdb.DuckDBPyConnection, path: Path) -> None:
-    """A read-only file must already have the current schema."""
-    version = schema_version(con)
-    if version != SCHEMA_VERSION:
-        raise HicError(f"{path}: schemaversie {version}, verwacht {SCHEMA_VERSION}")
+    """A file opened read-only must already have the current schema and all its tables."""
+    version = schema_version(con, path)
+    if version is None:
+        present = tables(con)
+        if present:
+            raise HicError(
+                f"{path}: dit is geen hicmonitor-database (tabellen "
+                f"{', '.join(sorted(present))}, geen schemaversie); {_NOT_OURS}"
+            )
+        raise NeedsMigration(f"{path}: de database is leeg (nog geen schema)")
+    _check_not_newer(version, path)
+    check_tables(con, path)
+    if version < SCHEMA_VERSION:
+        raise NeedsMigration(
+            f"{path}: schemaversie {version}, verwacht {SCHEMA_VERSION}; de database moet "
+            "worden bijgewerkt (dat gebeurt bij de eerstvolgende opdracht die mag schrijven, "
+            "zoals hic status zonder alleen-lezen rechten)"
+        )

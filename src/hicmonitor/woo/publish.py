@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hicmonitor.errors import HicError
+from hicmonitor.errors import HicError, explain_os_error
 from hicmonitor.format_nl import amount
 from hicmonitor.woo import proposal as prop
 from hicmonitor.woo.collect import Hit, collect_original
@@ -314,7 +314,10 @@ def finish(
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise HicError(f"{out_dir}: kan de uitvoermap niet maken ({exc.strerror})") from None
+        exc.filename = str(out_dir)
+        raise explain_os_error(exc) or HicError(
+            f"{out_dir}: kan de uitvoermap niet maken"
+        ) from None
     final = []
     for p in [*documents, inv_csv, inv_xlsx, log_csv]:
         target = out_dir / p.name
