@@ -69,7 +69,7 @@ translations:
 lint: install
 	$(BIN)/ruff check src tests benchmarks
 
-test: install lint web-test-tools
+test: install lint web-test-tools test-deps
 	@mkdir -p out
 	$(BIN)/hic --db $(DB) catalogus controleer
 	$(BIN)/python -m pytest -q -p no:cacheprovider
