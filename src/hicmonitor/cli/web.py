@@ -22,10 +22,11 @@ def web(
         ),
     ] = None,
 ) -> None:
-    """Start de website en de API (/api/v1) voor gemeenten: cijfers, kaart, catalogus, rapporten."""
+    """Start de website en de API (/api/v1) voor gemeenten, en de werkstroom (/werk) achter inloggen."""
     import uvicorn
 
     from hicmonitor.services.database import connect_loaded
+    from hicmonitor.services.workflow import describe
     from hicmonitor.store import default_db_path
     from hicmonitor.web.app import create_app
 
@@ -33,5 +34,10 @@ def web(
     connect_loaded(path).close()  # created, migrated and holding the embedded data
     application = create_app(path, threshold=drempel)
     application.state.hic.warm()
+    werkstroom = application.state.werk.get()  # created or migrated now, errors shown now
     console.print(f"hicmonitor web op http://{host}:{port}/ (database {path})", highlight=False)
+    console.print(
+        f"werkstroom op http://{host}:{port}/werk/ (werkstroomdatabase {describe(werkstroom)})",
+        highlight=False,
+    )
     uvicorn.run(application, host=host, port=port, log_level="warning", access_log=False)

@@ -46,8 +46,8 @@ MEDIA = {
     "zip": "application/zip",
 }
 CONFLICT = (
-    "iemand anders heeft dit dossier zojuist gewijzigd ({what}); uw actie is niet uitgevoerd. "
-    "Bekijk de nieuwe stand en probeer het zo nodig opnieuw"
+    "dit dossier is intussen gewijzigd, door iemand anders of in een ander venster ({what}); "
+    "uw actie is niet uitgevoerd. Bekijk de nieuwe stand en probeer het zo nodig opnieuw"
 )
 
 
@@ -199,6 +199,43 @@ def _name(s, user_id: int | None) -> str | None:  # noqa: ANN001
 
 def _parts(v) -> list[docs.Part]:  # noqa: ANN001
     return docs.parts_from_json(json.loads(v.sections))
+
+
+# -- what an actor may do -----------------------------------------------------------------
+
+AUTHOR_ACTIONS = ("versie", "rapport", "aanbieden", "verzonden")
+
+
+def allowed(ws: Workflow, actor: Actor, dossier_id: int) -> frozenset[str]:
+    """The actions ``actor``'s roles allow on a dossier, whatever its state (a step that is
+    not due is a conflict, not a refusal): ``lezen``, ``sectie5``, the author's actions,
+    ``besluit`` (holds a role on the route), ``publiceren`` (woo-coördinator)."""
+    if not actor.grants:
+        return frozenset()
+    with ws.db.read() as s:
+        d = _dossier(s, dossier_id)
+        route = repo.route_of(d)
+        out = {"lezen"}
+        if _sees5(actor, d):
+            out.add("sectie5")
+        if actor.user_id == d.author_id and actor.has(acc.OPSTELLER):
+            out.update(AUTHOR_ACTIONS)
+        if any(acc.holds(actor.grants, st) for st in route):
+            out.add("besluit")
+        if actor.has(acc.WOO):
+            out.add("publiceren")
+        return frozenset(out)
+
+
+def require(ws: Workflow, actor: Actor, dossier_id: int, action: str) -> None:
+    """Refuse (403) unless ``action`` is among :func:`allowed`."""
+    if action not in allowed(ws, actor, dossier_id):
+        messages = {
+            "besluit": "u staat niet op de route van dit dossier",
+            "publiceren": "alleen een woo-coördinator kan publiceren",
+            "lezen": "uw account heeft geen rol in de werkstroom",
+        }
+        raise AccessDenied(messages.get(action, "alleen de opsteller van dit dossier kan dit doen"))
 
 
 # -- listing and creating -----------------------------------------------------------------

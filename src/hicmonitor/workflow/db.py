@@ -125,7 +125,7 @@ class WorkflowDB:
                     yield s
             except StaleDataError:
                 raise Conflict(
-                    "iemand anders heeft dit dossier zojuist gewijzigd; uw actie is niet "
+                    "dit dossier is intussen gewijzigd door iemand anders; uw actie is niet "
                     "uitgevoerd. Bekijk de nieuwe stand en probeer het zo nodig opnieuw"
                 ) from None
             except IntegrityError:
