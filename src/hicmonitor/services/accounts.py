@@ -87,7 +87,10 @@ def create_user(
         raise InvalidInput("geef een wachtwoord (of een OIDC-koppeling)")
     hashed = None
     if password is not None:
-        hashed = acc.hash_password(acc.check_password(password, ws.config.wachtwoord.min_lengte))
+        hashed = acc.hash_password(
+            acc.check_password(password, ws.config.wachtwoord.min_lengte),
+            ws.config.wachtwoord.argon2,
+        )
     checked = [acc.check_grant(r, q, ws.config.niveaus) for r, q in (grants or [])]
     t = now()
     with ws.db.write() as s:
@@ -231,7 +234,9 @@ def login(ws: Workflow, username: str, password: str, address: str = "") -> Logi
                     f"na {_local(locked_until)} opnieuw"
                 )
             else:
-                ok, rehash = acc.verify_password(u.password_hash if u else None, password[:1024])
+                ok, rehash = acc.verify_password(
+                    u.password_hash if u else None, password[:1024], ws.config.wachtwoord.argon2
+                )
                 if not ok or u is None:
                     refusal = InvalidInput(BAD_LOGIN)
                     if u is not None:

@@ -138,32 +138,40 @@ def has_role(grants: Iterable[Grant], role: str) -> bool:
 # -- passwords ----------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def _hasher():  # noqa: ANN202
+Argon2 = tuple[int, int, int]  # time cost, memory in KiB, lanes
+DEFAULT_ARGON2: Argon2 = (3, 65536, 4)  # RFC 9106, second recommended option
+
+
+@lru_cache(maxsize=4)
+def _hasher(params: Argon2 = DEFAULT_ARGON2):  # noqa: ANN202
     from argon2 import PasswordHasher, Type
 
-    # RFC 9106's second recommended profile: argon2id, 64 MiB, 3 passes, 4 lanes
-    return PasswordHasher(time_cost=3, memory_cost=65536, parallelism=4, type=Type.ID)
+    t, m, p = params
+    return PasswordHasher(time_cost=t, memory_cost=m, parallelism=p, type=Type.ID)
 
 
-def hash_password(password: str) -> str:
-    return _hasher().hash(password)
+def hash_password(password: str, params: Argon2 = DEFAULT_ARGON2) -> str:
+    """An argon2id hash (PHC string: algorithm, parameters, salt and hash)."""
+    return _hasher(params).hash(password)
 
 
-@lru_cache(maxsize=1)
-def _dummy_hash() -> str:
-    return hash_password("geen-gebruiker-met-deze-naam")
+@lru_cache(maxsize=4)
+def _dummy_hash(params: Argon2) -> str:
+    return hash_password("geen-gebruiker-met-deze-naam", params)
 
 
-def verify_password(stored: str | None, password: str) -> tuple[bool, str | None]:
-    """(matches, a new hash when the parameters changed). Without a stored hash (unknown
-    user, or a single-sign-on-only account) a dummy hash is checked, so the time is alike."""
+def verify_password(
+    stored: str | None, password: str, params: Argon2 = DEFAULT_ARGON2
+) -> tuple[bool, str | None]:
+    """(matches, a new hash when ``params`` differ from the stored hash's). Without a stored
+    hash (unknown user, or a single-sign-on-only account) a dummy hash is checked, so the
+    time is alike."""
     from argon2.exceptions import InvalidHashError, VerificationError
 
-    h = _hasher()
+    h = _hasher(params)
     if not stored:
         try:
-            h.verify(_dummy_hash(), password)
+            h.verify(_dummy_hash(params), password)
         except VerificationError:
             pass
         return False, None

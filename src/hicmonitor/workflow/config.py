@@ -46,6 +46,14 @@ class Sessie(_Strict):
 
 class Wachtwoord(_Strict):
     min_lengte: int = Field(12, ge=8, le=128)
+    # argon2id cost (RFC 9106, second recommended option: 3 passes, 64 MiB, 4 lanes)
+    argon2_tijd: int = Field(3, ge=1, le=20)
+    argon2_geheugen_kib: int = Field(65536, ge=8192, le=4 * 1024 * 1024)
+    argon2_parallel: int = Field(4, ge=1, le=64)
+
+    @property
+    def argon2(self) -> tuple[int, int, int]:
+        return (self.argon2_tijd, self.argon2_geheugen_kib, self.argon2_parallel)
 
 
 class Upload(_Strict):

@@ -189,11 +189,10 @@ def migrate(url: str) -> tuple[str | None, str]:
         with engine.connect() as conn:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
+            conn.commit()  # whatever alembic's reading began
             if conn.dialect.name == "postgresql":
                 with conn.begin():
                     pgroles.apply_grants(conn, pgroles.app_role())
-            else:
-                conn.commit()
         return before, head_revision()
     except (ProgrammingError, DBAPIError) as exc:
         if isinstance(exc, OperationalError):

@@ -103,11 +103,6 @@ def check_docx(data: bytes, name: str, limits: Upload) -> None:
                 f"{label}: uitgepakt groter dan {limits.max_uitgepakt_mb} MB (een zip-bom?); "
                 "geweigerd"
             )
-        for n in names:
-            if ACTIVE_CONTENT.search(posixpath.basename(n)):
-                raise InvalidInput(
-                    f"{label}: bevat macro's of actieve inhoud ({n[:80]}); geweigerd"
-                )
         if "[Content_Types].xml" not in names or "_rels/.rels" not in names:
             raise InvalidInput(f"{label}: geen Office-document ([Content_Types].xml ontbreekt)")
         try:
@@ -135,6 +130,11 @@ def check_docx(data: bytes, name: str, limits: Upload) -> None:
             raise InvalidInput(
                 f"{label}: geen Word-document (.docx) (hoofdonderdeel: {ct[:80] or 'onbekend'})"
             )
+        for n in names:
+            if ACTIVE_CONTENT.search(posixpath.basename(n)):
+                raise InvalidInput(
+                    f"{label}: bevat macro's of actieve inhoud ({n[:80]}); geweigerd"
+                )
         if any("vbaproject" in t or "macroenabled" in t or "activex" in t for t in all_types):
             raise InvalidInput(f"{label}: bevat macro's of actieve inhoud; geweigerd")
         try:

@@ -131,9 +131,7 @@ def upgrade() -> None:
         sa.Column("dossier_id", sa.Integer, sa.ForeignKey("dossiers.id"), nullable=False),
         sa.Column("version_id", sa.Integer, sa.ForeignKey("versions.id"), nullable=False),
         sa.Column("version_hash", sa.String(64), nullable=False),
-        sa.Column(
-            "package_sha256", sa.String(64), sa.ForeignKey("blobs.sha256"), nullable=False
-        ),
+        sa.Column("package_sha256", sa.String(64), sa.ForeignKey("blobs.sha256"), nullable=False),
         sa.Column("files", sa.Text, nullable=False),
         sa.Column("published_by", sa.Integer, sa.ForeignKey("users.id"), nullable=False),
         sa.Column("at", sa.DateTime, nullable=False),
