@@ -212,7 +212,13 @@ def seed(backend: Backend) -> Urls:
     try:
         for username, (name, roles) in CAST.items():
             accounts.create_user(
-                ws, accounts.cli_actor(), username, name, email=email(username), password=PASSWORD, grants=roles
+                ws,
+                accounts.cli_actor(),
+                username,
+                name,
+                email=email(username),
+                password=PASSWORD,
+                grants=roles,
             )
     finally:
         ws.close()
@@ -256,7 +262,11 @@ class Inbox:
     async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, ANN201, N802
         with self._lock:
             self.messages.append(
-                (envelope.mail_from, list(envelope.rcpt_tos), envelope.content.decode("utf-8", "replace"))
+                (
+                    envelope.mail_from,
+                    list(envelope.rcpt_tos),
+                    envelope.content.decode("utf-8", "replace"),
+                )
             )
         return "250 OK"
 
@@ -310,7 +320,9 @@ class WerkServer:
 
 
 @pytest.fixture(scope="session")
-def werk_server(backend: Backend, seed: Urls, smtp: Smtp, loaded_db_template: Path) -> Iterator[WerkServer]:
+def werk_server(
+    backend: Backend, seed: Urls, smtp: Smtp, loaded_db_template: Path
+) -> Iterator[WerkServer]:
     urls = backend.copy(seed, "server")
     folder = backend.folder / "server"
     folder.mkdir(exist_ok=True)

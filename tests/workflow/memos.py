@@ -55,7 +55,9 @@ def memo_bytes(tmp: Path, name: str = "beslisnota.docx", **kw: str) -> bytes:
     return memo(tmp / name, **kw).read_bytes()
 
 
-def letter(path: Path, *, opening: str = "Hierbij informeer ik uw Kamer over de voortgang.") -> Path:
+def letter(
+    path: Path, *, opening: str = "Hierbij informeer ik uw Kamer over de voortgang."
+) -> Path:
     return Doc(
         body=[
             para("Ministerie van Justitie en Veiligheid"),

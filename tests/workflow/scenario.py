@@ -12,7 +12,9 @@ from tests.workflow.conftest import SIGNATORIES
 ROUTE = ["directeur", "dg", "sg", "mjenv", "mrb"]  # who acts at each step of the standard route
 
 
-def new_dossier(ws, A, tmp: Path, *, kenmerk: str | None = None, offer: bool = True, **memo_kw) -> int:  # noqa: ANN001
+def new_dossier(
+    ws, A, tmp: Path, *, kenmerk: str | None = None, offer: bool = True, **memo_kw
+) -> int:  # noqa: ANN001
     """A dossier by "auteur" with the memo and the letter as version 1 (offered)."""
     kenmerk = kenmerk or f"T-{secrets.token_hex(4)}"
     did = D.create_dossier(ws, A["auteur"], 2023, kenmerk, signatories=SIGNATORIES)
@@ -33,7 +35,14 @@ def act(ws, A, who: str, did: int, *, approve: bool = True, comment: str | None 
     view = D.dossier_view(ws, A[who], did)
     assert view.due is not None, view.state
     return D.decide(
-        ws, A[who], did, view.due.index, view.route_hash, approve=approve, comment=comment, lock=view.lock
+        ws,
+        A[who],
+        did,
+        view.due.index,
+        view.route_hash,
+        approve=approve,
+        comment=comment,
+        lock=view.lock,
     )
 
 

@@ -37,7 +37,15 @@ def test_hic_gebruiker_maak_rol_blokkeer(ws, fresh) -> None:
     )  # fmt: skip
     assert code == 0, out
     assert "account nieuw.lid gemaakt: lezer, parafeerder (dg)" in out
-    code, out = hic(fresh, "gebruiker", "rol", "nieuw.lid", "bewindspersoon", "--functie", "Minister voor Rechtsbescherming")
+    code, out = hic(
+        fresh,
+        "gebruiker",
+        "rol",
+        "nieuw.lid",
+        "bewindspersoon",
+        "--functie",
+        "Minister voor Rechtsbescherming",
+    )
     assert code == 0 and "bewindspersoon (Minister voor Rechtsbescherming)" in out
     code, out = hic(fresh, "gebruiker", "rol", "nieuw.lid", "lezer", "--intrekken")
     assert code == 0 and "lezer" not in out.split(":", 1)[1]
@@ -62,7 +70,10 @@ def test_hic_gebruiker_maak_rol_blokkeer(ws, fresh) -> None:
     ("args", "message"),
     [
         (["gebruiker", "rol", "lezer", "parafeerder"], "een parafeerder heeft een niveau"),
-        (["gebruiker", "rol", "lezer", "parafeerder", "--niveau", "minister"], "kies uit directeur, dg, sg"),
+        (
+            ["gebruiker", "rol", "lezer", "parafeerder", "--niveau", "minister"],
+            "kies uit directeur, dg, sg",
+        ),
         (["gebruiker", "rol", "lezer", "koning"], "onbekende rol 'koning'"),
         (["gebruiker", "rol", "niemand", "lezer"], "gebruiker 'niemand' bestaat niet"),
         (["gebruiker", "rol", "lezer", "bewindspersoon"], "een bewindspersoon heeft een functie"),
@@ -76,11 +87,24 @@ def test_wrong_role_commands_get_a_dutch_error(fresh, args, message) -> None:
 
 
 def test_a_new_account_is_checked(fresh) -> None:
-    code, out = hic(fresh, "gebruiker", "maak", "x", "--naam", "X", "--wachtwoord-stdin", stdin="kort\n")
+    code, out = hic(
+        fresh, "gebruiker", "maak", "x", "--naam", "X", "--wachtwoord-stdin", stdin="kort\n"
+    )
     assert code == 1 and "gebruikersnaam" in out
-    code, out = hic(fresh, "gebruiker", "maak", "xavier", "--naam", "X", "--wachtwoord-stdin", stdin="kort\n")
+    code, out = hic(
+        fresh, "gebruiker", "maak", "xavier", "--naam", "X", "--wachtwoord-stdin", stdin="kort\n"
+    )
     assert code == 1 and "minstens 12 tekens" in out
-    code, out = hic(fresh, "gebruiker", "maak", "lezer", "--naam", "X", "--wachtwoord-stdin", stdin=PASSWORD + "\n")
+    code, out = hic(
+        fresh,
+        "gebruiker",
+        "maak",
+        "lezer",
+        "--naam",
+        "X",
+        "--wachtwoord-stdin",
+        stdin=PASSWORD + "\n",
+    )
     assert code == 1 and "bestaat al" in out
     code, out = hic(
         fresh, "gebruiker", "maak", "xavier", "--naam", "X", "--email", "geen-adres", "--wachtwoord-stdin",
@@ -108,7 +132,9 @@ def test_login_lockout_after_repeated_failures(ws) -> None:
         with pytest.raises(wf.InvalidInput, match="gebruikersnaam of wachtwoord onjuist"):
             accounts.login(ws, "lezer", "verkeerd-wachtwoord", "10.0.0.1")
     # now even the right password is refused, with a Dutch message and the time it ends
-    with pytest.raises(wf.TooManyAttempts, match="tijdelijk vergrendeld; probeer het na \\d\\d:\\d\\d"):
+    with pytest.raises(
+        wf.TooManyAttempts, match="tijdelijk vergrendeld; probeer het na \\d\\d:\\d\\d"
+    ):
         accounts.login(ws, "lezer", PASSWORD, "10.0.0.1")
     # the beheerder lifts it
     accounts.set_blocked(ws, accounts.cli_actor(), "lezer", blocked=False)

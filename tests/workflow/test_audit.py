@@ -76,7 +76,11 @@ def test_every_action_is_in_the_chain_and_it_verifies(ws, fresh, chain) -> None:
     ):
         assert expected in actions, expected
     paraaf = next(e for e in entries if e.action == "paraaf")
-    assert paraaf.actor == "directeur (opdrachtregel)" and paraaf.version_hash and paraaf.dossier_id == chain
+    assert (
+        paraaf.actor == "directeur (opdrachtregel)"
+        and paraaf.version_hash
+        and paraaf.dossier_id == chain
+    )
     assert json.loads(paraaf.detail)["stap"] == "Directeur"
     # each entry carries the previous one's hash
     for a, b in zip(entries, entries[1:], strict=False):
@@ -103,10 +107,18 @@ def test_a_changed_entry_with_a_recomputed_hash_breaks_the_next_link(backend, fr
     eng, conn = owner(backend, fresh)
     r = conn.execute(text("SELECT * FROM audit ORDER BY seq LIMIT 1 OFFSET 4")).mappings().one()
     forged = audit.entry_hash(
-        r["seq"], r["at"], "vervalst", r["action"], r["dossier_id"], r["version_hash"], r["detail"], r["prev_hash"]
+        r["seq"],
+        r["at"],
+        "vervalst",
+        r["action"],
+        r["dossier_id"],
+        r["version_hash"],
+        r["detail"],
+        r["prev_hash"],
     )
     conn.execute(
-        text("UPDATE audit SET actor = 'vervalst', hash = :h WHERE seq = :k"), {"h": forged, "k": r["seq"]}
+        text("UPDATE audit SET actor = 'vervalst', hash = :h WHERE seq = :k"),
+        {"h": forged, "k": r["seq"]},
     )
     conn.commit()
     eng.dispose()
@@ -191,7 +203,9 @@ def test_the_audit_page_shows_the_verdict_to_a_beheerder(ws, chain) -> None:
 def _chain(n: int) -> list[audit.Entry]:
     out, prev = [], (0, audit.GENESIS)
     for i in range(n):
-        e = audit.make_entry(prev, f"2025-01-01T00:00:{i:02d}.000000Z", f"u{i % 3}", "paraaf", 1, "h" * 64, {"i": i})
+        e = audit.make_entry(
+            prev, f"2025-01-01T00:00:{i:02d}.000000Z", f"u{i % 3}", "paraaf", 1, "h" * 64, {"i": i}
+        )
         out.append(e)
         prev = (e.seq, e.hash)
     return out

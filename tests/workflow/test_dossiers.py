@@ -29,10 +29,14 @@ def test_a_version_is_frozen(ws, A, tmp_path) -> None:
     memo = memos.memo_bytes(tmp_path)
     letter = memos.letter_bytes(tmp_path)
     did = D.create_dossier(ws, A["auteur"], 2023, "K-1", signatories=SIGNATORIES)
-    res = D.add_version_upload(ws, A["auteur"], did, memo=("nota.docx", memo), letter=("brief.docx", letter))
+    res = D.add_version_upload(
+        ws, A["auteur"], did, memo=("nota.docx", memo), letter=("brief.docx", letter)
+    )
     view = D.dossier_view(ws, A["auteur"], did)
     files = {f.name: f for f in view.versions[0].files}
-    assert files["beslisnota.docx"].sha256 == sha(memo) and files["kamerbrief.docx"].sha256 == sha(letter)
+    assert files["beslisnota.docx"].sha256 == sha(memo) and files["kamerbrief.docx"].sha256 == sha(
+        letter
+    )
     manifest = "".join(f"{n}\t{h}\n" for n, h in sorted((n, f.sha256) for n, f in files.items()))
     assert res.hash == sha(manifest.encode())
     data, media, name = D.version_file(ws, A["auteur"], did, 1, "beslisnota.docx")
@@ -41,7 +45,9 @@ def test_a_version_is_frozen(ws, A, tmp_path) -> None:
     with pytest.raises(wf.InvalidInput, match="gelijk aan versie 1"):
         D.add_version_upload(ws, A["auteur"], did, memo=("nota.docx", memo))
     # only a new memo: the letter is carried over unchanged
-    memo2 = memos.memo_bytes(tmp_path, "m2.docx", krachtenveld="Ook de Taskforce Overvallen werkt mee.")
+    memo2 = memos.memo_bytes(
+        tmp_path, "m2.docx", krachtenveld="Ook de Taskforce Overvallen werkt mee."
+    )
     D.add_version_upload(ws, A["auteur"], did, memo=("nota2.docx", memo2))
     view = D.dossier_view(ws, A["auteur"], did)
     v2 = {f.name: f.sha256 for f in view.versions[1].files}
@@ -57,7 +63,9 @@ def test_a_version_is_frozen(ws, A, tmp_path) -> None:
 def test_the_version_page_shows_the_difference_section_by_section(ws, A, tmp_path) -> None:
     did = scenario.new_dossier(ws, A, tmp_path, offer=False)
     memo2 = memos.memo_bytes(
-        tmp_path, "m2.docx", krachtenveld="Gemeenten hebben de regie; ook de Taskforce Overvallen werkt mee."
+        tmp_path,
+        "m2.docx",
+        krachtenveld="Gemeenten hebben de regie; ook de Taskforce Overvallen werkt mee.",
     )
     D.add_version_upload(ws, A["auteur"], did, memo=("nota.docx", memo2))
     v = D.version_view(ws, A["directeur"], did, 2)
@@ -70,7 +78,10 @@ def test_the_version_page_shows_the_difference_section_by_section(ws, A, tmp_pat
     assert any(op == "+" and "Taskforce Overvallen" in t for op, t in changed.lines[1].segments)
     assert any(op == "-" and "Openbaar Ministerie" in t for op, t in changed.lines[0].segments)
     # section 5 is there for the route, with the canary
-    assert any(p.hidden and memos.CANARY in " ".join(s for ln in p.lines for _, s in ln.segments) for p in v.parts)
+    assert any(
+        p.hidden and memos.CANARY in " ".join(s for ln in p.lines for _, s in ln.segments)
+        for p in v.parts
+    )
     # and withheld from a reader, everywhere in the view
     r = D.version_view(ws, A["lezer"], did, 2)
     assert r.withheld == 1 and not any(p.hidden for p in r.parts)
@@ -82,7 +93,9 @@ def test_a_new_version_voids_the_parafen_and_restarts_the_route(ws, A, tmp_path)
     scenario.sign(ws, A, did, upto=2)
     assert scenario.statuses(ws, A, did)[:3] == ["gedaan", "gedaan", "aan de beurt"]
     # the kernpunten (section 3) carry the decision: everyone sees it again
-    memo2 = memos.memo_bytes(tmp_path, "m2.docx", kernpunten="De brief meldt ook de stijging van geweld.")
+    memo2 = memos.memo_bytes(
+        tmp_path, "m2.docx", kernpunten="De brief meldt ook de stijging van geweld."
+    )
     res = D.add_version_upload(ws, A["auteur"], did, memo=("nota.docx", memo2))
     assert (res.number, res.restarted_at, res.voided) == (2, "Directeur", 2)
     assert res.reason == "het besluit is gewijzigd"
@@ -110,16 +123,27 @@ def test_a_change_outside_a_roles_view_carries_its_paraaf(fresh, tmp_path) -> No
         did = scenario.new_dossier(ws, A, tmp_path)
         scenario.act(ws, A, "directeur", did)
         scenario.act(ws, A, "dg", did, approve=False, comment="Vul het krachtenveld aan.")
-        memo2 = memos.memo_bytes(tmp_path, "m2.docx", krachtenveld="Ook de Taskforce Overvallen werkt mee.")
+        memo2 = memos.memo_bytes(
+            tmp_path, "m2.docx", krachtenveld="Ook de Taskforce Overvallen werkt mee."
+        )
         D.add_version_upload(ws, A["auteur"], did, memo=("nota.docx", memo2))
         assert D.offer(ws, A["auteur"], did) == "Directeur-generaal"
         view = D.dossier_view(ws, A["auteur"], did)
         assert [s.status for s in view.steps][:2] == ["overgenomen", "aan de beurt"]
         carried = [m for m in view.marks if m.kind == "overgenomen"]
-        assert len(carried) == 1 and carried[0].by == "Dirk Directeur" and carried[0].version_number == 2
+        assert (
+            len(carried) == 1
+            and carried[0].by == "Dirk Directeur"
+            and carried[0].version_number == 2
+        )
         # a change in section 2 (the decision) would have gone back to the directeur
         scenario.act(ws, A, "dg", did)
-        memo3 = memos.memo_bytes(tmp_path, "m3.docx", krachtenveld="Ook de Taskforce Overvallen werkt mee.", kernpunten="Anders.")
+        memo3 = memos.memo_bytes(
+            tmp_path,
+            "m3.docx",
+            krachtenveld="Ook de Taskforce Overvallen werkt mee.",
+            kernpunten="Anders.",
+        )
         res = D.add_version_upload(ws, A["auteur"], did, memo=("nota.docx", memo3))
         assert res.restarted_at == "Directeur"
     finally:
@@ -169,7 +193,12 @@ def test_the_whole_route_to_the_woo_publication(ws, A, tmp_path) -> None:
     with pytest.raises(wf.InvalidInput, match="vóór de ondertekening"):
         D.record_sent(ws, A["auteur"], did, date(2020, 1, 1))
     with pytest.raises(wf.Conflict, match="nieuwe versie kan niet meer"):
-        D.add_version_upload(ws, A["auteur"], did, memo=("n.docx", memos.memo_bytes(tmp_path, "x.docx", kernpunten="Y")))
+        D.add_version_upload(
+            ws,
+            A["auteur"],
+            did,
+            memo=("n.docx", memos.memo_bytes(tmp_path, "x.docx", kernpunten="Y")),
+        )
     with pytest.raises(wf.AccessDenied):
         D.publish(ws, A["auteur"], did)
     with pytest.raises(wf.Conflict, match="getekend"):
@@ -179,7 +208,10 @@ def test_the_whole_route_to_the_woo_publication(ws, A, tmp_path) -> None:
     view = D.dossier_view(ws, A["lezer"], did)
     assert view.state == "gepubliceerd" and view.publication["version"] == 1
     package, name = D.publication_package(ws, A["lezer"], did)
-    assert name == f"woo-{view.kenmerk}.zip" and hashlib.sha256(package).hexdigest() == res.package_sha256
+    assert (
+        name == f"woo-{view.kenmerk}.zip"
+        and hashlib.sha256(package).hexdigest() == res.package_sha256
+    )
     names = set(zipfile.ZipFile(io.BytesIO(package)).namelist())
     assert {"document-01.openbaar.docx", "document-01.openbaar.pdf", "document-02.openbaar.docx",
             "inventarislijst.csv", "inventarislijst.xlsx", "lakverslag.csv"} <= names  # fmt: skip
@@ -198,7 +230,9 @@ def docx_text(data: bytes) -> str:
 
     z = zipfile.ZipFile(io.BytesIO(data))
     return " ".join(
-        re.sub(r"<[^>]+>", " ", z.read(n).decode("utf-8", "replace")) for n in z.namelist() if n.endswith(".xml")
+        re.sub(r"<[^>]+>", " ", z.read(n).decode("utf-8", "replace"))
+        for n in z.namelist()
+        if n.endswith(".xml")
     )
 
 
@@ -220,7 +254,9 @@ def assert_no_canary(package: bytes) -> None:
 
 def test_a_version_from_hic_rapport(ws, A, shared_con) -> None:
     did = D.create_dossier(ws, A["auteur"], 2023, "VOORBEELD-2023-001")
-    res = D.add_version_from_report(ws, A["auteur"], did, shared_con, formats=("docx", "pdf", "html"))
+    res = D.add_version_from_report(
+        ws, A["auteur"], did, shared_con, formats=("docx", "pdf", "html")
+    )
     view = D.dossier_view(ws, A["auteur"], did)
     files = {f.name: f for f in view.versions[0].files}
     kinds = sorted((f.kind, f.fmt) for f in files.values())
@@ -242,7 +278,9 @@ def test_a_version_from_hic_rapport(ws, A, shared_con) -> None:
     assert [s.label for s in view.steps][3:] == ["De Minister van Justitie en Veiligheid"]
     # a spec with another kenmerk does not fit the dossier
     other = D.create_dossier(ws, A["auteur"], 2023, "ANDER-KENMERK")
-    with pytest.raises(wf.InvalidInput, match="kenmerk VOORBEELD-2023-001, het dossier ANDER-KENMERK"):
+    with pytest.raises(
+        wf.InvalidInput, match="kenmerk VOORBEELD-2023-001, het dossier ANDER-KENMERK"
+    ):
         D.add_version_from_report(ws, A["auteur"], other, shared_con, formats=("docx",))
 
 

@@ -68,7 +68,9 @@ def test_first_offer_starts_at_the_first_role() -> None:
 def test_a_decision_change_restarts_from_the_first_role() -> None:
     r = standard(sees={"directeur": ("beslisnota 4",), "dg": ("beslisnota 4",)})
     marks = {0: "A", 1: "A", 2: "A"}
-    restart = rt.restart_point(r, marks, "B", changes({"A": frozenset({"beslisnota 2"})}), DECISIONS)
+    restart = rt.restart_point(
+        r, marks, "B", changes({"A": frozenset({"beslisnota 2"})}), DECISIONS
+    )
     assert restart.step == 0 and restart.reason == "het besluit is gewijzigd"
     assert restart.changed == {"beslisnota 2"}
 
@@ -77,10 +79,14 @@ def test_a_change_outside_a_roles_view_carries_its_paraaf() -> None:
     # the directeur must see changes in section 4 only; the DG sees everything
     r = standard(sees={"directeur": ("beslisnota 4",)})
     marks = {0: "A", 1: "A", 2: "A"}
-    restart = rt.restart_point(r, marks, "B", changes({"A": frozenset({"beslisnota 1"})}), DECISIONS)
+    restart = rt.restart_point(
+        r, marks, "B", changes({"A": frozenset({"beslisnota 1"})}), DECISIONS
+    )
     assert (restart.step, restart.carried) == (1, (0,))
     # a change in section 4.2 is the directeur's: back to the directeur
-    restart = rt.restart_point(r, marks, "B", changes({"A": frozenset({"beslisnota 4.2"})}), DECISIONS)
+    restart = rt.restart_point(
+        r, marks, "B", changes({"A": frozenset({"beslisnota 4.2"})}), DECISIONS
+    )
     assert restart.step == 0
 
 
@@ -93,7 +99,9 @@ def test_files_that_differ_without_a_text_difference_go_back_to_the_first_role()
 def test_a_step_that_has_not_initialled_always_sees_the_new_version() -> None:
     r = standard(sees={"directeur": ("beslisnota 4",), "dg": ("beslisnota 4",)})
     # directeur and DG initialled A; the SG sent it back; change outside both views
-    restart = rt.restart_point(r, {0: "A", 1: "A"}, "B", changes({"A": frozenset({"beslisnota 1"})}), DECISIONS)
+    restart = rt.restart_point(
+        r, {0: "A", 1: "A"}, "B", changes({"A": frozenset({"beslisnota 1"})}), DECISIONS
+    )
     assert (restart.step, restart.carried) == (2, (0, 1))
 
 
@@ -108,7 +116,9 @@ def test_a_carried_paraaf_is_compared_with_the_version_its_holder_saw() -> None:
     # section 4 compared with A: the directeur must see it, though B -> C alone might not
     r = standard(sees={"directeur": ("beslisnota 4",)})
     marks = {0: "A", 1: "B"}
-    ch = changes({"A": frozenset({"beslisnota 4.1", "beslisnota 1"}), "B": frozenset({"beslisnota 1"})})
+    ch = changes(
+        {"A": frozenset({"beslisnota 4.1", "beslisnota 1"}), "B": frozenset({"beslisnota 1"})}
+    )
     assert rt.restart_point(r, marks, "C", ch, DECISIONS).step == 0
 
 
@@ -160,7 +170,9 @@ PARTS = [f"beslisnota {k}" for k in ("kop", "1", "2", "3", "4.1", "4.2", "5")] +
         st.one_of(st.none(), st.frozensets(st.sampled_from(PARTS), max_size=4)),
     ),
     views=st.lists(
-        st.one_of(st.none(), st.tuples(st.sampled_from(["beslisnota 4", "beslisnota 1", "kamerbrief"]))),
+        st.one_of(
+            st.none(), st.tuples(st.sampled_from(["beslisnota 4", "beslisnota 1", "kamerbrief"]))
+        ),
         min_size=3,
         max_size=3,
     ),

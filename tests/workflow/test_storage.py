@@ -37,7 +37,11 @@ def test_sqlite_beside_the_store_by_default(tmp_path: Path, monkeypatch) -> None
 
 def test_hic_werkstroom_migreer(backend, tmp_path: Path) -> None:
     urls = backend.new("leeg")
-    env = {"HICMONITOR_WORKFLOW_DB": urls.app, "HICMONITOR_WERKSTROOM_CONFIG": str(CONFIG), **app_role_env(backend)}
+    env = {
+        "HICMONITOR_WORKFLOW_DB": urls.app,
+        "HICMONITOR_WERKSTROOM_CONFIG": str(CONFIG),
+        **app_role_env(backend),
+    }
     if backend.kind == "postgresql":
         # the app role may not create tables: it is told to migrate with the owner's role
         res = runner.invoke(app, ["audit", "controleer"], env=env)
@@ -89,6 +93,8 @@ def test_the_postgres_url_from_the_environment(backend, seed, monkeypatch) -> No
     ws = wf.open_workflow(Path("/nergens/hic.duckdb"))
     try:
         assert ws.db.dialect == "postgresql"
-        assert ":***@" in wf.describe(ws) and os.environ["HICMONITOR_WORKFLOW_DB"] != wf.describe(ws)
+        assert ":***@" in wf.describe(ws) and os.environ["HICMONITOR_WORKFLOW_DB"] != wf.describe(
+            ws
+        )
     finally:
         ws.close()
