@@ -331,7 +331,7 @@ async def report_version(request: Request, dossier_id: DossierId) -> Response:
     note = text(form, "opmerking", limit=2000)
 
     def build() -> Any:
-        con = open_reader(request.app.state.hic.db)
+        con = open_reader(request.app.state.hic.path)
         try:
             return dossiers.add_version_from_report(
                 _ws(request), actor, dossier_id, con, note=note, lock=lock
