@@ -27,8 +27,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.orm.exc import StaleDataError
-
 from hicmonitor.services.workflow import Actor, Workflow, now, record
 from hicmonitor.workflow import accounts as acc
 from hicmonitor.workflow import documents as docs
@@ -634,10 +632,7 @@ def _add_version(
                 },
             )
             queued = _queue_due(s, d, new_pos, route)
-        try:
-            s.flush()
-        except StaleDataError:
-            raise Conflict(CONFLICT.format(what="een andere wijziging kwam eerst")) from None
+        _flush(s)
     _deliver(ws, queued)
     return result
 
@@ -692,10 +687,9 @@ def offer(ws: Workflow, actor: Actor, dossier_id: int, *, lock: int | None = Non
 
 
 def _flush(s) -> None:  # noqa: ANN001
-    try:
-        s.flush()
-    except StaleDataError:
-        raise Conflict(CONFLICT.format(what="een andere wijziging kwam eerst")) from None
+    """Write now: a stale dossier (its version column moved on) is a Conflict, raised by
+    :meth:`WorkflowDB.write`."""
+    s.flush()
 
 
 def decide(

@@ -97,6 +97,11 @@ class Workflow:
         self.db.dispose()
 
 
+def settings() -> Config:
+    """The workflow settings (``werkstroom.yaml`` or ``HICMONITOR_WERKSTROOM_CONFIG``)."""
+    return load()
+
+
 def resolve_url(store_path: str | Path | None = None, url: str | None = None) -> str:
     if url:
         return url

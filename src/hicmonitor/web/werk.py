@@ -50,9 +50,7 @@ class WerkState:
         self._lock = threading.Lock()
 
     def upload_limits(self) -> Any:
-        from hicmonitor.workflow.config import load
-
-        return load().upload
+        return wf.settings().upload
 
     def get(self) -> wf.Workflow:
         if self._ws is None:
