@@ -182,3 +182,19 @@ def test_viewing_section_5_is_in_the_audit_trail(site, server_ws) -> None:
     }
     assert {"auteur", "directeur", "dg", "sg", "mjenv", "mrb"} <= viewers
     assert not viewers & {"lezer", "woo", "beheer", "opsteller2", "stas"}
+
+
+def test_the_author_makes_a_version_from_the_store_through_the_web(werk_server, server_ws) -> None:
+    """The "hic rapport" button: the documents built from the server's store and the spec."""
+    from hicmonitor.services import dossiers as D
+    from tests.workflow.conftest import stand
+
+    A = actors(server_ws)
+    did = D.create_dossier(server_ws, A["auteur"], 2023, "VOORBEELD-2023-001")
+    with werk_server.client() as c:
+        csrf = login(c, "auteur")
+        r = c.post(f"/werk/dossiers/{did}/rapport", data={"csrf": csrf, "stand": stand(c, did)})
+        assert r.status_code == 303, r.text[:300]
+    view = D.dossier_view(server_ws, A["auteur"], did)
+    assert view.versions[0].source == "rapport"
+    assert {f.fmt for f in view.versions[0].files} == {"docx", "pdf", "html", "yaml"}
