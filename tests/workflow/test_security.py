@@ -135,6 +135,7 @@ def test_cookies_are_secure_over_https(fresh, loaded_db_template, tmp_path, monk
     """Served over https (or behind a TLS proxy with HICMONITOR_HTTPS=1): ``Secure`` and the
     ``__Host-`` prefix. The app is called in-process (httpx's ASGI transport)."""
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
     from hicmonitor.web.app import create_app
 
@@ -154,14 +155,19 @@ def test_cookies_are_secure_over_https(fresh, loaded_db_template, tmp_path, monk
             )
             return first, second
 
-    first, second = asyncio.run(over("https://testserver"))
+    def run(base: str) -> tuple[httpx.Response, httpx.Response]:
+        # in a thread of its own: Playwright's sync API may hold this thread's event loop
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, over(base)).result()
+
+    first, second = run("https://testserver")
     assert "secure" in cookie_header(first, "__Host-hic_pre").lower()
     assert second.status_code == 303
     flags = [f.strip().lower() for f in cookie_header(second, "__Host-hic_sessie").split(";")[1:]]
     assert {"secure", "httponly", "samesite=strict", "path=/"} <= set(flags)
     monkeypatch.setenv("HICMONITOR_HTTPS", "1")
     # behind a proxy that ends TLS the app sees http, but the browser sees https
-    first, _ = asyncio.run(over("http://proxy.intern"))
+    first, _ = run("http://proxy.intern")
     assert "secure" in cookie_header(first, "__Host-hic_pre").lower()
     app.state.werk.get().close()
 
