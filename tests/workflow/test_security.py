@@ -349,6 +349,20 @@ def test_uploads_that_are_not_docx_are_refused(werk_server, dossiers_) -> None:
             },
         )
         assert r.status_code == 413
+
+        # also when the body comes without a length (chunked)
+        def chunks():  # noqa: ANN202
+            yield b"--grens\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n" + csrf.encode() + b"\r\n"
+            yield b"--grens\r\nContent-Disposition: form-data; name=\"beslisnota\"; filename=\"g.docx\"\r\n\r\n"
+            for _ in range(45):
+                yield b"\0" * (1024 * 1024)
+
+        r = c.post(
+            f"/werk/dossiers/{did}/versies",
+            content=chunks(),
+            headers={"content-type": "multipart/form-data; boundary=grens"},
+        )
+        assert r.status_code == 413
         assert stand(c, did) == before  # nothing changed
 
 

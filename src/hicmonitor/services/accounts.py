@@ -205,7 +205,9 @@ def login(ws: Workflow, username: str, password: str, address: str = "") -> Logi
     addr_key = f"adres:{address[:200]}"
     refusal: Exception | None = None
     result: Login | None = None
+    keep = max(cfg.venster_minuten, cfg.blokkade_minuten) + 24 * 60
     with ws.db.write() as s:
+        repo.prune_attempts(s, t - timedelta(minutes=keep))
         if address and repo.attempts_since(s, addr_key, window) >= cfg.max_per_adres:
             repo.add_attempt(s, addr_key, t, False)
             record(s, name or "?", "inloggen geweigerd", detail={"reden": "snelheidslimiet adres"})

@@ -27,6 +27,7 @@ from hicmonitor.errors import HicError
 from hicmonitor.services import accounts, dossiers
 from hicmonitor.services import workflow as wf
 from hicmonitor.web.render import render_werk
+from hicmonitor.web.werk_guard import BodyTooLarge
 
 router = APIRouter(prefix="/werk", include_in_schema=False)
 
@@ -127,7 +128,7 @@ async def read_form(request: Request) -> Any:
         raise wf.InvalidInput("verwacht een formulier")
     try:
         return await request.form(max_files=2, max_fields=20, max_part_size=64 * 1024)
-    except HicError:
+    except (HicError, BodyTooLarge):
         raise
     except Exception:  # noqa: BLE001 - any malformed body is the client's error
         raise wf.InvalidInput("het formulier kon niet worden gelezen") from None

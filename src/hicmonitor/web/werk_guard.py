@@ -37,7 +37,7 @@ class WerkGuard:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_body:
-                    raise _TooLarge
+                    raise BodyTooLarge
             return message
 
         async def no_store(message: dict) -> None:
@@ -53,13 +53,13 @@ class WerkGuard:
 
         try:
             await self.app(scope, limited_receive, no_store)
-        except _TooLarge:
+        except BodyTooLarge:
             if not started:
                 await _refuse(send, self.max_body)
 
 
-class _TooLarge(Exception):
-    pass
+class BodyTooLarge(Exception):
+    """Raised by the guarded ``receive`` when the body passes the limit."""
 
 
 async def _refuse(send: Any, limit: int) -> None:
