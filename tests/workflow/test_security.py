@@ -352,8 +352,12 @@ def test_uploads_that_are_not_docx_are_refused(werk_server, dossiers_) -> None:
 
         # also when the body comes without a length (chunked)
         def chunks():  # noqa: ANN202
-            yield b"--grens\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n" + csrf.encode() + b"\r\n"
-            yield b"--grens\r\nContent-Disposition: form-data; name=\"beslisnota\"; filename=\"g.docx\"\r\n\r\n"
+            yield (
+                b'--grens\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n'
+                + csrf.encode()
+                + b"\r\n"
+            )
+            yield b'--grens\r\nContent-Disposition: form-data; name="beslisnota"; filename="g.docx"\r\n\r\n'
             for _ in range(45):
                 yield b"\0" * (1024 * 1024)
 
