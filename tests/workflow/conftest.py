@@ -367,9 +367,10 @@ def werk_server(
     yield WerkServer(base, proc, log, urls, backend, smtp)
     proc.terminate()
     try:
-        proc.wait(10)
+        proc.wait(5)
     except subprocess.TimeoutExpired:
         proc.kill()
+        proc.wait(5)
     fh.close()
 
 

@@ -22,9 +22,10 @@ TIMEOUT = 240_000  # the Woo publication runs deduce and renders PDFs on a share
 class People:
     """One browser context (own cookies) per person, logged in through the login page."""
 
-    def __init__(self, chromium, base: str) -> None:  # noqa: ANN001
+    def __init__(self, chromium, base: str, run_axe: bool = True) -> None:  # noqa: ANN001
         self.chromium = chromium
         self.base = base
+        self.run_axe = run_axe
         self.pages: dict = {}
         self.problems: list[str] = []
         self.checked: dict[str, list] = {}
@@ -49,7 +50,9 @@ class People:
         return self.pages[who]
 
     def axe(self, pg, name: str) -> None:  # noqa: ANN001
-        self.checked[name] = browser.axe_violations(pg)
+        # the pages are the same HTML on both back-ends: axe-core runs on the SQLite run
+        if self.run_axe:
+            self.checked[name] = browser.axe_violations(pg)
 
     def close(self) -> None:
         for pg in self.pages.values():
@@ -61,7 +64,7 @@ def people(chromium, werk_server):  # noqa: ANN001, ANN201
     why = browser.missing()
     if why:
         pytest.fail(why)
-    p = People(chromium, werk_server.base)
+    p = People(chromium, werk_server.base, run_axe=werk_server.backend.kind == "sqlite")
     yield p
     p.close()
 
@@ -205,6 +208,8 @@ def test_the_whole_route_in_a_browser(people, werk_server, tmp_path) -> None:
     people.axe(b, "fout")
 
     assert {k: v for k, v in people.checked.items() if v} == {}
+    if people.run_axe:
+        assert len(people.checked) == 14  # every page kind above
     assert [p for p in people.problems if "status of 4" not in p] == []
 
 
