@@ -98,3 +98,32 @@ def test_the_postgres_url_from_the_environment(backend, seed, monkeypatch) -> No
         )
     finally:
         ws.close()
+
+
+def test_the_public_site_runs_on_when_the_workflow_store_is_down(loaded_db_template, tmp_path) -> None:
+    import asyncio
+    import shutil
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx
+
+    from hicmonitor.web.app import create_app
+
+    store = tmp_path / "hic.duckdb"
+    shutil.copy(loaded_db_template, store)
+    app = create_app(
+        store,
+        workflow_url="postgresql+psycopg://hic:geheim-wachtwoord@127.0.0.1:1/hic",
+        cache_dir=tmp_path / "cache",
+    )
+
+    async def ask() -> tuple[httpx.Response, httpx.Response]:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+            c.cookies.set("hic_sessie", "een-sessie")
+            return await c.get("/api/v1/gemeenten"), await c.get("/werk/")
+
+    with ThreadPoolExecutor(1) as pool:
+        public, werk = pool.submit(asyncio.run, ask()).result()
+    assert public.status_code == 200
+    assert werk.status_code == 503
+    assert "werkstroom is nu niet beschikbaar" in werk.text and "geheim-wachtwoord" not in werk.text

@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from hicmonitor.cli.common import app, console, db_path
+from hicmonitor.cli.common import app, console, db_path, err_console
+from hicmonitor.errors import HicError
 
 
 @app.command("web")
@@ -34,10 +35,13 @@ def web(
     connect_loaded(path).close()  # created, migrated and holding the embedded data
     application = create_app(path, threshold=drempel)
     application.state.hic.warm()
-    werkstroom = application.state.werk.get()  # created or migrated now, errors shown now
     console.print(f"hicmonitor web op http://{host}:{port}/ (database {path})", highlight=False)
-    console.print(
-        f"werkstroom op http://{host}:{port}/werk/ (werkstroomdatabase {describe(werkstroom)})",
-        highlight=False,
-    )
+    try:
+        werkstroom = application.state.werk.get()  # created or migrated now
+        console.print(
+            f"werkstroom op http://{host}:{port}/werk/ (werkstroomdatabase {describe(werkstroom)})",
+            highlight=False,
+        )
+    except HicError as exc:  # the public site runs on; /werk answers 503 until it can open
+        err_console.print(f"[yellow]waarschuwing:[/] {exc}", highlight=False)
     uvicorn.run(application, host=host, port=port, log_level="warning", access_log=False)

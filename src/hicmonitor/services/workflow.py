@@ -22,6 +22,7 @@ from hicmonitor.workflow.errors import (
     SchemaOutdated,
     TooLarge,
     TooManyAttempts,
+    Unavailable,
     WorkflowError,
 )
 
@@ -38,6 +39,7 @@ __all__ = [
     "SchemaOutdated",
     "TooLarge",
     "TooManyAttempts",
+    "Unavailable",
     "Workflow",
     "WorkflowError",
     "check_audit",

@@ -54,10 +54,18 @@ class WerkState:
         return wf.settings().upload
 
     def get(self) -> wf.Workflow:
+        """The open store; when it cannot be opened, a 503 (tried again at the next request)."""
         if self._ws is None:
             with self._lock:
                 if self._ws is None:
-                    self._ws = wf.open_workflow(self.store_path, self.url)
+                    try:
+                        self._ws = wf.open_workflow(self.store_path, self.url)
+                    except wf.WorkflowError:
+                        raise
+                    except HicError as exc:
+                        raise wf.Unavailable(
+                            f"de werkstroom is nu niet beschikbaar: {exc}"
+                        ) from None
         return self._ws
 
 

@@ -48,7 +48,11 @@ class TooManyAttempts(WorkflowError):
     status = 429
 
 
-class SchemaOutdated(WorkflowError):
-    """The workflow database needs ``hic werkstroom migreer``."""
+class Unavailable(WorkflowError):
+    """The workflow store cannot be reached or opened."""
 
     status = 503
+
+
+class SchemaOutdated(Unavailable):
+    """The workflow database needs ``hic werkstroom migreer``."""
