@@ -295,3 +295,60 @@ def test_due_people_are_told_through_the_outbox(ws, A, tmp_path, monkeypatch) ->
     assert any(m.to == email("auteur") and m.subject.startswith("Retour") for m in D.outbox(ws))
     with pytest.raises(wf.InvalidInput, match="SMTP"):
         D.send_outbox(ws)
+
+
+def test_the_dossier_commands(ws, fresh, tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from hicmonitor.cli import app
+    from tests.workflow.conftest import cli_env
+
+    run = CliRunner()
+    env = cli_env(fresh)
+
+    def hic(*args: str, stdin: str | None = None) -> tuple[int, str]:
+        res = run.invoke(app, list(args), env=env, input=stdin)
+        return res.exit_code, " ".join(res.output.split())
+
+    code, out = hic(
+        "dossier", "maak", "--jaar", "2023", "--kenmerk", "CLI-1", "--opsteller", "auteur",
+        "--ondertekenaar", "Minister van Justitie en Veiligheid", "--ondertekenaar", "Minister voor Rechtsbescherming",
+    )  # fmt: skip
+    assert code == 0, out
+    assert (
+        "route: Directeur → Directeur-generaal → Secretaris-generaal → Minister van Justitie" in out
+    )
+    did = int(out.split()[1])
+    memo = memos.memo(tmp_path / "nota.docx")
+    code, out = hic(
+        "dossier", "versie", str(did), "--opsteller", "auteur", "--beslisnota", str(memo)
+    )
+    assert code == 0 and "versie 1 toegevoegd (sha256" in out
+    code, out = hic(
+        "dossier", "versie", str(did), "--opsteller", "lezer", "--beslisnota", str(memo)
+    )
+    assert code == 1 and "alleen de opsteller van dit dossier" in out
+    code, out = hic(
+        "dossier",
+        "versie",
+        str(did),
+        "--opsteller",
+        "auteur",
+        "--beslisnota",
+        str(tmp_path / "weg.docx"),
+    )
+    assert code == 1 and "kan het bestand niet lezen" in out
+    code, out = hic("dossier", "lijst", "--als", "lezer")
+    assert code == 0 and "CLI-1" in out and "concept" in out
+    # the password asked twice when not on stdin
+    code, out = hic(
+        "gebruiker",
+        "maak",
+        "vraag",
+        "--naam",
+        "Vera",
+        "--rol",
+        "lezer",
+        stdin=f"{'p' * 12}\n{'p' * 12}\n",
+    )
+    assert code == 0 and "account vraag gemaakt" in out

@@ -100,7 +100,9 @@ def test_the_postgres_url_from_the_environment(backend, seed, monkeypatch) -> No
         ws.close()
 
 
-def test_the_public_site_runs_on_when_the_workflow_store_is_down(loaded_db_template, tmp_path) -> None:
+def test_the_public_site_runs_on_when_the_workflow_store_is_down(
+    loaded_db_template, tmp_path
+) -> None:
     import asyncio
     import shutil
     from concurrent.futures import ThreadPoolExecutor
@@ -118,7 +120,9 @@ def test_the_public_site_runs_on_when_the_workflow_store_is_down(loaded_db_templ
     )
 
     async def ask() -> tuple[httpx.Response, httpx.Response]:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://t"
+        ) as c:
             c.cookies.set("hic_sessie", "een-sessie")
             return await c.get("/api/v1/gemeenten"), await c.get("/werk/")
 
