@@ -428,11 +428,18 @@ def add_version_upload(
         list(files.values()),
         parts,
         source="upload",
-        note=(note.strip() + (f" (geüpload: {uploaded[:200]})" if uploaded else "")).strip(),
+        note=_upload_note(note, uploaded),
         spec_yaml=None,
         section5_from=section5,
         lock=lock,
     )
+
+
+def _upload_note(note: str, uploaded: str) -> str:
+    note = " ".join(note.split())
+    if not uploaded:
+        return note
+    return f"{note} (geüpload: {uploaded[:200]})" if note else f"geüpload: {uploaded[:200]}"
 
 
 def _clean_section5_from(text: str) -> str:
