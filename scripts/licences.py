@@ -21,6 +21,7 @@ NOT_PYTHON = """
 | hicmonitor's own script, stylesheet and icon | `src/hicmonitor/web/static/` | EUPL-1.2 (part of hicmonitor) |
 | axe-core 4.14.1 (npm; test tool only, never served) | `package.json` / `package-lock.json`, installed by `npm ci` into `node_modules/` | MPL-2.0 |
 | Chromium (Debian package `chromium`; test tool only) | `apt-get install chromium` | BSD-3-Clause and others (Debian's copyright file) |
+| PostgreSQL (Debian package `postgresql`; the shared workflow store, and the tests' second back-end) | `apt-get install postgresql` (`.ci/postgres.sh`) | PostgreSQL Licence (permissive, BSD/MIT-like) |
 
 The web serves no third-party JavaScript and uses no CDN: charts and the map are SVG drawn on
 the server, and the one script (`hic.js`, ~3 kB) is hicmonitor's own.

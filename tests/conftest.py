@@ -31,6 +31,23 @@ def loaded_db(loaded_db_template: Path, tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def chromium():
+    """One real Chromium (Debian's, through Playwright) for every browser test of the
+    session (tests/web and tests/workflow)."""
+    from tests.web import browser
+
+    why = browser.missing()
+    if why:
+        pytest.fail(why)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = browser.launch(p)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="session")
 def shared_con(loaded_db_template: Path):
     """A read-only connection to the loaded store, for tests that only read."""
     con = store.connect(loaded_db_template, read_only=True)

@@ -11,7 +11,10 @@ too, and so do imports under ``TYPE_CHECKING``), so no module has to be imported
    ``.sql(`` call, no SQL statement in a string;
 4. the layers: ``sources/`` does not import the store (nor anything above it); ``analysis/``
    holds pure functions on frames (no store, sources, reports, services, cli); the store does
-   not import what builds on it.
+   not import what builds on it; ``workflow/`` (the memo's route) imports only ``woo`` (the
+   text of a document) and ``errors`` of the rest;
+5. the workflow store's drivers (SQLAlchemy, Alembic, psycopg) are imported in ``workflow/``
+   only: the services call its repository, the front ends call the services.
 
 Each rule is also run once on a small package with a planted violation, so a checker that
 finds nothing cannot pass unnoticed.
@@ -198,6 +201,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "catalog": ("store", "services", "reports", "woo", "cli", "web"),
     "reports": ("services", "woo", "cli", "web"),
     "woo": ("services", "cli", "web"),
+    "workflow": ("services", "cli", "web", "store", "sources", "analysis", "catalog", "reports"),
 }
 
 
@@ -208,6 +212,28 @@ def layer_violations(graph: dict[str, set[str]], package: str) -> list[str]:
             graph, f"{package}.{layer}", tuple(f"{package}.{b}" for b in banned)
         )
     return out
+
+
+WORKFLOW_DRIVERS = ("sqlalchemy", "alembic", "psycopg", "psycopg2")
+
+
+def driver_imports(root: Path, package: str, home: str = "workflow") -> list[str]:
+    """Modules outside ``package.home`` that import a workflow-store driver."""
+    found = []
+    for path in sorted((root / package).rglob("*.py")):
+        rel = path.relative_to(root / package)
+        if rel.parts[0] == home:
+            continue
+        tree = ast.parse(path.read_text("utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                names = (
+                    [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module]
+                )
+                for n in names:
+                    if n and n.split(".")[0] in WORKFLOW_DRIVERS:
+                        found.append(f"{rel}:{node.lineno}: imports {n}")
+    return found
 
 
 # --- the rules on hicmonitor ----------------------------------------------------------------
@@ -241,6 +267,14 @@ def test_layers(graph) -> None:
     assert layer_violations(graph, PACKAGE) == []
 
 
+def test_the_workflow_stores_drivers_stay_in_the_workflow_package(graph) -> None:
+    assert driver_imports(ROOT, PACKAGE) == []
+    # the web reaches the workflow only through the services
+    assert forbidden_imports(graph, f"{PACKAGE}.web", (f"{PACKAGE}.workflow",)) == []
+    assert forbidden_imports(graph, f"{PACKAGE}.cli", (f"{PACKAGE}.workflow",)) == []
+    assert "hicmonitor.workflow.repository" in graph["hicmonitor.services.dossiers"]
+
+
 # --- each checker finds a planted violation -------------------------------------------------
 
 
@@ -266,6 +300,8 @@ def test_checkers_find_planted_violations(tmp_path: Path) -> None:
             "services/x.py": "from pkg.cli.common import app\n",
             "cli/common.py": "def f(con):\n    return con.execute('SELECT 1 FROM t')\n",
             "web/app.py": "import duckdb\nQ = 'INSERT INTO t VALUES (1)'\n",
+            "workflow/models.py": "import sqlalchemy\n",
+            "services/dossiers.py": "from sqlalchemy.orm import Session\n",
         },
     )
     g = import_graph(root, "pkg")
@@ -277,6 +313,7 @@ def test_checkers_find_planted_violations(tmp_path: Path) -> None:
         "pkg.sources.reader -> pkg.store.queries",
         "pkg.analysis.trend -> pkg.services.x",
     ]
+    assert driver_imports(root, "pkg") == ["services/dossiers.py:1: imports sqlalchemy.orm"]
 
 
 def test_hic_help_starts_without_the_heavy_libraries() -> None:

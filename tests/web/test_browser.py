@@ -27,19 +27,6 @@ PAGES = {
 }
 
 
-@pytest.fixture(scope="session")
-def chromium() -> Iterator:
-    why = browser.missing()
-    if why:
-        pytest.fail(why)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = browser.launch(p)
-        yield b
-        b.close()
-
-
 @pytest.fixture
 def page(chromium, server) -> Iterator:
     context = chromium.new_context(base_url=server.base, accept_downloads=True)

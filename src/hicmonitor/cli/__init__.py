@@ -11,6 +11,7 @@ ends the command with exit code 1. One module per command group:
 - ``woo``        woo
 - ``nabijheid``  nabijheid laad, bronnen, analyse, herhaling
 - ``web``        web (the dashboard and the API)
+- ``werkstroom`` gebruiker, dossier, audit, werkstroom (the memo's route)
 
 Start-up stays fast: the modules import typer and rich only; every command imports the
 services it needs when it runs.
@@ -26,7 +27,16 @@ from hicmonitor.cli.common import app
 __all__ = ["app", "main"]
 
 # Importing a command module registers its commands, in the order `hic --help` lists them.
-COMMAND_MODULES = ("laden", "cijfers", "catalogus", "rapport", "woo", "nabijheid", "web")
+COMMAND_MODULES = (
+    "laden",
+    "cijfers",
+    "catalogus",
+    "rapport",
+    "woo",
+    "nabijheid",
+    "web",
+    "werkstroom",
+)
 for _module in COMMAND_MODULES:
     importlib.import_module(f"{__name__}.{_module}")
 

@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from hicmonitor.cli.common import app, console, db_path
+from hicmonitor.cli.common import app, console, db_path, err_console
+from hicmonitor.errors import HicError
 
 
 @app.command("web")
@@ -22,10 +23,11 @@ def web(
         ),
     ] = None,
 ) -> None:
-    """Start de website en de API (/api/v1) voor gemeenten: cijfers, kaart, catalogus, rapporten."""
+    """Start de website en de API (/api/v1) voor gemeenten, en de werkstroom (/werk) achter inloggen."""
     import uvicorn
 
     from hicmonitor.services.database import connect_loaded
+    from hicmonitor.services.workflow import describe
     from hicmonitor.store import default_db_path
     from hicmonitor.web.app import create_app
 
@@ -34,4 +36,12 @@ def web(
     application = create_app(path, threshold=drempel)
     application.state.hic.warm()
     console.print(f"hicmonitor web op http://{host}:{port}/ (database {path})", highlight=False)
+    try:
+        werkstroom = application.state.werk.get()  # created or migrated now
+        console.print(
+            f"werkstroom op http://{host}:{port}/werk/ (werkstroomdatabase {describe(werkstroom)})",
+            highlight=False,
+        )
+    except HicError as exc:  # the public site runs on; /werk answers 503 until it can open
+        err_console.print(f"[yellow]waarschuwing:[/] {exc}", highlight=False)
     uvicorn.run(application, host=host, port=port, log_level="warning", access_log=False)

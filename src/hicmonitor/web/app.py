@@ -16,16 +16,18 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hicmonitor.errors import HicError
 from hicmonitor.services import disclosure
+from hicmonitor.services.workflow import NotLoggedIn, WorkflowError
 from hicmonitor.web.params import ParameterError
 from hicmonitor.web.render import FONT_DIR, STATIC_DIR, render
 from hicmonitor.web.security import SecurityHeaders
 from hicmonitor.web.state import WebState
+from hicmonitor.web.werk_guard import WerkGuard
 
 API_PREFIX = "/api/v1"
 
@@ -66,7 +68,11 @@ def _wants_json(request: Request) -> bool:
     return request.url.path.startswith(API_PREFIX)
 
 
-def error_response(request: Request, status: int, message: str) -> Any:
+async def error_response(request: Request, status: int, message: str) -> Any:
+    if request.url.path.startswith("/werk"):
+        from hicmonitor.web import werk
+
+        return await werk.error_page(request, status, message)
     if _wants_json(request):
         return JSONResponse({"fout": message}, status_code=status)
     titles = {400: "Ongeldige aanvraag", 404: "Niet gevonden", 405: "Niet toegestaan"}
@@ -88,10 +94,13 @@ def create_app(
     content: Path | None = None,
     cache_dir: Path | None = None,
     threshold: int | None = None,
+    workflow_url: str | None = None,
 ) -> FastAPI:
-    """The app over the store at ``db`` (default: the store's default path)."""
+    """The app over the store at ``db`` (default: the store's default path); the workflow
+    pages (``/werk``) over the workflow store at ``workflow_url`` (default:
+    ``HICMONITOR_WORKFLOW_DB`` or a SQLite file beside the store)."""
     from hicmonitor import store
-    from hicmonitor.web import api, pages
+    from hicmonitor.web import api, pages, werk
 
     path = Path(db) if db is not None else store.default_db_path()
     cache = cache_dir or Path(
@@ -113,29 +122,40 @@ def create_app(
         path, content=content, cache_dir=cache, rule=disclosure.rule(threshold)
     )
 
+    app.state.werk = werk.WerkState(path, workflow_url)
+
+    @app.exception_handler(WorkflowError)
+    async def _workflow_error(request: Request, exc: WorkflowError) -> Any:
+        if isinstance(exc, NotLoggedIn):
+            return RedirectResponse("/werk/inloggen", status_code=303)
+        return await werk.error_page(request, exc.status, str(exc))
+
     @app.exception_handler(HicError)
     async def _hic_error(request: Request, exc: HicError) -> Any:
         # a wrong parameter value is a 400; a region, year or file that is not there a 404
         status = 400 if isinstance(exc, ParameterError) else 404
-        return error_response(request, status, str(exc))
+        return await error_response(request, status, str(exc))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Any:
-        return error_response(request, 400, dutch_validation(exc))
+        return await error_response(request, 400, dutch_validation(exc))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Any:
         if exc.status_code == 404:
             msg = "deze pagina bestaat niet" if not _wants_json(request) else "onbekend adres"
         elif exc.status_code == 405:
-            msg = "deze methode is hier niet toegestaan (alleen GET)"
+            msg = "deze methode is hier niet toegestaan"
         else:
             msg = str(exc.detail)
-        return error_response(request, exc.status_code, msg)
+        return await error_response(request, exc.status_code, msg)
 
     app.include_router(api.router, prefix=API_PREFIX)
     app.include_router(pages.router)
+    app.include_router(werk.router)
     app.mount("/static/lettertypen", StaticFiles(directory=FONT_DIR), name="fonts")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    limits = app.state.werk.upload_limits()
+    app.add_middleware(WerkGuard, max_body=2 * limits.max_mb * 1024 * 1024 + 1024 * 1024)
     app.add_middleware(SecurityHeaders)
     return app

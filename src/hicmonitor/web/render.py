@@ -42,3 +42,28 @@ def render(request: Request, template: str, **context: Any) -> str:
     return env.get_template(template).render(
         nav=NAV, path=request.url.path, request=request, **context
     )
+
+
+MONTHS = (
+    "januari februari maart april mei juni juli augustus september oktober november december"
+).split()
+
+
+def _local_time(value: Any) -> str:
+    """A naive UTC time of the workflow as Dutch local time ("1 december 2025, 14:05")."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    if not isinstance(value, datetime):
+        return ""
+    t = value.replace(tzinfo=UTC).astimezone(ZoneInfo("Europe/Amsterdam"))
+    return f"{t.day} {MONTHS[t.month - 1]} {t.year}, {t:%H:%M}"
+
+
+env.filters["tijd"] = _local_time
+env.filters["kort"] = lambda h: (h or "")[:12]
+
+
+def render_werk(request: Request, template: str, **context: Any) -> str:
+    """A workflow page (``/werk``): its own header, no public navigation."""
+    return env.get_template(template).render(path=request.url.path, request=request, **context)
