@@ -9,7 +9,8 @@
 # (docs/werkstroom.md): hic_eigenaar owns the database and runs the migrations (CREATEDB, so
 # the tests can make private databases), hic_app is what the application connects as.
 # Exports: HICMONITOR_TEST_POSTGRES (owner URL), HICMONITOR_TEST_POSTGRES_APP (app URL),
-# HICMONITOR_WORKFLOW_APP_ROLE=hic_app.
+# HICMONITOR_WORKFLOW_APP_ROLE=hic_app, HICMONITOR_TEST_POSTGRES_THROWAWAY=1 (the tests need not drop
+# their databases one by one).
 
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   echo "postgresql ontbreekt: apt-get install postgresql" >&2
@@ -44,4 +45,5 @@ SQL
 export HICMONITOR_TEST_POSTGRES="postgresql+psycopg://hic_eigenaar:$HIC_PW_OWNER@127.0.0.1:$HIC_PGPORT/hic_werkstroom"
 export HICMONITOR_TEST_POSTGRES_APP="postgresql+psycopg://hic_app:$HIC_PW_APP@127.0.0.1:$HIC_PGPORT/hic_werkstroom"
 export HICMONITOR_WORKFLOW_APP_ROLE=hic_app
+export HICMONITOR_TEST_POSTGRES_THROWAWAY=1  # the cluster is removed on exit
 echo "PostgreSQL voor de tests op 127.0.0.1:$HIC_PGPORT ($HIC_PGDIR)"
