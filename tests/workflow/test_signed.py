@@ -24,8 +24,13 @@ from tests.workflow.conftest import CAST, SIGNATORIES, actors, login
 from tests.workflow.test_dossiers import assert_no_canary
 
 NAMES = [name for name, _ in CAST.values()]  # the civil servants' and ministers' names
-LEGACY_BLOCK = [para("Algemene leiding"), para("Minister"), para("Datum/eindparaaf"),
-                para("SG"), para("Datum/paraaf")]  # fmt: skip  (the published 2023 memo's form)
+LEGACY_BLOCK = [
+    para("Algemene leiding"),
+    para("Minister"),
+    para("Datum/eindparaaf"),
+    para("SG"),
+    para("Datum/paraaf"),
+]  # fmt: skip  (the published 2023 memo's form)
 TABLE_BLOCK = [para("Algemene leiding"),
                table([["Minister", "Datum", "Eindparaaf"], ["SG", "Datum", "Paraaf"]])]  # fmt: skip
 
@@ -103,7 +108,10 @@ def test_the_signed_copy_shows_each_steps_role_and_date(ws, A, tmp_path) -> None
     assert len({d for _, d, _ in rows}) == len(rows)  # five different days
     v = D.version_view(ws, A["auteur"], did, 1)
     assert v.signed_placement == signing.BLOCK
-    assert sorted(f.name for f in v.signed) == ["beslisnota_getekend.docx", "beslisnota_getekend.pdf"]
+    assert sorted(f.name for f in v.signed) == [
+        "beslisnota_getekend.docx",
+        "beslisnota_getekend.pdf",
+    ]
     docx, media, _ = D.version_file(ws, A["auteur"], did, 1, "beslisnota_getekend.docx")
     assert "wordprocessingml" in media
     lines = text_lines(docx)
@@ -185,6 +193,7 @@ def test_the_woo_publication_runs_on_the_signed_copy(ws, A, tmp_path) -> None:
     D.record_sent(ws, A["auteur"], did, date.today())
     res = D.publish(ws, A["woo"], did)
     package, _ = D.publication_package(ws, A["lezer"], did)
+    assert hashlib.sha256(package).hexdigest() == res.package_sha256
     assert_no_canary(package)  # section 5 removed, leak check passed
     z = zipfile.ZipFile(io.BytesIO(package))
     memo_lines = text_lines(z.read("document-01.openbaar.docx"))

@@ -179,9 +179,7 @@ class SignedFile(Base):
     placement: Mapped[str] = mapped_column(String(20))  # blok | paraafblad
     at: Mapped[datetime] = mapped_column(DateTime)
 
-    __table_args__ = (
-        UniqueConstraint("version_id", "round", "name", name="uq_signed_files_name"),
-    )
+    __table_args__ = (UniqueConstraint("version_id", "round", "name", name="uq_signed_files_name"),)
 
 
 class Publication(Base):
