@@ -53,6 +53,17 @@ TABLE: list[tuple[str, str, dict[str, int]]] = [
     ("GET", "/werk/dossiers/{p}", expect(ALL, 200, 403)),
     ("GET", "/werk/dossiers/{p}/versies/1", expect(ALL, 200, 403)),
     ("GET", "/werk/dossiers/{p}/woo.zip", expect(ALL, 200, 403)),
+    # the signed copy of the published dossier's memo holds section 5 as well
+    (
+        "GET",
+        "/werk/dossiers/{p}/versies/1/bestanden/beslisnota_getekend.docx",
+        expect(SEES_SECTION5, 200, 403),
+    ),
+    (
+        "GET",
+        "/werk/dossiers/{p}/versies/1/bestanden/beslisnota_getekend.pdf",
+        expect(SEES_SECTION5, 200, 403),
+    ),
     ("GET", "/werk/dossiers/999999", expect(ALL, 404, 403)),
     ("GET", "/werk/dossiers/abc", expect(ALL, 400, 400, 400)),
     ("GET", "/werk/gebruikers", expect({"beheer"}, 200, 403)),

@@ -6,12 +6,13 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
 from hicmonitor.services import dossiers as D
 from hicmonitor.services import workflow as wf
+from hicmonitor.workflow import route as rt
 from tests.workflow import memos, scenario
 from tests.workflow.conftest import SIGNATORIES, actors, email
 
@@ -279,6 +280,29 @@ def test_a_version_from_hic_rapport(ws, A, shared_con) -> None:
         "De minister van Justitie en Veiligheid",
         "De minister voor Rechtsbescherming",
     ]
+    # the memo hic rapport writes has the block ("Ter beslissing" above the approval table):
+    # its rows become the route's steps
+    from hicmonitor.workflow import signing
+
+    memo_name = next(n for n, f in files.items() if f.kind == "beslisnota" and f.fmt == "docx")
+    memo, _, _ = D.version_file(ws, A["auteur"], did, 1, memo_name)
+    assert b">Eindparaaf</w:t>" in zipfile.ZipFile(io.BytesIO(memo)).read("word/document.xml")
+    steps = view.steps
+    route = rt.build_route(
+        [(s.label, s.label, None) for s in steps if s.kind == rt.PARAAF],
+        [s.label for s in steps if s.kind == rt.EINDPARAAF],
+    )
+    given = {i: (datetime(2023, 12, 18, 9 + i), False) for i in range(len(route))}
+    signed, placed = signing.fill_docx(memo, signing.block_lines(route, given))
+    assert placed == signing.BLOCK
+    xml = zipfile.ZipFile(io.BytesIO(signed)).read("word/document.xml").decode()
+    xml = xml.split(">Ter beslissing</w:t>", 1)[1].split("</w:tbl>", 1)[0]  # the block's table
+    for s in steps:
+        box = "Eindparaaf" if s.kind == rt.EINDPARAAF else "Paraaf"
+        assert f">{s.label}</w:t>" in xml and f">{box}: akkoord</w:t>" in xml
+    assert xml.count(">Datum: 18-12-2023</w:t>") == len(steps)
+    assert xml.count("<w:tr>") + xml.count("<w:tr ") == len(steps)
+    assert ">Eindparaaf</w:t>" not in xml and ">Datum</w:t>" not in xml  # the empty boxes
     # a spec with another kenmerk does not fit the dossier
     other = D.create_dossier(ws, A["auteur"], 2023, "ANDER-KENMERK")
     with pytest.raises(

@@ -19,7 +19,7 @@ from tests.workflow.conftest import CONFIG, app_role_env
 runner = CliRunner()
 TABLES = {
     "users", "role_grants", "login_attempts", "sessions", "dossiers", "versions", "blobs",
-    "version_files", "marks", "publications", "outbox", "audit", "audit_head", "alembic_version",
+    "version_files", "marks", "publications", "signed_files", "outbox", "audit", "audit_head", "alembic_version",
 }  # fmt: skip
 
 
@@ -50,9 +50,9 @@ def test_hic_werkstroom_migreer(backend, tmp_path: Path) -> None:
         env["HICMONITOR_WORKFLOW_MIGRATE_DB"] = urls.owner
     res = runner.invoke(app, ["werkstroom", "migreer"], env=env)
     assert res.exit_code == 0, res.output
-    assert "bijgewerkt: schema leeg → 0001" in " ".join(res.output.split())
+    assert "bijgewerkt: schema leeg → 0002" in " ".join(res.output.split())
     res = runner.invoke(app, ["werkstroom", "migreer"], env=env)
-    assert res.exit_code == 0 and "al bij schema 0001" in res.output
+    assert res.exit_code == 0 and "al bij schema 0002" in res.output
     env.pop("HICMONITOR_WORKFLOW_MIGRATE_DB", None)
     res = runner.invoke(app, ["audit", "controleer"], env=env)
     assert res.exit_code == 0 and "auditketen in orde: 0 regels" in " ".join(res.output.split())

@@ -30,7 +30,7 @@ from typing import Any
 from hicmonitor.services.workflow import Actor, Workflow, now, record
 from hicmonitor.workflow import accounts as acc
 from hicmonitor.workflow import documents as docs
-from hicmonitor.workflow import notify
+from hicmonitor.workflow import notify, signing
 from hicmonitor.workflow import repository as repo
 from hicmonitor.workflow import route as rt
 from hicmonitor.workflow.errors import AccessDenied, Conflict, InvalidInput, NotFound
@@ -150,6 +150,8 @@ class VersionView:
     withheld: int  # hidden parts not shown to this viewer
     may_see_section5: bool
     files: tuple[FileView, ...]
+    signed: tuple[FileView, ...] = ()  # the signed copy (only for who may see section 5)
+    signed_placement: str | None = None  # blok | paraafblad, once there is a signed copy
 
 
 # -- helpers ------------------------------------------------------------------------------
@@ -715,6 +717,10 @@ def decide(
     comment = (comment or "").strip()
     if len(comment) > ws.config.tekst.max_opmerking:
         raise InvalidInput(f"opmerkingen: hoogstens {ws.config.tekst.max_opmerking} tekens")
+    at = now()
+    # the last eindparaaf: the signed copy is made before the write transaction (rendering
+    # takes a moment), and checked against the marks inside it
+    prepared = _prepare_signed(ws, actor, dossier_id, step, version_hash, at) if approve else None
     with ws.db.write() as s:
         d = _dossier(s, dossier_id)
         route = repo.route_of(d)
@@ -746,7 +752,7 @@ def decide(
             kind=kind,
             user_id=actor.user_id,
             comment=comment or None,
-            at=now(),
+            at=at,
         )
         repo.set_position(d, new_pos)
         action = ("eindparaaf" if st.kind == rt.EINDPARAAF else "paraaf") if approve else "retour"
@@ -758,10 +764,144 @@ def decide(
             version_hash,
             {"stap": st.label, "versie": v.number, "opmerkingen": len(comment)},
         )
+        if new_pos.state == rt.GETEKEND:
+            _store_signed(s, actor, d, route, v, prepared)
         queued = _queue_due(s, d, new_pos, route)
         _flush(s)
     _deliver(ws, queued)
     return rt.LABELS[new_pos.state]
+
+
+# -- the signed copy ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SignedCopy:
+    lines: tuple[signing.SignLine, ...]
+    placement: str
+    files: tuple[NewFile, ...]
+
+
+def _sign_lines(s, d, route, planned: tuple[int, datetime] | None = None):  # noqa: ANN001, ANN202
+    """The block's rows from the marks of the dossier's current round (and ``planned``: the
+    akkoord about to be given)."""
+    marks = repo.marks_of(s, d.id)
+    given: dict[int, tuple[datetime, bool]] = {}
+    for m in marks:
+        if m.round != d.round or m.kind not in ("akkoord", "overgenomen"):
+            continue
+        if m.kind == "overgenomen":  # the date the paraaf was really given
+            orig = [
+                x for x in marks if x.kind == "akkoord" and x.step == m.step
+                and x.version_hash == m.seen_hash
+            ]  # fmt: skip
+            given[m.step] = (orig[-1].at if orig else m.at, True)
+        else:
+            given[m.step] = (m.at, False)
+    if planned is not None:
+        given[planned[0]] = (planned[1], False)
+    return tuple(signing.block_lines(route, given))
+
+
+def _memo_file(s, version_id: int):  # noqa: ANN001, ANN202
+    return next(
+        (f for f in repo.files_of(s, version_id) if f.kind == docs.MEMO and f.fmt == "docx"),
+        None,
+    )
+
+
+def _make_signed(name: str, data: bytes, lines: Sequence[signing.SignLine]) -> SignedCopy:
+    """The signed copy's DOCX (the block filled) and its PDF (rendered from that DOCX)."""
+    from hicmonitor.woo.render import render_pdf
+
+    docx, placement = signing.fill_docx(data, lines)
+    stem = f"{Path(name).stem}_getekend"
+    tmp = Path(tempfile.mkdtemp(prefix="hic-werk-getekend-"))
+    try:
+        (tmp / f"{stem}.docx").write_bytes(docx)
+        render_pdf(tmp / f"{stem}.docx", tmp / f"{stem}.pdf")
+        pdf = (tmp / f"{stem}.pdf").read_bytes()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return SignedCopy(
+        tuple(lines),
+        placement,
+        (
+            NewFile(f"{stem}.docx", docs.MEMO, "docx", docx),
+            NewFile(f"{stem}.pdf", docs.MEMO, "pdf", pdf),
+        ),
+    )
+
+
+def _prepare_signed(
+    ws: Workflow, actor: Actor, dossier_id: int, step: int, version_hash: str, at: datetime
+) -> SignedCopy | None:
+    """The signed copy as it will be when this akkoord is the last one; None otherwise."""
+    with ws.db.read() as s:
+        d = repo.dossier(s, dossier_id)
+        if d is None:
+            return None
+        route = repo.route_of(d)
+        last = len(route) - 1
+        if not (
+            d.state == rt.TER_EINDPARAAF
+            and d.step == step == last
+            and d.route_hash == version_hash
+            and acc.holds(actor.grants, route[step])
+        ):
+            return None
+        v = repo.version_by_hash(s, d.id, version_hash)
+        memo = _memo_file(s, v.id) if v else None
+        if memo is None:
+            return None
+        lines = _sign_lines(s, d, route, (step, at))
+        name, data = memo.name, repo.blob(s, memo.sha256) or b""
+    return _make_signed(name, data, lines)
+
+
+def _store_signed(s, actor: Actor, d, route, v, prepared: SignedCopy | None) -> None:  # noqa: ANN001
+    """Keep the signed copy with the dossier (made now when the prepared one does not fit
+    the marks as they are), with an audit entry."""
+    memo = _memo_file(s, v.id)
+    if memo is None:
+        return
+    lines = _sign_lines(s, d, route)
+    copy_ = prepared
+    if copy_ is None or copy_.lines != lines:
+        copy_ = _make_signed(memo.name, repo.blob(s, memo.sha256) or b"", lines)
+    t = now()
+    shas = {}
+    for f in copy_.files:
+        sha = docs.sha256(f.data)
+        repo.put_blob(s, sha, f.data)
+        repo.add_signed_file(
+            s,
+            dossier_id=d.id,
+            version_id=v.id,
+            version_hash=v.hash,
+            round=d.round,
+            name=f.name,
+            kind=f.kind,
+            fmt=f.fmt,
+            sha256=sha,
+            size=len(f.data),
+            placement=copy_.placement,
+            at=t,
+        )
+        shas[f.name] = sha
+    record(
+        s,
+        actor,
+        "getekend exemplaar",
+        d.id,
+        v.hash,
+        {
+            "versie": v.number,
+            "bestanden": shas,
+            "plaats": copy_.placement,
+            "blok": [f"{x.role}: {x.date_text} {x.box.lower()} {x.mark}" for x in lines],
+        },
+    )
 
 
 def record_sent(
@@ -811,11 +951,15 @@ def publish(
         _check_lock(d, lock)
         rt.mark_published(repo.position_of(d))  # raises unless the memo was sent
         v = repo.version_by_hash(s, d.id, d.route_hash)
+        signed = {
+            f.kind: f for f in repo.signed_files_of(s, v.id) if f.fmt == "docx"
+        }  # the signed copy of the memo replaces the frozen memo
         inputs = [
-            (f.kind, repo.blob(s, f.sha256) or b"")
+            (f.kind, repo.blob(s, signed.get(f.kind, f).sha256) or b"")
             for f in repo.files_of(s, v.id)
             if f.fmt == "docx" and f.kind in docs.KINDS
         ]
+        source = {k: f.sha256 for k, f in signed.items()}
         section5_from, version_hash, version_id = v.section5_from, v.hash, v.id
         seen_lock = d.lock_version
     tmp = Path(tempfile.mkdtemp(prefix="hic-werk-woo-"))
@@ -869,7 +1013,12 @@ def publish(
             "gepubliceerd",
             d.id,
             version_hash,
-            {"pakket": package_sha, "bestanden": shas, "lakkingen": redactions},
+            {
+                "pakket": package_sha,
+                "bestanden": shas,
+                "lakkingen": redactions,
+                "getekend exemplaar": source,
+            },
         )
         queued = _queue_due(s, d, new_pos, repo.route_of(d))
         _flush(s)
@@ -994,6 +1143,12 @@ def version_view(ws: Workflow, actor: Actor, dossier_id: int, number: int) -> Ve
         withheld = len(parts) - len(shown)
         by = _name(s, v.created_by) or "?"
         files = _file_views(s, v.id) if sees5 else ()
+        signed_rows = repo.signed_files_of(s, v.id)
+        signed = (
+            tuple(FileView(f.name, f.kind, f.fmt, f.size, f.sha256) for f in signed_rows)
+            if sees5
+            else ()
+        )
         view = VersionView(
             d.id,
             d.title,
@@ -1009,6 +1164,8 @@ def version_view(ws: Workflow, actor: Actor, dossier_id: int, number: int) -> Ve
             withheld,
             sees5,
             files,
+            signed,
+            signed_rows[0].placement if signed_rows else None,
         )
         has_hidden = any(p.hidden for p in parts)
     if sees5 and has_hidden:
@@ -1031,7 +1188,11 @@ def version_file(
                 "de route kunnen ze downloaden"
             )
         v = repo.version(s, dossier_id, number)
-        f = next((f for f in repo.files_of(s, v.id) if f.name == name), None) if v else None
+        f = None
+        if v is not None:  # the version's own files, then its signed copy
+            f = next((f for f in repo.files_of(s, v.id) if f.name == name), None) or next(
+                (f for f in repo.signed_files_of(s, v.id) if f.name == name), None
+            )
         if f is None:
             raise NotFound("dit bestand hoort niet bij deze versie")
         data = repo.blob(s, f.sha256) or b""

@@ -160,6 +160,28 @@ class Mark(Base):
     at: Mapped[datetime] = mapped_column(DateTime)
 
 
+class SignedFile(Base):
+    """A file of the signed copy of the memo (derived from the signed version; the version's
+    own files stay as they were frozen)."""
+
+    __tablename__ = "signed_files"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"))
+    version_id: Mapped[int] = mapped_column(ForeignKey("versions.id"))
+    version_hash: Mapped[str] = mapped_column(String(64))
+    round: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(20))
+    fmt: Mapped[str] = mapped_column(String(10))
+    sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"))
+    size: Mapped[int] = mapped_column(Integer)
+    placement: Mapped[str] = mapped_column(String(20))  # blok | paraafblad
+    at: Mapped[datetime] = mapped_column(DateTime)
+
+    __table_args__ = (UniqueConstraint("version_id", "round", "name", name="uq_signed_files_name"),)
+
+
 class Publication(Base):
     __tablename__ = "publications"
 

@@ -35,6 +35,7 @@ READ_WRITE = (
     "version_files",
     "marks",
     "publications",
+    "signed_files",
     "outbox",
     "audit_head",
 )

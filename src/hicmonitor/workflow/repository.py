@@ -28,6 +28,7 @@ from hicmonitor.workflow.models import (
     OutboxMessage,
     Publication,
     RoleGrant,
+    SignedFile,
     User,
     Version,
     VersionFile,
@@ -300,6 +301,28 @@ def effective_marks(s: Session, d: Dossier) -> dict[int, str]:
     for m in rows:
         out[m.step] = m.seen_hash
     return out
+
+
+# -- the signed copy ---------------------------------------------------------------------
+
+
+def add_signed_file(s: Session, **fields: Any) -> SignedFile:
+    f = SignedFile(**fields)
+    s.add(f)
+    s.flush()
+    return f
+
+
+def signed_files_of(s: Session, version_id: int) -> list[SignedFile]:
+    """The files of a version's signed copy (of its last signing), by name."""
+    rows = list(
+        s.scalars(
+            select(SignedFile)
+            .where(SignedFile.version_id == version_id)
+            .order_by(SignedFile.round.desc(), SignedFile.name)
+        )
+    )
+    return [f for f in rows if f.round == rows[0].round] if rows else []
 
 
 # -- publications -------------------------------------------------------------------------
