@@ -6,6 +6,7 @@ ends the command with exit code 1. One module per command group:
 
 - ``laden``      laad, haal, status
 - ``cijfers``    cijfers, trend, vergelijk, afstemming
+- ``signalen``   signalen (early warning)
 - ``catalogus``  catalogus controleer, maatregelen, moties, wetgeving
 - ``rapport``    rapport
 - ``woo``        woo
@@ -26,7 +27,16 @@ from hicmonitor.cli.common import app
 __all__ = ["app", "main"]
 
 # Importing a command module registers its commands, in the order `hic --help` lists them.
-COMMAND_MODULES = ("laden", "cijfers", "catalogus", "rapport", "woo", "nabijheid", "web")
+COMMAND_MODULES = (
+    "laden",
+    "cijfers",
+    "signalen",
+    "catalogus",
+    "rapport",
+    "woo",
+    "nabijheid",
+    "web",
+)
 for _module in COMMAND_MODULES:
     importlib.import_module(f"{__name__}.{_module}")
 
