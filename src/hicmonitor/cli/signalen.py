@@ -224,10 +224,12 @@ def _tables(result) -> None:  # noqa: ANN001 - SignalList (imported lazily)
         for r in rows.to_dict("records"):
             console.print(f"{r['rank']}. {r['text']}", highlight=False)
     else:
-        console.print(f"Geen signalen {periods} — {result.scope}.", highlight=False)
+        console.print(f"Geen signalen in {periods} — {result.scope}.", highlight=False)
+    searched = amount(result.series, "reeks", "reeksen")
+    if len(result.periods) > 1:
+        searched += f" × {len(result.periods)} perioden ({_n(result.values)} waarden)"
     console.print(
-        f"{amount(result.alarms, 'signaal', 'signalen')} in {periods}: "
-        f"{amount(result.series, 'reeks', 'reeksen')}, waarvan "
+        f"{amount(result.alarms, 'signaal', 'signalen')} in {periods}: {searched}, waarvan "
         f"{_n(result.computed)} met een berekende bovengrens. Score = (aantal − verwacht) / "
         "(bovengrens − verwacht); boven 1: boven de bovengrens.",
         highlight=False,

@@ -67,7 +67,8 @@ class SignalList:
     setting: str  # the method's settings, for the reader
     scope: str  # what was searched, in Dutch ("342 gemeenten", "Tilburg (GM0855)")
     series: int  # series with a figure in the period(s)
-    computed: int  # of which a signal could be computed
+    values: int  # series x periods reported
+    computed: int  # of those, with an upper bound (a signal could be computed)
     alarms: int
     all_rows: bool  # rows without a signal are listed too
     peildatum: dt.date | None = None
@@ -231,14 +232,25 @@ def _choose_periods(
         return [latest]
     for s in wanted:
         text = lst.period_text(s, frequency)
-        if s not in have:
+        # a period inside the span of the data is reported even where it has no figure
+        # (a missing period in the middle of a series: "geen cijfer voor deze periode")
+        if not have or s < have[0] or s > have[-1]:
             raise HicError(f"geen {what} over {text}{when}; wel over {span()}")
-        if s not in complete:
+        if lst.period_end(s, frequency) > pd.Timestamp(until):
             raise HicError(
                 f"{text} was{when or ' nu'} nog niet voorbij: geen volledig cijfer; wel over "
                 f"{span()}"
             )
     return wanted
+
+
+def _up_to(frame: pd.DataFrame, last: pd.Timestamp, keys: list[str]) -> pd.DataFrame:
+    """The rows up to ``last``, and per series its first row after it: later figures do
+    not change a signal (the method looks back only), but a series that goes on after
+    ``last`` without a figure for it has a missing period there, not its end."""
+    later = frame["period"] > last
+    following = frame[later].sort_values("period").groupby(keys, sort=False).head(1)
+    return pd.concat([frame[~later], following], ignore_index=True)
 
 
 def _when(peildatum: dt.date | None) -> str:
@@ -340,7 +352,7 @@ def police_signals(
     periods = _choose_periods(
         frame["period"], frequency, choice, year, until, what=what, when=_when(peildatum)
     )
-    frame = frame[frame["period"] <= max(periods)]
+    frame = _up_to(frame, max(periods), ["region_code", "series"])
     data = frame[["region_code", "series", "count", "provisional", "inhabitants"]].copy()
     if frequency == "year":
         data["period"] = frame["year"].astype(int)
@@ -373,7 +385,8 @@ def police_signals(
         method=method,
         setting=setting_text(method, control),
         scope=scope,
-        series=len(signals),
+        series=int(signals[["region_code", "series"]].drop_duplicates().shape[0]),
+        values=len(signals),
         computed=int(signals["upperbound"].notna().sum()),
         alarms=int(signals["alarm"].sum()),
         all_rows=all_rows,
@@ -463,7 +476,7 @@ def incident_signals(
     periods = _choose_periods(
         grid["period"], frequency, choice, year, until.date(), what=what, when=when_text
     )
-    grid = grid[grid["period"] <= max(periods)]
+    grid = _up_to(grid, max(periods), ["cell"])
     signals = detect_signals(
         grid,
         method=method,
@@ -496,7 +509,8 @@ def incident_signals(
         method=method,
         setting=setting_text(method, control),
         scope=f"{amount(n_cells, 'cel', 'cellen')} van {unit} met incidenten ({name})",
-        series=len(signals),
+        series=int(signals["cell"].nunique()),
+        values=len(signals),
         computed=int(signals["upperbound"].notna().sum()),
         alarms=int(signals["alarm"].sum()),
         all_rows=show_all,

@@ -97,8 +97,13 @@ def _env() -> jinja2.Environment:
     return env
 
 
+@cache
+def _template(template: str) -> jinja2.Template:
+    return _env().from_string(template)
+
+
 def render(template: str, **values: Any) -> str:
-    return _env().from_string(template).render(**values)
+    return _template(template).render(**values)
 
 
 @dataclass(frozen=True)

@@ -75,7 +75,7 @@ def signal_sentence(
     if hasattr(row, "_asdict"):  # a row of DataFrame.itertuples()
         row = row._asdict()
     if noun is None:
-        cat = category if category is not None else row.get("category")
+        cat = category if category is not None else row.get("category", row.get("series"))
         if cat is None:
             raise ValueError("signal_sentence needs a category or a noun")
         noun = noun_for(str(cat))
