@@ -334,8 +334,13 @@ def police_signals(
         con, regions=codes, period_kind=PERIOD_KINDS[frequency], as_of=peildatum
     )
     if codes is None:
-        gm = frame["region_code"].map(lambda c: level_of(c) == "gemeente")
-        frame = frame[gm & (frame["region_code"] != UNKNOWN_MUNICIPALITY)]
+        # once per code, not per row (123,000 rows with monthly figures)
+        municipalities = [
+            c
+            for c in frame["region_code"].unique()
+            if level_of(c) == "gemeente" and c != UNKNOWN_MUNICIPALITY
+        ]
+        frame = frame[frame["region_code"].isin(municipalities)]
         scope = f"{amount(frame['region_code'].nunique(), 'gemeente', 'gemeenten')}"
     if wanted is not None:
         frame = frame[frame["series"].isin(wanted)]
