@@ -124,14 +124,17 @@ def main() -> None:
         "PYTHONPYCACHEPREFIX": str(work / "pycache"),
         "COLUMNS": "150",
     }
-    load = timed(["status"], env)  # first use loads the embedded data
-    monthly_db = monthly_store(env, work)
-    for args in CASES.values():  # warm-up: fills the bytecode cache
-        timed(args, env, monthly_db)
-    runs: dict[str, list[float]] = {case: [] for case in CASES}
-    for _ in range(opts.herhaal):
-        for case, args in CASES.items():
-            runs[case].append(timed(args, env, monthly_db))
+    try:
+        load = timed(["status"], env)  # first use loads the embedded data
+        monthly_db = monthly_store(env, work)
+        for args in CASES.values():  # warm-up: fills the bytecode cache
+            timed(args, env, monthly_db)
+        runs: dict[str, list[float]] = {case: [] for case in CASES}
+        for _ in range(opts.herhaal):
+            for case, args in CASES.items():
+                runs[case].append(timed(args, env, monthly_db))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)  # two stores of ~25 MB and the bytecode
     base = statistics.median(runs["baseline: status"])
     print(f"store loaded once in {load:.2f} s (not part of the runs); {os.cpu_count()} CPUs;")
     print(f"load average at the end: {os.getloadavg()[0]:.1f}; {opts.herhaal} runs per case;")
