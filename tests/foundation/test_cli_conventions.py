@@ -35,6 +35,7 @@ LISTINGS = {
     "moties": ["moties"],
     "wetgeving": ["wetgeving"],
     "status": ["status"],
+    "signalen": ["signalen", "--jaar", "2024"],
 }
 
 

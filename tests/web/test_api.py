@@ -75,7 +75,6 @@ def test_profile_says_which_categories_are_national_only(client) -> None:
     assert {"straatroof", "overval"} <= set(only)
     assert "alleen landelijk" in only["straatroof"]
     assert not {"straatroof", "overval"} & {c["categorie"] for c in p["categorieen"]}
-    assert p["signalen"] == []  # the slot of the early-warning signals
 
 
 def test_profile_measures(client) -> None:

@@ -6,6 +6,7 @@ ends the command with exit code 1. One module per command group:
 
 - ``laden``      laad, haal, status
 - ``cijfers``    cijfers, trend, vergelijk, afstemming
+- ``signalen``   signalen (early warning)
 - ``catalogus``  catalogus controleer, maatregelen, moties, wetgeving
 - ``rapport``    rapport
 - ``woo``        woo
@@ -30,6 +31,7 @@ __all__ = ["app", "main"]
 COMMAND_MODULES = (
     "laden",
     "cijfers",
+    "signalen",
     "catalogus",
     "rapport",
     "woo",

@@ -1,5 +1,5 @@
 """Everything a report is built from, gathered once: spec, figures as of the peildatum,
-duiding and synthesis, catalogue, chart, logo.
+duiding and synthesis, the early-warning signals the spec accepts, catalogue, chart, logo.
 
 The builders (``kamerbrief.py``, ``beslisnota.py``) are pure functions of this context;
 this module is the only place that talks to the store, the analysis and the catalogue.
@@ -19,6 +19,7 @@ from hicmonitor.catalog.models import Catalog
 from hicmonitor.errors import InputError
 from hicmonitor.reports.figures import ReportFigures, figures_year, report_figures
 from hicmonitor.reports.placeholders import Sourced
+from hicmonitor.reports.signals import AcceptedSignal, accepted_signals
 from hicmonitor.reports.spec import ReportSpec, field_lines
 
 
@@ -44,6 +45,8 @@ class ReportContext:
     logo: bytes | None = None
     created: dt.datetime | None = None
     spec_lines: dict[str, int] = field(default_factory=dict)
+    # the early-warning signals the spec accepts, as of the peildatum (reports.signals)
+    signals: list[AcceptedSignal] = field(default_factory=list)
 
     @property
     def as_of(self) -> dt.date:
@@ -132,12 +135,13 @@ def gather(
     as_of = spec.as_of
     year = figures_year(con, spec.jaar, as_of)
     figs = report_figures(con, year, spec.basisjaar, as_of=as_of)
-    if catalog is None:
-        catalog = load_catalog_for_report(content_root)
-    png, svg = hic_chart(figs)
     lines: dict[str, int] = {}
     if spec.bron is not None and Path(spec.bron).exists():
         lines = field_lines(Path(spec.bron).read_text(encoding="utf-8"))
+    signals = accepted_signals(con, spec, lines=lines)
+    if catalog is None:
+        catalog = load_catalog_for_report(content_root)
+    png, svg = hic_chart(figs)
     return ReportContext(
         spec=spec,
         figures=figs,
@@ -150,4 +154,5 @@ def gather(
         logo=read_logo(spec),
         created=dt.datetime.now().replace(microsecond=0),
         spec_lines=lines,
+        signals=signals,
     )

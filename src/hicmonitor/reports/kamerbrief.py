@@ -239,6 +239,21 @@ def atm_section(ctx: ReportContext, number: str) -> Section:
     return Section(label, [para(intro), table], number=number, key="ram-plofkraken")
 
 
+def signals_paragraph(ctx: ReportContext, category: str) -> Paragraph | None:
+    """The early-warning signals of ``category`` the spec accepts (none: no paragraph)."""
+    accepted = [s for s in ctx.signals if s.category == category]
+    if not accepted:
+        return None
+    parts: list[Text] = [Text(texts.text("kamerbrief.cijfers.signalen"))]
+    for s in accepted:
+        parts.append(Text(" " + s.text))
+        if s.note:
+            note = ctx.from_spec(" ".join(s.note.split()), f"signalen[{s.index}].toelichting")
+            parts.append(Text(" "))
+            parts.append(Text(note, mark=person_mismatch(note, ctx.spec.plural)))
+    return Paragraph(parts)
+
+
 def figures_section(ctx: ReportContext, number: str) -> Section:
     figs = ctx.figures
     open_year = int(figs.to_date.iloc[0]["year"]) if len(figs.to_date) else None
@@ -278,16 +293,15 @@ def figures_section(ctx: ReportContext, number: str) -> Section:
         d = ctx.duiding.get(cat.id)
         n += 1
         sentences = d.sentences if d and d.sentences else [NOT_APPLICABLE]
-        blocks.append(
-            Section(
-                cat.label,
-                [para(" ".join(sentences[:3])), *[para(s) for s in sentences[3:]]]
-                if len(sentences) > 3
-                else [para(s) for s in sentences],
-                number=f"{number}.{n}",
-                key=f"duiding-{cat.id}",
-            )
+        content: list[Block] = (
+            [para(" ".join(sentences[:3])), *[para(s) for s in sentences[3:]]]
+            if len(sentences) > 3
+            else [para(s) for s in sentences]
         )
+        signals = signals_paragraph(ctx, cat.id)
+        if signals is not None:
+            content.append(signals)
+        blocks.append(Section(cat.label, content, number=f"{number}.{n}", key=f"duiding-{cat.id}"))
     blocks.append(atm_section(ctx, f"{number}.{n + 1}"))
     return Section(texts.text("kamerbrief.cijfers.titel"), blocks, number=number, key="cijfers")
 

@@ -107,6 +107,17 @@ class MotieOpvolging(_Strict):
         return None
 
 
+class SignaalKeuze(_Strict):
+    """A signal of the early warning (``hic signalen``) the letter names: accepted by the
+    policy team. Checked against the figures public on the peildatum when the report is made
+    (:mod:`hicmonitor.reports.signals`)."""
+
+    regio: Tekst  # a municipality: code or name
+    categorie: Tekst  # woninginbraak, geweld, or a part of geweld (bedreiging, 1.4.4, ...)
+    jaar: int | None = Field(default=None, ge=2000, le=2100)  # default: the letter's year
+    toelichting: Tekst | None = None  # the letter's own words beside the signal
+
+
 class NietOpenbaar(_Strict):
     toelichting: Tekst | None = None
     informatie: Tekst | None = None
@@ -178,6 +189,8 @@ class ReportSpec(_Strict):
     ondertekenaars: list[Ondertekenaar] = Field(min_length=1)
     kamerbrief: KamerbriefTeksten
     moties: list[MotieOpvolging] = []
+    # the early-warning signals the letter names (only these reach it)
+    signalen: list[SignaalKeuze] = []
     beslisnota: BeslisnotaTeksten = BeslisnotaTeksten()
     voorbeeld: bool = False  # an example spec: documents say so in their header
     # where the spec was read from (not a key of the file)

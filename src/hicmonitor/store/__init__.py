@@ -45,6 +45,7 @@ from hicmonitor.store.queries import (
     region_names,
     region_rows,
     regions,
+    signal_series,
     sources,
 )
 from hicmonitor.store.schema import MIGRATIONS, SCHEMA_V1, SCHEMA_VERSION, schema_version
@@ -80,6 +81,7 @@ __all__ = [
     "region_rows",
     "regions",
     "schema_version",
+    "signal_series",
     "sources",
     "transaction",
 ]

@@ -136,6 +136,44 @@ def category_counts(
     return frame.loc[complete].drop(columns="parts").reset_index(drop=True)
 
 
+def signal_series(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    regions: list[str] | None = None,
+    period_kind: str = "jaar",
+    as_of: dt.date | None = None,
+) -> pd.DataFrame:
+    """The series of the early warning (``hic signalen``): per region and period every HIC
+    category (as :func:`category_counts`: only complete sums) and, for a category of several
+    crime codes (geweld), each of its codes on its own, with the inhabitants of the year on
+    today's boundaries (:func:`boundary_population`; as public on ``as_of`` when given).
+
+    Columns: region_code, series (a category id or a crime code), period (start date), year,
+    count, provisional, inhabitants (nullable).
+    """
+    cats = category_counts(con, regions=regions, period_kind=period_kind, as_of=as_of)
+    parts = [c for cat in taxonomy.police_categories() if len(cat.codes) > 1 for c in cat.codes]
+    codes = crime_counts(
+        con, regions=regions, period_kind=period_kind, crime_codes=parts, as_of=as_of
+    )
+    cols = ["region_code", "series", "period", "year", "count", "provisional"]
+    frame = pd.concat(
+        [
+            cats.rename(columns={"category": "series"})[cols],
+            codes.rename(columns={"crime_code": "series"})[cols],
+        ],
+        ignore_index=True,
+    )
+    pop = boundary_population(con, regions=regions)[["region_code", "year", "inhabitants"]]
+    if as_of is not None:
+        public = set(population(con, as_of=as_of)["year"])
+        pop = pop[pop["year"].isin(public)]
+    frame = frame.merge(pop, on=["region_code", "year"], how="left")
+    frame["inhabitants"] = frame["inhabitants"].astype("Int64")
+    frame["provisional"] = frame["provisional"].fillna(False).astype(bool)
+    return frame.sort_values(["region_code", "series", "period"]).reset_index(drop=True)
+
+
 def population(
     con: duckdb.DuckDBPyConnection,
     regions: list[str] | None = None,

@@ -71,10 +71,17 @@ class AlleenLandelijk(BaseModel):
 
 
 class Signaal(BaseModel):
-    categorie: str
+    categorie: str = Field(description="de reeks: een categorie of een politiecode van geweld")
     label: str
     periode: str
     tekst: str
+    aantal: int | None = Field(default=None, description="het waargenomen aantal")
+    verwacht: float | None = Field(default=None, description="wat de jaren ervoor voorspellen")
+    bovengrens: float | None = Field(default=None, description="de bovengrens (alpha 0,01)")
+    score: float | None = Field(
+        default=None, description="(aantal - verwacht) / (bovengrens - verwacht); > 1: signaal"
+    )
+    voorlopig: bool = False
 
 
 class MaatregelKort(BaseModel):

@@ -222,7 +222,17 @@ def municipality_profile(
                 for c in prof.national_only
             ],
             signalen=[
-                models.Signaal(categorie=s.category, label=s.label, periode=s.period, tekst=s.text)
+                models.Signaal(
+                    categorie=s.category,
+                    label=s.label,
+                    periode=s.period,
+                    tekst=s.text,
+                    aantal=s.observed,
+                    verwacht=_num(s.expected),
+                    bovengrens=_num(s.upperbound),
+                    score=_num(s.score),
+                    voorlopig=s.provisional,
+                )
                 for s in sigs
             ],
             maatregelen=models.Maatregelen(

@@ -89,11 +89,21 @@ def _env() -> jinja2.Environment:
     env.filters["n"] = lambda v: format_nl.number(v, 0)
     env.filters["num"] = lambda v: format_nl.number(v, 1 if abs(v) < 10 else 0)
     env.filters["cap"] = lambda s: s[:1].upper() + s[1:]
+    # a bound beside an observed count: one decimal where the whole number would equal it
+    # ("(16) boven ... bovengrens 15,6", not "bovengrens 16")
+    env.filters["bound"] = lambda v, observed: format_nl.number(
+        v, 1 if abs(v) < 10 or round(v) == round(observed) else 0
+    )
     return env
 
 
+@cache
+def _template(template: str) -> jinja2.Template:
+    return _env().from_string(template)
+
+
 def render(template: str, **values: Any) -> str:
-    return _env().from_string(template).render(**values)
+    return _template(template).render(**values)
 
 
 @dataclass(frozen=True)

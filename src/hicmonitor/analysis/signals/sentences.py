@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 import pandas as pd
@@ -36,8 +37,23 @@ def noun_for(category: str) -> str:
 
 def period_text(period: Any, frequency: str | None = None) -> str:
     """``2024`` -> "2024"; a month -> "maart 2024"; a week -> "week 5 van 2024"."""
+    return _period_info(period, frequency)[0]
+
+
+def _period_info(period: Any, frequency: str | None) -> tuple[str, str]:
+    """(Dutch text, frequency) of one period label (cached: a listing repeats its periods)."""
+    try:
+        return _period_info_cached(period, frequency)
+    except TypeError:  # an unhashable label
+        return _period_info_uncached(period, frequency)
+
+
+def _period_info_uncached(period: Any, frequency: str | None) -> tuple[str, str]:
     axis = _positions(pd.Series([period]), frequency, "periode", "period")
-    return axis.texts[int(axis.positions[0])]
+    return axis.texts[int(axis.positions[0])], axis.frequency
+
+
+_period_info_cached = lru_cache(maxsize=4096)(_period_info_uncached)
 
 
 def _missing(value: Any) -> bool:
@@ -59,13 +75,11 @@ def signal_sentence(
     if hasattr(row, "_asdict"):  # a row of DataFrame.itertuples()
         row = row._asdict()
     if noun is None:
-        cat = category if category is not None else row.get("category")
+        cat = category if category is not None else row.get("category", row.get("series"))
         if cat is None:
             raise ValueError("signal_sentence needs a category or a noun")
         noun = noun_for(str(cat))
-    freq = frequency
-    ptext = period_text(row["period"], freq)
-    axis_freq = _positions(pd.Series([row["period"]]), freq, "periode", "period").frequency
+    ptext, axis_freq = _period_info(row["period"], frequency)
     values = {
         "region": region_name,
         "noun": noun,
