@@ -12,7 +12,11 @@ Sources (public, open data):
   (P39 with P642/P1001 a municipality of the Netherlands, Q2039348) since 2010 ->
   burgemeesters.csv; ministers, the minister-president and state secretaries of every
   ministry of the Netherlands since 2010 -> bewindspersonen.csv (merged with the Tweede
-  Kamer's own list). The korpschef of the Nationale Politie is kept by hand (politie.csv).
+  Kamer's own list); korpschefs of the Nationale Politie -> politie.csv and the King's
+  commissioners -> commissarissen.csv.
+
+A person with more than one initial gets a second row with the initials ("H.M. de Jonge"
+next to "Hugo de Jonge"): official documents use both.
 
 Every row records its source URL and the date of the refresh in `bron`. Rows of the
 existing files that came from elsewhere (hand-checked public documents) are kept: a refresh
@@ -42,6 +46,20 @@ SELECT DISTINCT ?personLabel ?muniLabel ?start ?end WHERE {
   VALUES ?mayor { wd:Q382617 wd:Q30185 }
   ?pos wdt:P279* ?mayor .
   { ?st pq:P642 ?muni } UNION { ?st pq:P1001 ?muni } UNION { ?pos wdt:P1001 ?muni }
+  OPTIONAL { ?st pq:P580 ?start } OPTIONAL { ?st pq:P582 ?end }
+  FILTER(!BOUND(?end) || ?end >= "2010-01-01"^^xsd:dateTime)
+  SERVICE wikibase:label { bd:serviceParam wikibase:language "nl". }
+}"""
+
+
+# Korpschefs of the Nationale Politie (since 2013) and King's commissioners of the
+# provinces: positions of the Netherlands whose Dutch label says so.
+POSITIONS = """
+SELECT DISTINCT ?personLabel ?posLabel ?start ?end WHERE {
+  ?person p:P39 ?st . ?st ps:P39 ?pos .
+  ?pos rdfs:label ?pl . FILTER(LANG(?pl) = "nl")
+  FILTER(REGEX(?pl, "^(korpschef|commissaris van de koning)", "i"))
+  { ?pos (wdt:P1001|wdt:P17) wd:Q55 } UNION { ?pos wdt:P1001/wdt:P17 wd:Q55 }
   OPTIONAL { ?st pq:P580 ?start } OPTIONAL { ?st pq:P582 ?end }
   FILTER(!BOUND(?end) || ?end >= "2010-01-01"^^xsd:dateTime)
   SERVICE wikibase:label { bd:serviceParam wikibase:language "nl". }
@@ -84,17 +102,27 @@ def name_of(p: dict) -> str:
     return " ".join(x for x in (first, p.get("Tussenvoegsel"), p.get("Achternaam")) if x)
 
 
+def names_of(p: dict) -> list[str]:
+    """The name as letters write it ("Hugo de Jonge") and, when the person has more than
+    one initial, also with the initials ("H.M. de Jonge"): one row each."""
+    out = [name_of(p)] if name_of(p) else []
+    ini = (p.get("Initialen") or "").replace(" ", "")
+    if ini.count(".") > 1 and p.get("Achternaam"):
+        out.append(" ".join(x for x in (ini, p.get("Tussenvoegsel"), p.get("Achternaam")) if x))
+    return out
+
+
 def tweede_kamer(today: str) -> list[list[str]]:
     flt = urllib.parse.quote(f"Verwijderd eq false and (TotEnMet eq null or TotEnMet ge {SINCE})")
     rows = _odata(f"FractieZetelPersoon?$filter={flt}&$expand=Persoon")
     seen, out = set(), []
     for r in rows:
         p = r.get("Persoon") or {}
-        naam = name_of(p)
-        if naam and naam not in seen:
-            seen.add(naam)
-            period = f"{(r.get('Van') or '')[:4]}-{(r.get('TotEnMet') or '')[:4]}"
-            out.append([naam, "Tweede Kamerlid", period, f"{TK}/FractieZetelPersoon ({today})"])
+        for naam in names_of(p):
+            if naam not in seen:
+                seen.add(naam)
+                period = f"{(r.get('Van') or '')[:4]}-{(r.get('TotEnMet') or '')[:4]}"
+                out.append([naam, "Tweede Kamerlid", period, f"{TK}/FractieZetelPersoon ({today})"])
     return out
 
 
@@ -103,9 +131,9 @@ def bewindspersonen(today: str) -> list[list[str]]:
         "Verwijderd eq false and (contains(Functie,'minister') or contains(Functie,'staatssecretaris'))"
     )
     return [
-        [name_of(p), p.get("Functie", ""), "", f"{TK}/Persoon ({today})"]
+        [naam, p.get("Functie", ""), "", f"{TK}/Persoon ({today})"]
         for p in _odata(f"Persoon?$filter={flt}")
-        if name_of(p)
+        for naam in names_of(p)
     ]
 
 
@@ -139,6 +167,19 @@ def ministers(today: str) -> list[list[str]]:
     return out
 
 
+def positions(today: str) -> tuple[list[list[str]], list[list[str]]]:
+    """(korpschefs, King's commissioners) from Wikidata."""
+    police, provinces = [], []
+    for b in _sparql(POSITIONS):
+        naam = b["personLabel"]["value"]
+        if naam.startswith("Q") and naam[1:].isdigit():
+            continue
+        functie = b["posLabel"]["value"]
+        row = [naam, functie, _period(b), f"{WIKIDATA} ({today})"]
+        (police if functie.lower().startswith("korpschef") else provinces).append(row)
+    return police, provinces
+
+
 def merge(path: Path, rows: list[list[str]]) -> list[list[str]]:
     """The refreshed rows plus every existing row for a name the refresh did not return."""
     fresh = {(r[0].casefold(), r[1].casefold()) for r in rows}
@@ -166,14 +207,17 @@ def main(argv: list[str] | None = None) -> None:
     args = ap.parse_args(argv)
     today = dt.date.today().isoformat()
     args.uit.mkdir(parents=True, exist_ok=True)
+    police, provinces = positions(today)
     for name, rows in (
         ("tweede_kamer.csv", tweede_kamer(today)),
         ("bewindspersonen.csv", bewindspersonen(today) + ministers(today)),
         ("burgemeesters.csv", burgemeesters(today)),
+        ("politie.csv", police),
+        ("commissarissen.csv", provinces),
     ):
         target = args.uit / name
         write(target, merge(target, rows))
-    print(f"bijgewerkt in {args.uit} ({today}); controleer politie.csv met de hand")
+    print(f"bijgewerkt in {args.uit} ({today})")
 
 
 if __name__ == "__main__":

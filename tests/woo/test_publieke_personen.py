@@ -36,7 +36,7 @@ class _Api(BaseHTTPRequestHandler):
                 body = {
                     "value": [
                         _seat("Don", None, "Ceder", "2021-03-31", None),
-                        _seat("Hilde", None, "Palland", "2021-03-31", None),
+                        _seat("Hilde", None, "Palland", "2021-03-31", None, "H.M."),
                     ],
                     "@odata.nextLink": f"http://127.0.0.1:{port}/odata/FractieZetelPersoon?skip=2",
                 }
@@ -53,7 +53,20 @@ class _Api(BaseHTTPRequestHandler):
             }
         elif url.path.endswith("/sparql"):
             query = parse_qs(url.query)["query"][0]
-            if "Q2039348" in query:
+            if "korpschef" in query:
+                rows = [
+                    _b(
+                        personLabel="Janny Knol",
+                        posLabel="korpschef van de Nationale Politie",
+                        start="2024-03-01T00:00:00Z",
+                    ),
+                    _b(
+                        personLabel="Wouter Kolff",
+                        posLabel="Commissaris van de Koning in Zuid-Holland",
+                        start="2024-09-01T00:00:00Z",
+                    ),
+                ]
+            elif "Q2039348" in query:
                 rows = [
                     _b(
                         personLabel="Femke Halsema",
@@ -88,11 +101,16 @@ class _Api(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
 
-def _seat(first, tv, last, van, tot) -> dict:
+def _seat(first, tv, last, van, tot, initials=None) -> dict:
     return {
         "Van": van,
         "TotEnMet": tot,
-        "Persoon": {"Roepnaam": first, "Tussenvoegsel": tv, "Achternaam": last},
+        "Persoon": {
+            "Roepnaam": first,
+            "Tussenvoegsel": tv,
+            "Achternaam": last,
+            "Initialen": initials,
+        },
     }
 
 
@@ -132,6 +150,7 @@ def test_refresh_from_the_apis_and_use_the_lists(api, tmp_path, monkeypatch):
     assert {r["naam"] for r in tk} == {
         "Don Ceder",
         "Hilde Palland",
+        "H.M. Palland",  # the initials as official documents write them
         "Anne-Marijke Podt",
     }  # both pages
     assert all(r["bron"].startswith(f"{api}/odata") and r["periode"] for r in tk)
@@ -146,6 +165,13 @@ def test_refresh_from_the_apis_and_use_the_lists(api, tmp_path, monkeypatch):
         "Jan Hamming",
     }  # hand row kept, Q-id dropped
     assert bm["Femke Halsema"]["functie"] == "burgemeester van Amsterdam"
+    po = {r["naam"]: r for r in rows("politie.csv")}
+    assert po["Janny Knol"]["periode"] == "2024-" and po["Janny Knol"]["bron"].startswith(api)
+    cdk = {r["naam"]: r for r in rows("commissarissen.csv")}
+    assert set(cdk) == {"Wouter Kolff"}
+    for name in ("tweede_kamer", "bewindspersonen", "burgemeesters", "politie", "commissarissen"):
+        with (out / f"{name}.csv").open(encoding="utf-8") as fh:
+            assert fh.readline().strip() == "naam,functie,periode,bron"
 
     reg_file = tmp_path / "personen.yaml"
     reg_file.write_text(
@@ -158,6 +184,7 @@ def test_refresh_from_the_apis_and_use_the_lists(api, tmp_path, monkeypatch):
         "Bruls noemde de aanpak effectief.",
         "Dat zei Adriaansens gisteren.",
         "Volgens Palland is dat zo.",
+        "H.M. Palland vroeg het woord.",
     ):
         name = text.split()[0] if not text.startswith(("Dat", "Volgens")) else text.split()[2]
         assert det.keep_spans(text), f"{name} not kept"
