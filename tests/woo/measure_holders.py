@@ -115,6 +115,9 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--personen", type=Path, default=ROOT / "content" / "personen.yaml")
     ap.add_argument("--json", type=Path)
     ap.add_argument("--zonder-klassen", action="store_true", help="only the real corpus")
+    ap.add_argument(
+        "--zaden", default="15,4,7,3", help="seeds of the holder letters (comma separated)"
+    )
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     reg = load_register(args.personen)
@@ -139,8 +142,16 @@ def main(argv: list[str] | None = None) -> dict:
             except ImportError:
                 pass
             else:
-                (work / "hl").mkdir()
-                out["holder_letters"] = measure_cases(det, build_letters(), work / "hl")
+                total: dict = {"documents": 0, "secrets": 0, "secrets_leaked": [], "public": 0}
+                total["public_lost"] = []
+                for seed in (int(x) for x in args.zaden.split(",") if x.strip()):
+                    (work / f"hl{seed}").mkdir()
+                    r = measure_cases(det, build_letters(seed), work / f"hl{seed}")
+                    for k in ("documents", "secrets", "public"):
+                        total[k] += r[k]
+                    total["secrets_leaked"] += [(seed, *x) for x in r["secrets_leaked"]]
+                    total["public_lost"] += [(seed, *x) for x in r["public_lost"]]
+                out["holder_letters"] = total
     r = out["real"]
     print(f"register: {out['register_persons']} public persons, loaded in {load_s:.2f} s")
     print(

@@ -128,6 +128,12 @@ def test_holder_forms_are_kept(detector, text, kept):
         ("Namens de minister, Jan Kuik", "Kuik"),
         ("Behandeld door: mevrouw Halsema", "Halsema"),
         ("Mw. A. Bosman heeft de notitie opgesteld.", "Bosman"),
+        # nobody registered: the function around the name says it is a civil servant's
+        ("De cijfers zijn aangeleverd door beleidsmedewerker Klopstra.", "Klopstra"),
+        ("Vaarhof (jurist) keek mee.", "Vaarhof"),
+        ("De woordvoerder van de minister, Duinberg, reageerde.", "Duinberg"),
+        ("Namens de minister van Justitie en Veiligheid, Jan Duinberg", "Duinberg"),
+        ("Volgens Zandwerf, senior adviseur bij de directie, klopt het.", "Zandwerf"),
     ],
 )
 def test_civil_servant_with_a_holders_surname_is_redacted(detector, text, secret):

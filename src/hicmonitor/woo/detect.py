@@ -203,6 +203,44 @@ class Detector:
             found += self._detect_one(caps, deduce)
         return found
 
+    def _named_civil_servants(self, text: str) -> list[tuple[int, int]]:
+        """Names the text presents as civil servants' (function or label around them),
+        less leading words that are no name ("Volgens Vaarhof (jurist)")."""
+        out = []
+        for rx in self.register.civil_servant_name_regexes:
+            for m in rx.finditer(text):
+                s, e = m.span("n")
+                last = text[s:e].split()[-1]
+                if (
+                    _NOT_A_NAME.search(last)
+                    or patterns._FUNCTION_WORDS.search(text[s:e])
+                    or _TITLE_CASE_ROLE.search(text[max(0, m.start() - 40) : s])
+                ):
+                    continue  # "MJenV", "De Minister", "Coördinator Terrorismebestrijding"
+                for w in re.finditer(r"\S+", text[s:e]):
+                    token = w.group(0)
+                    if re.match(r"^(?:[A-ZÀ-Þ]\.|[a-z'])", token) or not self._no_name_word(token):
+                        s += w.start()
+                        break
+                else:
+                    continue
+                if s < e and not self.register.not_personal(text[s:e], text, s, e):
+                    out.append((s, e))
+        return out
+
+    def _no_name_word(self, token: str) -> bool:
+        """A capitalised word that is no name: a word the document writes in lowercase, a
+        common or stop word, or a function word ("Volgens", "Minister")."""
+        w = fold(token.strip(",.;:()"))
+        if self.register.is_first_name(token) or w in self.register.surnames:
+            return False
+        return (
+            w in _LEAD_WORDS
+            or w in self.vocabulary
+            or w in _deduce_words()
+            or bool(patterns._FUNCTION_WORDS.fullmatch(w))
+        )
+
     def _civil_servant_context(self, text: str, start: int, end: int) -> bool:
         """The text names the person at ``start:end`` as a civil servant: a civil
         servant's function or a contact label right before the name ("beleidsmedewerker
@@ -248,6 +286,7 @@ class Detector:
                 continue
             keep.append(k)
         candidates = [(s, e, k, "patroon") for s, e, k in patterns.all_patterns(text)]
+        candidates += [(s, e, "naam", "patroon") for s, e in self._named_civil_servants(text)]
         if deduce:
             candidates += [(s, e, k, "deduce") for s, e, k in deduce_spans(text)]
         for s, e, klasse, bron in candidates:
@@ -443,6 +482,17 @@ class Detector:
                     result[j].append(Redaction(s, e, "ondertekening", "patroon"))
                     break
 
+
+#: A surname token that is no surname: an acronym ("MJenV", "NCTV") or a noun of an
+#: organisation or a policy field ("Terrorismebestrijding", "Veiligheid").
+_NOT_A_NAME = re.compile(
+    r"^(?!IJ[a-z])(?:[A-Z]{2,}|[A-Za-z]*[a-z][A-Z])|"
+    r"(?:heid|atie|itie|iteit|isme|schap|ering|bestrijding|beleid|zaken|dienst|centrum|"
+    r"bureau|directie|afdeling|inspectie|handhaving)$",
+)
+#: A function word written as part of a title ("Nationaal Coördinator ..."): the words
+#: after it name an office, not a person.
+_TITLE_CASE_ROLE = re.compile(r"[A-ZÀ-Þ][\w-]*\s+[A-ZÀ-Þ][\w-]*\s*$")
 
 #: Words that open a sentence before a name ("Volgens Halsema ..."); with the document's
 #: own lowercase words and deduce's common and stop words: no name.

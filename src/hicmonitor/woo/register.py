@@ -548,6 +548,35 @@ class Register:
         )
 
     @cached_property
+    def civil_servant_name_regexes(self) -> list[re.Pattern[str]]:
+        """Names a text presents as civil servants', whether or not anyone is registered:
+        after a function or label ("beleidsmedewerker Klopstra", "de woordvoerder van de
+        minister, Duinberg", "Namens de minister van ..., Jan Duinberg") and before one as
+        an apposition ("Vaarhof (jurist)", "Vaarhof, senior adviseur"). Group ``n``."""
+        roles = "|".join(
+            name_regex(x) for x in sorted(self.ambtelijke_functies, key=len, reverse=True)
+        )
+        tv = r"(?:(?:[Vv]an|[Dd]e[nr]?|[Tt]e[nr]?|[Hh]et|'t|[Ii]n|[Oo]p|[Ee]l)\s+)"
+        sn = r"[A-ZÀ-Þ][\w'’]+(?:-(?:[a-z]+-)?[A-ZÀ-Þ][\w'’]+)*"
+        simple = rf"(?:(?:[A-ZÀ-Þ]\.\s?){{1,5}}\s*)?{tv}{{0,3}}{sn}"
+        name = (
+            rf"(?:{_ADDRESS}\s+)*(?:(?:[A-ZÀ-Þ]\.\s?){{1,5}}\s*|[A-ZÀ-Þ][\w'’]+\s+)?"
+            rf"{tv}{{0,3}}{sn}"
+        )
+        lead = r"(?i:(?<![\w-])(?:(?:senior|junior|plaatsvervangend|eerste|tweede)\s+)?"
+        return [
+            re.compile(
+                rf"{lead}(?:{roles}|{_LABELS})(?:\s+van\s+(?:de|het)\s+[^,.;:\n]{{1,60}}?,)?)"
+                rf"\s*[,:]?\s+(?P<n>{name})"
+            ),
+            re.compile(rf"(?i:(?<![\w-])namens)\s+[^,\n]{{3,80}},\s+(?P<n>{name})"),
+            re.compile(
+                rf"(?P<n>{simple})\s*[,(]\s*(?i:(?:senior|junior|plaatsvervangend)\s+)?"
+                rf"(?i:{roles})(?![\w-])"
+            ),
+        ]
+
+    @cached_property
     def public_folded(self) -> set[str]:
         """Folded public name forms, without bare common surnames ("de Vries")."""
         return {fold(f) for forms in self.public_index.forms.values() for f, c in forms if not c}
