@@ -1,7 +1,9 @@
 """scripts/woo_publieke_personen.py refreshes the public office holder lists from the Tweede
 Kamer open-data API (OData, paged) and Wikidata (SPARQL); here both are a real local HTTP
-server answering in the formats of those services. The refreshed lists load into the
-register and keep the holders visible; hand-checked rows survive a refresh."""
+server answering in the formats of those services (paged OData with absolute and relative
+next links, SPARQL JSON bindings, labels with a disambiguation, items without a Dutch label).
+The refreshed lists load into the register and keep the holders visible; hand-checked rows
+survive a refresh; a source that fails leaves every list as it was."""
 
 from __future__ import annotations
 
@@ -29,9 +31,22 @@ class _Api(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802
         url = urlparse(self.path)
         port = self.server.server_address[1]
+        self.server.requests.append(url.path)
+        fail = getattr(self.server, "fail", None)
+        if fail and url.path.endswith(fail[0]):
+            if fail[1] == "garbage":
+                self._send(b"<html>Service Unavailable</html>")
+            else:
+                self.send_error(fail[1])
+            return
         if url.path.endswith("/FractieZetelPersoon"):
-            if "skip" in url.query:
-                body = {"value": [_seat("Anne-Marijke", None, "Podt", "2023-12-06", None)]}
+            if "skip=4" in url.query:
+                body = {"value": [_seat("Kees", None, "Verhoeven", "2010-06-17", "2017-03-23")]}
+            elif "skip=2" in url.query:  # the last-but-one page links on relatively
+                body = {
+                    "value": [_seat("Anne-Marijke", None, "Podt", "2023-12-06", None)],
+                    "@odata.nextLink": "FractieZetelPersoon?skip=4",
+                }
             else:
                 body = {
                     "value": [
@@ -48,7 +63,13 @@ class _Api(BaseHTTPRequestHandler):
                         "Tussenvoegsel": "van der",
                         "Achternaam": "Burg",
                         "Functie": "staatssecretaris van Justitie en Veiligheid",
-                    }
+                    },
+                    {  # also in Wikidata's answer, with the same function: one row
+                        "Roepnaam": "Micky",
+                        "Achternaam": "Adriaansens",
+                        "Initialen": "M.A.M.",
+                        "Functie": "minister van Economische Zaken en Klimaat",
+                    },
                 ]
             }
         elif url.path.endswith("/sparql"):
@@ -75,7 +96,7 @@ class _Api(BaseHTTPRequestHandler):
                     ),
                     _b(personLabel="Q12345", muniLabel="Ergens"),
                     _b(
-                        personLabel="Hubert Bruls",
+                        personLabel="Hubert Bruls (politicus)",
                         muniLabel="Nijmegen",
                         start="2012-09-01T00:00:00Z",
                     ),
@@ -88,12 +109,15 @@ class _Api(BaseHTTPRequestHandler):
                         start="2022-09-01T00:00:00Z",
                         end="2024-07-02T00:00:00Z",
                     ),
+                    _b(posLabel="minister van Financiën"),  # no person label: skipped
                 ]
             body = {"results": {"bindings": rows}}
         else:
             self.send_error(404)
             return
-        data = json.dumps(body).encode()
+        self._send(json.dumps(body).encode())
+
+    def _send(self, data: bytes) -> None:
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
@@ -121,26 +145,36 @@ def _b(**kw) -> dict:
 @pytest.fixture()
 def api():
     srv = ThreadingHTTPServer(("127.0.0.1", 0), _Api)
+    srv.requests = []
     t = threading.Thread(target=srv.serve_forever, daemon=True)
     t.start()
-    yield f"http://127.0.0.1:{srv.server_address[1]}"
+    yield srv
     srv.shutdown()
     srv.server_close()
 
 
-def test_refresh_from_the_apis_and_use_the_lists(api, tmp_path, monkeypatch):
-    monkeypatch.setenv("HICMONITOR_TK_API", f"{api}/odata")
-    monkeypatch.setenv("HICMONITOR_WIKIDATA", f"{api}/sparql")
+def _script(api, monkeypatch):
+    url = f"http://127.0.0.1:{api.server_address[1]}"
+    monkeypatch.setenv("HICMONITOR_TK_API", f"{url}/odata")
+    monkeypatch.setenv("HICMONITOR_WIKIDATA", f"{url}/sparql")
     spec = importlib.util.spec_from_file_location("woo_publieke_personen", SCRIPT)
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
+    return mod, url
+
+
+HAND_ROW = (
+    "naam,functie,periode,bron\nJan Hamming,burgemeester van Zaanstad,2014-,beslisnota 5074177\n"
+)
+
+
+def test_refresh_from_the_apis_and_use_the_lists(api, tmp_path, monkeypatch):
+    mod, api_url = _script(api, monkeypatch)
     out = tmp_path / "publiek"
     out.mkdir()
-    (out / "burgemeesters.csv").write_text(
-        "naam,functie,periode,bron\nJan Hamming,burgemeester van Zaanstad,2014-,beslisnota 5074177\n",
-        encoding="utf-8",
-    )
-    mod.main(["--uit", str(out)])
+    (out / "burgemeesters.csv").write_text(HAND_ROW, encoding="utf-8")
+    assert mod.main(["--uit", str(out)]) == 0
+    assert api.requests.count("/odata/FractieZetelPersoon") == 3  # every page
 
     def rows(name):
         with (out / name).open(encoding="utf-8") as fh:
@@ -152,21 +186,27 @@ def test_refresh_from_the_apis_and_use_the_lists(api, tmp_path, monkeypatch):
         "Hilde Palland",
         "H.M. Palland",  # the initials as official documents write them
         "Anne-Marijke Podt",
-    }  # both pages
-    assert all(r["bron"].startswith(f"{api}/odata") and r["periode"] for r in tk)
+        "Kees Verhoeven",
+    }  # all three pages
+    assert {r["periode"] for r in tk if r["naam"] == "Kees Verhoeven"} == {"2010-2017"}
+    assert all(r["bron"].startswith(f"{api_url}/odata") and r["periode"] for r in tk)
     bw = {r["naam"]: r for r in rows("bewindspersonen.csv")}
     assert bw["Micky Adriaansens"]["functie"].startswith("minister van Economische Zaken")
     assert bw["Micky Adriaansens"]["periode"] == "2022-2024"
-    assert "Eric van der Burg" in bw
+    assert "M.A.M. Adriaansens" in bw and "Eric van der Burg" in bw
+    bw_rows = rows("bewindspersonen.csv")
+    pairs = [(r["naam"], r["functie"]) for r in bw_rows]
+    assert len(pairs) == len(set(pairs)), pairs  # the two sources' shared row once
+    assert "minister van Financiën" not in {r["functie"] for r in bw_rows}
     bm = {r["naam"]: r for r in rows("burgemeesters.csv")}
     assert set(bm) == {
         "Femke Halsema",
         "Hubert Bruls",
         "Jan Hamming",
-    }  # hand row kept, Q-id dropped
+    }  # hand row kept, Q-id dropped, disambiguation off the label
     assert bm["Femke Halsema"]["functie"] == "burgemeester van Amsterdam"
     po = {r["naam"]: r for r in rows("politie.csv")}
-    assert po["Janny Knol"]["periode"] == "2024-" and po["Janny Knol"]["bron"].startswith(api)
+    assert po["Janny Knol"]["periode"] == "2024-" and po["Janny Knol"]["bron"].startswith(api_url)
     cdk = {r["naam"]: r for r in rows("commissarissen.csv")}
     assert set(cdk) == {"Wouter Kolff"}
     for name in ("tweede_kamer", "bewindspersonen", "burgemeesters", "politie", "commissarissen"):
@@ -188,3 +228,43 @@ def test_refresh_from_the_apis_and_use_the_lists(api, tmp_path, monkeypatch):
     ):
         name = text.split()[0] if not text.startswith(("Dat", "Volgens")) else text.split()[2]
         assert det.keep_spans(text), f"{name} not kept"
+
+
+@pytest.mark.parametrize(
+    ("fail", "message"),
+    [
+        (("/sparql", 500), "HTTP 500"),
+        (("/FractieZetelPersoon", 503), "HTTP 503"),
+        (("/Persoon", "garbage"), "geen geldige JSON"),
+    ],
+)
+def test_a_failing_source_changes_nothing(api, tmp_path, monkeypatch, capsys, fail, message):
+    """One source down or answering garbage: a Dutch message naming the source, exit 1,
+    every list exactly as it was (a refresh never writes half the lists)."""
+    mod, api_url = _script(api, monkeypatch)
+    out = tmp_path / "publiek"
+    out.mkdir()
+    (out / "burgemeesters.csv").write_text(HAND_ROW, encoding="utf-8")
+    api.fail = fail
+    assert mod.main(["--uit", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("fout: lijsten niet bijgewerkt") and message in err
+    assert api_url in err and "Traceback" not in err
+    assert sorted(p.name for p in out.iterdir()) == ["burgemeesters.csv"]
+    assert (out / "burgemeesters.csv").read_text(encoding="utf-8") == HAND_ROW
+
+
+def test_unreachable_source_is_a_dutch_error(tmp_path, monkeypatch, capsys):
+    """No server at all (a closed port): a clear message, nothing written."""
+    srv = ThreadingHTTPServer(("127.0.0.1", 0), _Api)
+    port = srv.server_address[1]
+    srv.server_close()
+    monkeypatch.setenv("HICMONITOR_TK_API", f"http://127.0.0.1:{port}/odata")
+    monkeypatch.setenv("HICMONITOR_WIKIDATA", f"http://127.0.0.1:{port}/sparql")
+    spec = importlib.util.spec_from_file_location("woo_publieke_personen", SCRIPT)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    out = tmp_path / "publiek"
+    assert mod.main(["--uit", str(out)]) == 1
+    assert "niet bereikbaar" in capsys.readouterr().err
+    assert not out.exists()
