@@ -10,12 +10,14 @@ from __future__ import annotations
 import csv
 import importlib.util
 import json
+import re
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+import yaml
 
 from hicmonitor.woo.detect import Detector
 from hicmonitor.woo.register import load_register
@@ -268,3 +270,35 @@ def test_unreachable_source_is_a_dutch_error(tmp_path, monkeypatch, capsys):
     assert mod.main(["--uit", str(out)]) == 1
     assert "niet bereikbaar" in capsys.readouterr().err
     assert not out.exists()
+
+
+PUBLIEK = ROOT / "content" / "publiek"
+
+
+def test_shipped_lists_are_well_formed_and_documented():
+    """The lists in the repository: the refresh script's format, every row with a name,
+    a function and a source, each name and function once, all loaded by the register,
+    and the sizes BRONNEN.md states are the files' sizes (the documentation cannot drift)."""
+    bronnen = (PUBLIEK / "BRONNEN.md").read_text(encoding="utf-8")
+    stated = {m[1]: int(m[2]) for m in re.finditer(r"^\| `(\w+\.csv)` \| (\d+)", bronnen, re.M)}
+    listed = yaml.safe_load((ROOT / "content" / "personen.yaml").read_text(encoding="utf-8"))
+    files = sorted(PUBLIEK.glob("*.csv"))
+    assert {f"publiek/{f.name}" for f in files} == set(listed["publieke_lijsten"])
+    for f in files:
+        with f.open(encoding="utf-8", newline="") as fh:
+            reader = csv.reader(fh)
+            assert next(reader) == ["naam", "functie", "periode", "bron"], f.name
+            rows = list(reader)
+        assert all(len(r) == 4 and r[0].strip() and r[1].strip() and r[3].strip() for r in rows)
+        keys = [(r[0].casefold(), r[1].casefold()) for r in rows]
+        assert len(keys) == len(set(keys)), f.name
+        assert stated.get(f.name) == len(rows), f"BRONNEN.md: {f.name} has {len(rows)} rows"
+    reg = load_register(ROOT / "content" / "personen.yaml")
+    det = Detector(reg, use_deduce=False)
+    for text in (  # one holder of each list, named bare as letters do
+        "Dat zei Podt gisteren.",  # Tweede Kamer
+        "Volgens Adriaansens is dat zo.",  # bewindspersoon
+        "Halsema noemde de aanpak effectief.",  # burgemeester
+        "Akerboom kondigde het aan.",  # korpschef
+    ):
+        assert det.keep_spans(text), text
