@@ -224,6 +224,10 @@ class Detector:
                         break
                 else:
                     continue
+                if rx is self.register.civil_servant_name_regexes[-1] and (
+                    self._holder_apposition(text, s, e)
+                ):
+                    continue  # "Kamerlid Mutluer, woordvoerder politie"
                 if s < e and not self.register.not_personal(text[s:e], text, s, e):
                     out.append((s, e))
         return out
@@ -254,7 +258,23 @@ class Detector:
         if not before and not after:
             return False
         oa = reg.office_after_regex
-        return not (oa is not None and oa.match(text, end))
+        if oa is not None and oa.match(text, end):
+            return False
+        # only an apposition after the name: a public function word before it ("het lid
+        # Kuik, woordvoerder justitie") or a party in the apposition ("Kuik, woordvoerder
+        # van het CDA") makes it a holder's mention (Kamerleden are their party's
+        # woordvoerder)
+        return bool(before) or not self._holder_apposition(text, start, end)
+
+    def _holder_apposition(self, text: str, start: int, end: int) -> bool:
+        fr = self.register.function_regex
+        if fr is not None and fr.search(text[max(0, start - 120) : start]):
+            return True
+        clause = re.split(
+            r"[.;:\n)]|,\s+(?=[a-z]+\s)", text[end : end + 120].lstrip(" ,("), maxsplit=1
+        )[0]
+        parties = self.register.partijen
+        return any(re.search(rf"(?<![\w-]){re.escape(p)}(?![\w-])", clause) for p in parties)
 
     def _detect_one(self, text: str, deduce: bool = True) -> list[Redaction]:
         if not text.strip():
