@@ -336,11 +336,11 @@ def collect_original(
         text = text.strip(" ,;:()[]\"'")
         if len(re.sub(r"\W", "", text)) < 3:
             return
-        if detector.register.is_public_name(text, detector.context):
+        if detector.public_name(text):
             return
         hits.setdefault((text, klasse), Hit(text, klasse, where))
         if klasse in ("naam", "ondertekening") and "(attribuut" not in where:
-            for n in surname_needles(text, detector.register):
+            for n in surname_needles(text, detector.register, detector.contested):
                 hits.setdefault((n, "naam"), Hit(n, "naam", where))
 
     texts = list(c.texts)
@@ -358,7 +358,7 @@ def collect_original(
         if re.match(r"^_(?:Toc|Ref|Hlk|GoBack|Hlt)", value):
             continue
         for token in re.findall(r"[A-ZÀ-Þ][a-zà-ÿ]{3,}", split_identifier(value)):
-            if fold(token) not in visible and not detector.register.is_public_name(token):
+            if fold(token) not in visible and not detector.public_name(token):
                 record(token, "naam (metadata)", where)
     for value, where in c.name_values:
         v = split_identifier(value)
@@ -370,7 +370,7 @@ def collect_original(
             and token.lower() not in _GENERIC_USERS
         ):
             record(token, "gebruikersnaam", where)
-        if patterns.looks_like_name(v) and not detector.register.is_public_name(v):
+        if patterns.looks_like_name(v) and not detector.public_name(v):
             if len(v.split()) >= 2 or (len(v) >= 4 and v[:1].isupper()):
                 record(v, "naam", where)
         for r in detector.detect(v):

@@ -17,6 +17,7 @@ the DOCX redactor uses this, and so can the report generator on its document mod
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Sequence
@@ -114,6 +115,10 @@ class Detector:
         self.context: set[str] = set()  # bare common surnames public in this document
         self._office_names: set[str] = set()  # names shown as office holders in a call
         self.vocabulary: set[str] = set()  # words the document writes in lowercase
+        # bare surnames of public holders that the document also gives a civil servant
+        # ("Contactpersoon: Piet Kuik"): they no longer count as public when bare
+        self.contested: set[str] = set()
+        self.document = False  # True while publish analyses one document (keeps contested)
         if use_deduce:
             logging.getLogger().setLevel(logging.WARNING)
 
@@ -131,13 +136,17 @@ class Detector:
         dashes as hyphens, and a block in capitals also in ordinary capitalisation."""
         deduce = self.use_deduce if use_deduce is None else use_deduce
         norm = _mask_labels([_normalise(t) for t in blocks])
-        result = []
-        for t in norm:
-            found = self._detect_one(t, deduce)
-            caps = _uncapitalise(t)
-            if caps is not None:
-                found += self._detect_one(caps, deduce)
-            result.append(found)
+        if not self.document:
+            self.contested = set()
+        before = set(self.contested)
+        result = [self._detect_block(t, deduce) for t in norm]
+        if self.contested != before:
+            # a civil servant found later in these blocks bears a public surname that an
+            # earlier block kept bare: decide those blocks again (deduce is cached)
+            new = self.contested - before
+            for i, t in enumerate(norm):
+                if any(n in fold(t) for n in new):
+                    result[i] = self._detect_block(t, deduce)
         if context:
             self._signatures(norm, result)
         if self._office_names:
@@ -151,14 +160,121 @@ class Detector:
     def _known_office_holder(self, text: str, r: Redaction) -> bool:
         if r.klasse != "naam" or r.bron == "register":
             return False
+        if self._civil_servant_context(text, r.start, r.end):
+            return False
         name = fold(strip_titles(text[r.start : r.end]))
-        return name in self._office_names
+        return name in self._office_names and name not in self.contested
 
     def keep_spans(self, text: str) -> list[tuple[int, int]]:
         """Spans of public office holders' names (kept visible)."""
-        return self.register.public_spans(text, self.context)
+        return self.register.public_spans(text, self.context, self.contested)
+
+    def public_name(self, text: str) -> bool:
+        """True when ``text`` is a public holder's name in this document: a bare surname
+        that the document also gives a civil servant is not."""
+        return self.register.is_public_name(text, self.context, self.contested)
+
+    def office_context(self, text: str, start: int, end: int) -> bool:
+        """True when the text presents the name at ``start:end`` as an office holder: a
+        public function word right before it ("het lid Kuik", "minister Van Weel"), a
+        party or a public function right after it ("Kuik (CDA)"), a plural function word
+        governing it. No side effects (unlike the detection itself)."""
+        if self._civil_servant_context(text, start, end):
+            return False
+        oa = self.register.office_after_regex
+        if oa is not None and oa.match(text, end):
+            return True
+        pf = self.register.plural_function_regex
+        if pf is not None and pf.search(text[max(0, start - 200) : start]):
+            return True
+        fr = self.register.function_regex
+        if fr is None:
+            return False
+        before = text[max(0, start - 120) : start]
+        m = fr.search(before)
+        return bool(m) and not ("," in m.group(0) and _COMPLEMENT.search(before[: m.start()]))
 
     # -- internals --------------------------------------------------------------------
+
+    def _detect_block(self, t: str, deduce: bool) -> list[Redaction]:
+        found = self._detect_one(t, deduce)
+        caps = _uncapitalise(t)
+        if caps is not None:
+            found += self._detect_one(caps, deduce)
+        return found
+
+    def _named_civil_servants(self, text: str) -> list[tuple[int, int]]:
+        """Names the text presents as civil servants' (function or label around them),
+        less leading words that are no name ("Volgens Vaarhof (jurist)")."""
+        out = []
+        for rx in self.register.civil_servant_name_regexes:
+            for m in rx.finditer(text):
+                s, e = m.span("n")
+                last = text[s:e].split()[-1]
+                if (
+                    _NOT_A_NAME.search(last)
+                    or patterns._FUNCTION_WORDS.search(text[s:e])
+                    or _TITLE_CASE_ROLE.search(text[max(0, m.start() - 40) : s])
+                ):
+                    continue  # "MJenV", "De Minister", "Coördinator Terrorismebestrijding"
+                for w in re.finditer(r"\S+", text[s:e]):
+                    token = w.group(0)
+                    if re.match(r"^(?:[A-ZÀ-Þ]\.|[a-z'])", token) or not self._no_name_word(token):
+                        s += w.start()
+                        break
+                else:
+                    continue
+                if rx is self.register.civil_servant_name_regexes[-1] and (
+                    self._holder_apposition(text, s, e)
+                ):
+                    continue  # "Kamerlid Mutluer, woordvoerder politie"
+                if s < e and not self.register.not_personal(text[s:e], text, s, e):
+                    out.append((s, e))
+        return out
+
+    def _no_name_word(self, token: str) -> bool:
+        """A capitalised word that is no name: a word the document writes in lowercase, a
+        common or stop word, or a function word ("Volgens", "Minister")."""
+        w = fold(token.strip(",.;:()"))
+        if self.register.is_first_name(token) or w in self.register.surnames:
+            return False
+        return (
+            w in _LEAD_WORDS
+            or w in self.vocabulary
+            or w in _deduce_words()
+            or bool(patterns._FUNCTION_WORDS.fullmatch(w))
+        )
+
+    def _civil_servant_context(self, text: str, start: int, end: int) -> bool:
+        """The text names the person at ``start:end`` as a civil servant: a civil
+        servant's function or a contact label right before the name ("beleidsmedewerker
+        Kuik", "Contactpersoon: Kuik"), or a function or ministry unit right after it
+        ("Kuik, beleidsmedewerker", "Kuik van de directie ..."). A party or a public
+        function after the name wins ("woordvoerder Kuik (CDA)")."""
+        reg = self.register
+        head = text[max(0, start - 80) : start]
+        before = reg.civil_servant_before_regex.search(head)
+        after = reg.civil_servant_after_regex.match(text, end)
+        if not before and not after:
+            return False
+        oa = reg.office_after_regex
+        if oa is not None and oa.match(text, end):
+            return False
+        # only an apposition after the name: a public function word before it ("het lid
+        # Kuik, woordvoerder justitie") or a party in the apposition ("Kuik, woordvoerder
+        # van het CDA") makes it a holder's mention (Kamerleden are their party's
+        # woordvoerder)
+        return bool(before) or not self._holder_apposition(text, start, end)
+
+    def _holder_apposition(self, text: str, start: int, end: int) -> bool:
+        fr = self.register.function_regex
+        if fr is not None and fr.search(text[max(0, start - 120) : start]):
+            return True
+        clause = re.split(
+            r"[.;:\n)]|,\s+(?=[a-z]+\s)", text[end : end + 120].lstrip(" ,("), maxsplit=1
+        )[0]
+        parties = self.register.partijen
+        return any(re.search(rf"(?<![\w-]){re.escape(p)}(?![\w-])", clause) for p in parties)
 
     def _detect_one(self, text: str, deduce: bool = True) -> list[Redaction]:
         if not text.strip():
@@ -170,8 +286,27 @@ class Detector:
             for m in rx.finditer(text):
                 found.append(Redaction(m.start(), m.end(), "naam", "register"))
                 forced.append((m.start(), m.end()))
-        keep = [k for k in self.keep_spans(text) if not any(_overlaps(k, f) for f in forced)]
+        keep = []
+        for k in self.register.public_spans(text, self.context):
+            if any(_overlaps(k, f) for f in forced):
+                continue
+            name = text[k[0] : k[1]]
+            bare = self.register.is_bare_public(name)
+            if self._civil_servant_context(text, *k):
+                # "beleidsmedewerker Kuik": a civil servant who shares a holder's name
+                if bare:
+                    self.contested.add(fold(strip_titles(name)))
+                found.append(Redaction(k[0], k[1], "naam", "patroon"))
+                continue
+            if bare and fold(strip_titles(name)) in self.contested:
+                # the document names a civil servant with this surname: a bare mention is
+                # the holder only where the text says so ("het lid Kuik", "Kuik (CDA)")
+                if not self.office_context(text, *k):
+                    found.append(Redaction(k[0], k[1], "naam", "herhaling"))
+                continue
+            keep.append(k)
         candidates = [(s, e, k, "patroon") for s, e, k in patterns.all_patterns(text)]
+        candidates += [(s, e, "naam", "patroon") for s, e in self._named_civil_servants(text)]
         if deduce:
             candidates += [(s, e, k, "deduce") for s, e, k in deduce_spans(text)]
         for s, e, klasse, bron in candidates:
@@ -186,15 +321,23 @@ class Detector:
                     self._office_names.add(fold(strip_titles(text[s:e])))
                     continue
                 over = [k for k in keep if _overlaps(k, (s, e))]
-                if over and self._other_person(text, s, e, over):
+                relation = self._head_relation(text, s, e, over) if over else ""
+                if relation == "same" and e <= max(b for _, b in over):
+                    continue  # "Henri Bontenbal": the holder, with a first name
+                if relation == "other":
                     # "Peter de Jong" is not the public "De Jong": the whole name goes
                     if not self.register.is_public_name(text[s:e]):
                         found.append(Redaction(s, e, klasse, bron))
+                        for a, b in over:
+                            if self.register.is_bare_public(text[a:b]):
+                                self.contested.add(fold(strip_titles(text[a:b])))
                     continue
                 for s2, e2 in _subtract((s, e), keep):
                     s2, e2 = _trim(text, s2, e2)
                     if e2 <= s2 or self._is_public(text, s2, e2):
                         continue
+                    if over and self._word_beside(text, s2, e2, over):
+                        continue  # "Volgens Halsema": the word deduce took along
                     found.append(Redaction(s2, e2, klasse, bron))
             elif klasse == "telefoonnummer" or klasse == "e-mailadres":
                 if not self.register.is_public_contact(text[s:e]):
@@ -203,32 +346,53 @@ class Detector:
                 found.append(Redaction(s, e, klasse, bron))
         return found
 
-    def _other_person(self, text: str, start: int, end: int, public: list[tuple[int, int]]) -> bool:
-        """True when a name span holds a public surname but a first name or initials of
-        someone else right before it ("Peter de Jong" against the public "De Jong")."""
+    def _head_relation(self, text: str, start: int, end: int, public: list[tuple[int, int]]) -> str:
+        """How the words before a public surname inside a name span relate to it:
+        "other" for a first name or initials of someone else ("Peter de Jong" against the
+        public "De Jong"), "same" for the holder's own first name or initials ("Henri
+        Bontenbal" for H. Bontenbal), "" when there is no such head."""
         ps = min(a for a, _ in public)
         head = text[start:ps].strip()
         if not head:
-            return False
+            return ""
         head = strip_titles(head)
         fr = self.register.function_regex
         if not head or (fr is not None and (fr.search(head + " ") or fr.fullmatch(head.lower()))):
-            return False
+            return ""
         if not re.match(r"^[A-ZÀ-Ý]", head) or patterns._FUNCTION_WORDS.search(head):
-            return False
+            return ""
+        holders = [p for a, b in public for p in self.register.holders_named(text[a:b])]
+        # a common surname ("Bosman") with one initial is anybody's: only the holder's own
+        # first name counts there
+        common = any(
+            fold(strip_titles(text[a:b])) in self.register.common_bare_folded for a, b in public
+        )
         if re.fullmatch(r"(?:(?:Th|Ph|Chr|IJ|[A-ZÀ-Þ])\.\s?)+", head):
-            return True
+            # "H. Bontenbal" is the holder H.M. Bontenbal; "P. Bontenbal" someone else
+            first = _first_letter(head)
+            same = not common and any(first in p.initials() for p in holders)
+            return "same" if same else "other"
         if not patterns.looks_like_name(head):
-            return False
+            return ""
         # a first name of someone else, not a label or a word ("Indiener Wybren van Haga")
-        return any(self.register.is_first_name(w) for w in head.split())
+        words = head.split()
+        names = [w for w in words if self.register.is_first_name(w)]
+        if not names:
+            return ""
+        # when a holder with this surname is known by first name, only that name counts
+        named = [p for p in holders if p.voornaam] or holders
+        if any(_same_first_name(names[0], p, common) for p in named):
+            return "same" if len(words) == 1 else ""
+        return "other"
 
     def _is_public(self, text: str, start: int, end: int) -> bool:
         span = text[start:end]
         name = strip_titles(span)
         if not re.search(r"[^\W\d_]{2}", name):
             return True  # leftover of a subtraction: no name in it
-        if self.register.is_public_name(name, self.context):
+        if self._civil_servant_context(text, start, end):
+            return False
+        if self.public_name(name):
             return True
         if self.register.not_personal(name, text, start, end):
             return True
@@ -260,6 +424,26 @@ class Detector:
                 self._office_names.add(fold(strip_titles(rest)))
                 return True
         return False
+
+    def _word_beside(self, text: str, start: int, end: int, public: list[tuple[int, int]]) -> bool:
+        """A single word that deduce took into a public holder's name span but that is no
+        name itself: lowercase ("collega Kuik") or neither a first name nor a surname nor
+        initials ("Volgens Halsema")."""
+        word = text[start:end]
+        if not re.fullmatch(r"[^\W\d_][\w'’-]*", word):
+            return False
+        if not any(
+            re.fullmatch(r"\s*", text[min(end, a) : max(end, a)])
+            or re.fullmatch(r"\s*", text[min(b, start) : max(b, start)])
+            for a, b in public
+        ):
+            return False
+        if word[0].islower():
+            return True
+        w = fold(word)
+        if self.register.is_first_name(word) or w in self.register.surnames:
+            return False
+        return w in _LEAD_WORDS or w in self.vocabulary or w in _deduce_words()
 
     def _is_word(self, span: str) -> bool:
         """True when every capitalised token of a name span is a word the same document
@@ -310,9 +494,53 @@ class Detector:
                 e = len(line.rstrip().rstrip(","))
                 if any(r.klasse == "naam" for r in result[j]):
                     break  # already found by a detector
-                if patterns.looks_like_name(line) and not self._is_public(line, s, e):
+                if not patterns.looks_like_name(line):
+                    continue
+                if self.register.is_bare_public(line[s:e]) or not self._is_public(line, s, e):
+                    # a bare surname signs for a civil servant, not for a holder (who
+                    # signs with initials or a first name: "D.M. van Weel")
                     result[j].append(Redaction(s, e, "ondertekening", "patroon"))
                     break
+
+
+#: A surname token that is no surname: an acronym ("MJenV", "NCTV") or a noun of an
+#: organisation or a policy field ("Terrorismebestrijding", "Veiligheid").
+_NOT_A_NAME = re.compile(
+    r"^(?!IJ[a-z])(?:[A-Z]{2,}|[A-Za-z]*[a-z][A-Z])|"
+    r"(?:heid|atie|itie|iteit|isme|schap|ering|bestrijding|beleid|zaken|dienst|centrum|"
+    r"bureau|directie|afdeling|inspectie|handhaving)$",
+)
+#: A function word written as part of a title ("Nationaal Coördinator ..."): the words
+#: after it name an office, not a person.
+_TITLE_CASE_ROLE = re.compile(r"[A-ZÀ-Þ][\w-]*\s+[A-ZÀ-Þ][\w-]*\s*$")
+
+#: Words that open a sentence before a name ("Volgens Halsema ..."); with the document's
+#: own lowercase words and deduce's common and stop words: no name.
+_LEAD_WORDS = frozenset(
+    "volgens aldus ook dat toen nu zo maar en door met want dus daarom daarnaast "
+    "bovendien vandaag gisteren inmiddels verder tevens eerder later ondertussen zowel "
+    "zelfs alleen dankzij sinds tijdens na voor bij over onder dit deze die wat wie waar "
+    "hoe waarom nadat omdat terwijl hoewel toch dan al reeds mede samen zoals volgens "
+    "ingevolge blijkens krachtens ondanks tegen zonder behalve waarna waarop".split()
+)
+
+
+@functools.cache
+def _deduce_words() -> frozenset[str]:
+    """deduce's whitelist of common and stop words (folded)."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("deduce")
+    out: set[str] = set()
+    if spec is None or spec.origin is None:
+        return frozenset()
+    base = Path(spec.origin).parent / "data" / "lookup" / "src" / "whitelist"
+    for sub in ("lst_common_word", "lst_stop_word"):
+        f = base / sub / "items.txt"
+        if f.exists():
+            out |= {fold(x) for x in f.read_text(encoding="utf-8").splitlines() if x.strip()}
+    return frozenset(out)
 
 
 _COMPLEMENT = re.compile(
@@ -436,10 +664,11 @@ def vocabulary(texts: Sequence[str]) -> set[str]:
     return {w for t in texts for w in re.findall(r"(?<![\w-])[a-zà-ÿ][a-zà-ÿ'’-]{3,}", t)}
 
 
-def surname_needles(text: str, register: Register) -> list[str]:
+def surname_needles(text: str, register: Register, contested: set[str] | None = None) -> list[str]:
     """Derived strings of a redacted name that must not survive elsewhere: the surname.
 
-    "Kees Bakker" also yields "Bakker", so a later bare "Bakker" is redacted too.
+    "Kees Bakker" also yields "Bakker", so a later bare "Bakker" is redacted too; a public
+    holder's surname only when the document gives it to a civil servant (``contested``).
     """
     name = strip_titles(text).strip()
     tokens = name.split()
@@ -448,6 +677,20 @@ def surname_needles(text: str, register: Register) -> list[str]:
     last = tokens[-1].strip(".,")
     if len(last) < 4 or not last[:1].isupper() or "@" in last:
         return []
-    if fold(last) in register.public_folded:
+    if fold(last) in register.public_folded and fold(last) not in (contested or set()):
         return []
     return [last]
+
+
+def _first_letter(name: str) -> str:
+    f = fold(name.strip())
+    return f[:2] if f.startswith("ij") else f[:1]
+
+
+def _same_first_name(first: str, holder: Any, common: bool = False) -> bool:
+    """Whether a first name can be this holder's: the same first name, or, for a holder
+    known by initials only and a surname that is not common, a name starting with one of
+    them ("Henri" for H. Bontenbal)."""
+    if holder.voornaam:
+        return fold(first) == fold(holder.voornaam.split()[0])
+    return not common and _first_letter(first) in holder.initials()

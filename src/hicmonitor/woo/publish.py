@@ -101,37 +101,45 @@ def analyse(
         words = vocabulary(texts)
     detector.context = context
     detector.vocabulary = words
+    # one document: civil servants found anywhere in it (also by the leak check's own
+    # collection) make a shared public surname non-public in all of it
+    detector.contested = set()
+    detector.document = True
     try:
-        with _timed(timings, "verzamelen origineel (lekcontrole)"):
-            hits = collect_original(src, detector)
+        try:
+            with _timed(timings, "verzamelen origineel (lekcontrole)"):
+                hits = collect_original(src, detector)
+        finally:
+            detector.context = set()
+            detector.vocabulary = set()
+        res = Result()
+        with _timed(timings, "sectie 5"):
+            cut = find_section5(doc, vanaf=vanaf, name=str(src))
+            res.section5_texts = apply_cut(doc, cut)
+        res.section5_found = cut.leaf is not None
+        prune_notes(doc)
+        if cut.leaf is None:
+            res.warnings.append(
+                "geen sectie 5 gevonden (kop '5' of de regel 'Alles onder deze streep wordt "
+                "verwijderd'): het document wordt in zijn geheel gepubliceerd"
+            )
+        else:
+            res.actions["alinea's van sectie 5 verwijderd"] = max(1, len(res.section5_texts))
+        res.actions.update(doc.dropped)
+        detector.context = context
+        detector.vocabulary = words
+        try:
+            extra = {h.text: h.klasse for h in hits}
+            with _timed(timings, "detectie"):
+                sl, findings = find(doc, detector, extra)
+        finally:
+            detector.context = set()
+            detector.vocabulary = set()
+        res.findings = findings
+        return Analysis(src, doc, hits, sl, findings, res)
     finally:
-        detector.context = set()
-        detector.vocabulary = set()
-    res = Result()
-    with _timed(timings, "sectie 5"):
-        cut = find_section5(doc, vanaf=vanaf, name=str(src))
-        res.section5_texts = apply_cut(doc, cut)
-    res.section5_found = cut.leaf is not None
-    prune_notes(doc)
-    if cut.leaf is None:
-        res.warnings.append(
-            "geen sectie 5 gevonden (kop '5' of de regel 'Alles onder deze streep wordt "
-            "verwijderd'): het document wordt in zijn geheel gepubliceerd"
-        )
-    else:
-        res.actions["alinea's van sectie 5 verwijderd"] = max(1, len(res.section5_texts))
-    res.actions.update(doc.dropped)
-    detector.context = context
-    detector.vocabulary = words
-    try:
-        extra = {h.text: h.klasse for h in hits}
-        with _timed(timings, "detectie"):
-            sl, findings = find(doc, detector, extra)
-    finally:
-        detector.context = set()
-        detector.vocabulary = set()
-    res.findings = findings
-    return Analysis(src, doc, hits, sl, findings, res)
+        detector.contested = set()
+        detector.document = False
 
 
 def _hit_findings(a: Analysis) -> list[Finding]:

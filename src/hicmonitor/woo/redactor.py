@@ -73,9 +73,9 @@ def find(
             t = s.text[r.start : r.end]
             needles.setdefault(t, r.klasse)
             if r.klasse in ("naam", "ondertekening"):
-                for n in surname_needles(t, detector.register):
+                for n in surname_needles(t, detector.register, detector.contested):
                     needles.setdefault(n, "naam")
-    public = detector.register.public_folded
+    public = detector.register.public_folded - detector.contested
     needles = {k: v for k, v in needles.items() if fold(k) not in public}
     rx = _needle_regex(needles)
     findings: list[Finding] = []
@@ -89,6 +89,10 @@ def find(
                     continue
                 if any(r.start <= span[0] and span[1] <= r.end for r in found):
                     continue
+                if fold(m.group(0)) in detector.contested and detector.office_context(
+                    s.text, *span
+                ):
+                    continue  # "het lid Kuik" while a civil servant Kuik is redacted
                 klasse = needles.get(m.group(0)) or _class_of(m.group(0), needles)
                 found.append(Redaction(span[0], span[1], klasse, "herhaling"))
         for r in _merge(found):

@@ -111,6 +111,7 @@ class Person:
         capitalised, "De Vries"), and each part of a double surname.
         """
         tv = self.tussenvoegsel
+        initials = self.voorletters or _initial_of(self.voornaam)
         surnames = [self.achternaam]
         parts = [p for p in re.split(r"\s*-\s*", self.achternaam) if p]
         if len(parts) > 1:
@@ -124,13 +125,87 @@ class Person:
             forms.add(sn)
             if self.voornaam:
                 forms.add(f"{self.voornaam} {full_sn}")
-            if self.voorletters:
-                forms.add(f"{self.voorletters} {full_sn}")
+            if initials:
+                forms.add(f"{initials} {full_sn}")
         return sorted(forms, key=len, reverse=True)
+
+    def initials(self) -> set[str]:
+        """Folded first letters this holder's given names can start with: every initial
+        ("H.M." gives h and m) and the first letter of the first name."""
+        out = {
+            fold(x)[:2] if x.upper() == "IJ" else fold(x)[:1]
+            for x in _INITIAL_SPLIT.findall(self.voorletters)
+        }
+        if self.voornaam:
+            out.add(fold(self.voornaam)[:1])
+        return {x for x in out if x}
 
     def contact_forms(self) -> list[str]:
         """E-mail address and phone number as registered."""
         return [x for x in (self.email, self.telefoon) if x]
+
+
+#: Functions of civil servants: a public holder's surname right after (or, as an
+#: apposition, right before) one of these names a civil servant, who is redacted.
+#: ``ambtelijke_functies`` in the register file replaces this list.
+CIVIL_SERVANT_ROLES = (
+    "beleidsmedewerker",
+    "beleidsadviseur",
+    "beleidsondersteuner",
+    "medewerker",
+    "stafmedewerker",
+    "adviseur",
+    "communicatieadviseur",
+    "juridisch adviseur",
+    "jurist",
+    "wetgevingsjurist",
+    "analist",
+    "onderzoeker",
+    "projectleider",
+    "projectmanager",
+    "programmamanager",
+    "programmadirecteur",
+    "coördinator",
+    "teamleider",
+    "afdelingshoofd",
+    "hoofd",
+    "directeur",
+    "directeur-generaal",
+    "secretaris-generaal",
+    "secretaris",
+    "woordvoerder",
+    "persvoorlichter",
+    "voorlichter",
+    "ambtenaar",
+    "behandelaar",
+    "ondersteuner",
+    "managementassistent",
+    "secretaresse",
+    "stagiair",
+    "stagiaire",
+    "trainee",
+)
+_LABELS = (
+    r"contactpersoon|contactpersonen|behandeld\s+door|opgesteld\s+door|auteur|steller|"
+    r"paraaf|afzender|ondertekend\s+door|inlichtingen\s+bij|informatie\s+bij"
+)
+_ADDRESS = r"(?:mevrouw|mevr\.|mw\.|de\s+heer|dhr\.|mr\.|drs\.|dr\.|ir\.|ing\.|prof\.)"
+_UNITS = (
+    r"(?:directie|afdeling|cluster|team|programma|ministerie|DG[A-Z]\w*|"
+    r"directoraat-generaal|bestuursdepartement)"
+)
+
+_INITIAL_SPLIT = re.compile(r"IJ|Th|Ph|Chr|[^\W\d_]")
+
+
+def _initial_of(first_name: str) -> str:
+    """The initial a letter writes for a first name: "Mark" -> "M.", "IJsbrand" -> "IJ."."""
+    name = first_name.strip()
+    if not name or not name[0].isalpha():
+        return ""
+    if name[:2].upper() == "IJ":
+        return "IJ."
+    return name[0].upper() + "."
 
 
 _TV_WORDS = {
@@ -199,6 +274,8 @@ class PublicIndex:
 
     def __init__(self, persons: list[Person], common: set[str]) -> None:
         self.forms: dict[tuple[str, ...], list[tuple[str, bool]]] = {}
+        self.bare: set[str] = set()  # folded forms without first name or initials
+        self.holders: dict[str, list[Person]] = {}  # folded bare form -> holders
         self.max_len = 1
         for p in persons:
             full = {
@@ -206,16 +283,30 @@ class PublicIndex:
                 for f in p.name_forms()
                 if len(f.split()) > 1 and (p.voornaam or p.voorletters) and not _is_bare(f, p)
             }
+            derived = _initial_of(p.voornaam) if p.voornaam and not p.voorletters else ""
             for f in p.name_forms():
                 bare = f not in full
-                common_bare = bare and fold(p.achternaam.split("-")[-1].split()[-1]) in common
+                # "Dekker" alone is common, also as a part of "Dekker-Abdulaziz"; so is
+                # "A. Bosman" for the holder André Bosman: one initial of a common name
+                # is anybody's until the document names the holder in full
+                weak = bare or bool(derived and f.startswith(derived + " "))
+                common_bare = weak and fold(f.split()[-1]) in common
                 key = tuple(_key(w) for w in _WORD_RE.findall(f))
                 if not key:
                     continue
-                self.forms.setdefault(key, []).append((f, common_bare))
+                if (f, common_bare) not in self.forms.get(key, []):
+                    self.forms.setdefault(key, []).append((f, common_bare))
+                if bare:
+                    self.bare.add(fold(f))
+                    self.holders.setdefault(fold(f), []).append(p)
                 self.max_len = max(self.max_len, len(key))
 
-    def spans(self, text: str, context: set[str] | None = None) -> list[tuple[int, int]]:
+    def spans(
+        self, text: str, context: set[str] | None = None, contested: set[str] | None = None
+    ) -> list[tuple[int, int]]:
+        """Spans of public name forms in ``text``. A bare common surname counts only when
+        in ``context``; a bare surname in ``contested`` (the document names a civil
+        servant with it) does not count at all."""
         words = [(m.start(), m.end(), m.group(0)) for m in _WORD_RE.finditer(text)]
         keys = [_key(w) for _, _, w in words]
         out = []
@@ -228,6 +319,8 @@ class PublicIndex:
                     continue
                 for form, common_bare in cands:
                     if common_bare and fold(form) not in (context or set()):
+                        continue
+                    if contested and fold(form) in contested and fold(form) in self.bare:
                         continue
                     if _case_ok(form, [w for _, _, w in words[i : i + n]]):
                         hit = n
@@ -246,15 +339,25 @@ class PublicIndex:
 
 
 def _is_bare(form: str, p: Person) -> bool:
+    """True for a form without the holder's first name or initials ("Van Weel")."""
     f = fold(form)
+    initials = p.voorletters or _initial_of(p.voornaam)
     return not (p.voornaam and fold(p.voornaam) in f) and not (
-        p.voorletters
-        and fold(p.voorletters.replace(".", "")) in f.replace(".", "").replace(" ", "")
+        initials
+        and f.startswith(fold(initials))
+        or initials
+        and fold(initials.replace(".", "")) in f.replace(".", "").replace(" ", "")
+        and "." in form
     )
 
 
 def _key(word: str) -> str:
-    return fold(word.rstrip(".")).replace("‐", "-").replace("‑", "-")
+    """A word as the index compares it; a possessive counts as its name ("Halsema's")."""
+    word = _POSSESSIVE.sub("", word.rstrip("."))
+    return fold(word).replace("‐", "-").replace("‑", "-")
+
+
+_POSSESSIVE = re.compile(r"(?<=\w{3})['’]s$")
 
 
 def _case_ok(form: str, words: list[str]) -> bool:
@@ -281,6 +384,7 @@ class Register:
     partijen: list[str] = field(default_factory=list)
     functies_na_naam: list[str] = field(default_factory=list)
     meervoudige_functies: list[str] = field(default_factory=list)
+    ambtelijke_functies: list[str] = field(default_factory=lambda: list(CIVIL_SERVANT_ROLES))
     organisatie: str = "Ministerie van Justitie en Veiligheid"
     sources: list[str] = field(default_factory=list)
 
@@ -288,8 +392,18 @@ class Register:
     def public_index(self) -> PublicIndex:
         return PublicIndex(self.publiek, {fold(x) for x in self.veelvoorkomend})
 
-    def public_spans(self, text: str, context: set[str] | None = None) -> list[tuple[int, int]]:
-        return self.public_index.spans(text, context)
+    def public_spans(
+        self, text: str, context: set[str] | None = None, contested: set[str] | None = None
+    ) -> list[tuple[int, int]]:
+        return self.public_index.spans(text, context, contested)
+
+    def is_bare_public(self, text: str) -> bool:
+        """True when ``text`` is a public holder's surname alone (no first name, initials)."""
+        return fold(strip_titles(text)) in self.public_index.bare
+
+    def holders_named(self, text: str) -> list[Person]:
+        """The public holders whose bare surname ``text`` is."""
+        return self.public_index.holders.get(fold(strip_titles(text)), [])
 
     @cached_property
     def _not_personal_folded(self) -> set[str]:
@@ -408,6 +522,61 @@ class Register:
         return re.compile(rf"(?<!\w)(?:{words})\s+(?:{name}{party}\s*(?:,|(?i:en)\b)\s*)+$")
 
     @cached_property
+    def civil_servant_before_regex(self) -> re.Pattern[str]:
+        """Matches, at the end of the text before a name, a civil servant's function or a
+        contact label ("beleidsmedewerker ", "Contactpersoon: mevrouw ")."""
+        roles = "|".join(
+            name_regex(x) for x in sorted(self.ambtelijke_functies, key=len, reverse=True)
+        )
+        return re.compile(
+            rf"(?i)(?<![\w-])(?:(?:senior|junior|plaatsvervangend|eerste|tweede)\s+)?"
+            rf"(?:{roles}|{_LABELS})\s*[,:]?\s*(?:{_ADDRESS}\s+)*"
+            rf"(?:(?:[A-ZÀ-Þ]\.\s?){{1,5}}|[A-ZÀ-Þ][\w'’]+(?:-[A-ZÀ-Þ][\w'’]+)?\s+)?"
+            rf"(?:(?:van|de|der|den|ter|ten|te|het|'t|in|op|el)\s+){{0,3}}$"
+        )
+
+    @cached_property
+    def civil_servant_after_regex(self) -> re.Pattern[str]:
+        """Matches, right after a name, a civil servant's function as an apposition
+        (", beleidsmedewerker", "(jurist") or the unit of a ministry ("van de directie")."""
+        roles = "|".join(
+            name_regex(x) for x in sorted(self.ambtelijke_functies, key=len, reverse=True)
+        )
+        return re.compile(
+            rf"(?i)\s*(?:[,(]\s*(?:(?:senior|junior|plaatsvervangend)\s+)?(?:{roles})(?![\w-])|"
+            rf"[,(]?\s*(?:van|bij)\s+(?:de\s+|het\s+)?{_UNITS}(?![\w-])|\(\s*{_UNITS}(?![\w-]))"
+        )
+
+    @cached_property
+    def civil_servant_name_regexes(self) -> list[re.Pattern[str]]:
+        """Names a text presents as civil servants', whether or not anyone is registered:
+        after a function or label ("beleidsmedewerker Klopstra", "de woordvoerder van de
+        minister, Duinberg", "Namens de minister van ..., Jan Duinberg") and before one as
+        an apposition ("Vaarhof (jurist)", "Vaarhof, senior adviseur"). Group ``n``."""
+        roles = "|".join(
+            name_regex(x) for x in sorted(self.ambtelijke_functies, key=len, reverse=True)
+        )
+        tv = r"(?:(?:[Vv]an|[Dd]e[nr]?|[Tt]e[nr]?|[Hh]et|'t|[Ii]n|[Oo]p|[Ee]l)\s+)"
+        sn = r"[A-ZÀ-Þ][\w'’]+(?:-(?:[a-z]+-)?[A-ZÀ-Þ][\w'’]+)*"
+        simple = rf"(?:(?:[A-ZÀ-Þ]\.\s?){{1,5}}\s*)?{tv}{{0,3}}{sn}"
+        name = (
+            rf"(?:{_ADDRESS}\s+)*(?:(?:[A-ZÀ-Þ]\.\s?){{1,5}}\s*|[A-ZÀ-Þ][\w'’]+\s+)?"
+            rf"{tv}{{0,3}}{sn}"
+        )
+        lead = r"(?i:(?<![\w-])(?:(?:senior|junior|plaatsvervangend|eerste|tweede)\s+)?"
+        return [
+            re.compile(
+                rf"{lead}(?:{roles}|{_LABELS})(?:\s+van\s+(?:de|het)\s+[^,.;:\n]{{1,60}}?,)?)"
+                rf"\s*[,:]?\s+(?P<n>{name})"
+            ),
+            re.compile(rf"(?i:(?<![\w-])namens)\s+[^,\n]{{3,80}},\s+(?P<n>{name})"),
+            re.compile(
+                rf"(?P<n>{simple})\s*[,(]\s*(?i:(?:senior|junior|plaatsvervangend)\s+)?"
+                rf"(?i:{roles})(?![\w-])"
+            ),
+        ]
+
+    @cached_property
     def public_folded(self) -> set[str]:
         """Folded public name forms, without bare common surnames ("de Vries")."""
         return {fold(f) for forms in self.public_index.forms.values() for f, c in forms if not c}
@@ -416,9 +585,14 @@ class Register:
     def common_bare_folded(self) -> set[str]:
         return {fold(f) for forms in self.public_index.forms.values() for f, c in forms if c}
 
-    def is_public_name(self, text: str, context: set[str] | None = None) -> bool:
-        """True when ``text`` (titles stripped) is a form of a public person's name."""
+    def is_public_name(
+        self, text: str, context: set[str] | None = None, contested: set[str] | None = None
+    ) -> bool:
+        """True when ``text`` (titles stripped) is a form of a public person's name; a bare
+        surname in ``contested`` (a civil servant of the document bears it) is not."""
         f = fold(strip_titles(text))
+        if contested and f in contested and f in self.public_index.bare:
+            return False
         return f in self.public_folded or bool(context and f in context)
 
     @cached_property
@@ -555,6 +729,8 @@ def load_register(path: str | Path | None = None) -> Register:
         reg.functies_na_naam = [str(x) for x in cfg.get("functies_na_naam") or []]
         reg.meervoudige_functies = [str(x) for x in cfg.get("meervoudige_functies") or []]
         reg.organisatie = str(cfg.get("organisatie") or reg.organisatie)
+    if data.get("ambtelijke_functies"):
+        reg.ambtelijke_functies = [str(x) for x in data["ambtelijke_functies"]]
     return reg
 
 
