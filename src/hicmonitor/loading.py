@@ -5,10 +5,15 @@ nothing. A revised file (other bytes, same keys) replaces exactly the rows with 
 its source row records which earlier sources it revised. Bad input raises ``InputError`` naming
 file, line and field, and leaves the store exactly as it was.
 
-Small files take the precise path (every record checked in Python before anything is written).
-Very large files in the open-data format take the fast path: DuckDB's ``read_csv`` inserts
-straight into ``counts`` inside the transaction, bulk checks run on the inserted rows, and on any
-violation the transaction is rolled back and the precise path runs to name the line.
+Every file, whatever its size, first takes the fast path: DuckDB's ``read_csv`` converts and
+inserts the rows straight into their table inside the transaction (the reader's ``bulk_sql``),
+and checks on the inserted rows find any row that is not valid, any duplicate key, and any
+unknown code or region. If everything holds, the load commits. If anything does not, the
+transaction is rolled back and the precise path runs: every record checked in Python, in file
+order, so the first bad line is named exactly as before. The fast path's checks are strict
+(see ``hicmonitor.sources.sqlchecks``): what they accept, the precise path accepts with the same
+values; what they refuse but the precise path accepts (say a count written " 05") is then
+loaded by the precise path. So both paths store the same rows and refuse the same files.
 """
 
 from __future__ import annotations
@@ -16,14 +21,15 @@ from __future__ import annotations
 import csv
 import json
 import os
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
-import pandas as pd
+import pyarrow as pa
 
 from hicmonitor import regions as regionmod
 from hicmonitor import store
@@ -36,13 +42,17 @@ from hicmonitor.sources.base import (
     FIRST_YEAR,
     KEY_COLUMNS,
     POPULATION_COLUMNS,
+    DuplicateTracker,
+    check_crime_code,
+    check_region,
     last_year,
 )
-from hicmonitor.sources.csvfile import not_utf8_error
+from hicmonitor.sources.csvfile import FileScan, check_text, read_csv_sql, scan_file
 
 DATA_ENV = "HICMONITOR_DATA"
-FAST_PATH_BYTES = 64 * 1024 * 1024
 BULK_MEMORY_LIMIT = "1.5GB"
+PRECISE_BATCH = 50_000  # rows per insert on the precise path (bounded memory)
+PROGRESS_POLL_SECONDS = 0.2
 CODELIST = "nl/SoortMisdrijf_codelist.csv"
 EMBEDDED_FILES = (
     "nl/registered_crime_national_yearly.csv",
@@ -57,6 +67,26 @@ COLUMNS = {
     "bevolking": POPULATION_COLUMNS,
     "geldautomaten": ATM_COLUMNS,
 }
+ARROW_TYPES = {
+    "misdrijven": [pa.date32(), pa.string(), pa.string(), pa.string(), pa.int64(), pa.bool_()],
+    "bevolking": [pa.int32(), pa.string(), pa.int64()],
+    "geldautomaten": [pa.int32(), pa.string(), pa.string(), pa.int32(), pa.string()],
+}
+# The fast path's duplicate check: per group (the key without its time column) one bit per
+# time step since FIRST_YEAR; a group holds a duplicate exactly when it has more rows than bits
+# set. (time column, bit index, steps per year, group columns)
+DUPLICATE_BITS = {
+    "misdrijven": (
+        "period",
+        f"(year(period) - {FIRST_YEAR}) * 12 + month(period) - 1",
+        12,
+        ("region_code", "crime_code", "period_kind"),
+    ),
+    "bevolking": ("year", f"year - {FIRST_YEAR}", 1, ("region_code",)),
+    "geldautomaten": ("year", f"year - {FIRST_YEAR}", 1, ("counter", "kind")),
+}
+
+Progress = Callable[[int, int], None]  # (bytes done, bytes in total)
 
 
 def data_dir() -> Path:
@@ -75,6 +105,7 @@ class LoadResult:
     skipped_empty: int = 0
     source_id: int | None = None
     revises: list[int] = field(default_factory=list)
+    path: str = "snel"  # snel (fast path) | precies (precise path)
 
     def summary(self) -> str:
         if self.status == "al geladen":
@@ -129,139 +160,49 @@ def _replace_keys(
     return replaced, revised
 
 
-def _replace_and_insert(
-    con: duckdb.DuckDBPyConnection, kind: str, new_table: str, source_id: int
+def _finish(
+    con: duckdb.DuckDBPyConnection, kind: str, source_id: int, rows: int, sha: str
 ) -> tuple[int, list[int]]:
-    """Replace stored rows whose key is in ``new_table``, then insert the new rows."""
-    replaced, revised = _replace_keys(con, kind, new_table, source_id)
-    col_list = ", ".join(COLUMNS[kind])
+    """Replace the keys this load revises and complete its source row (inside the transaction)."""
+    table, keys = TABLES[kind], KEY_COLUMNS[kind]
+    key_list = ", ".join(keys)
+    same = " AND ".join(f"o.{k} = c.{k}" for k in keys)
     con.execute(
-        f"INSERT INTO {TABLES[kind]} ({col_list}, source_id) SELECT {col_list}, ? FROM {new_table}",
-        [source_id],
+        f"CREATE TEMP TABLE _new_keys AS SELECT DISTINCT {key_list} FROM {table} c "
+        f"WHERE source_id = ? AND EXISTS (SELECT 1 FROM {table} o WHERE o.source_id <> ? "
+        f"AND {same})",
+        [source_id, source_id],
+    )
+    try:
+        replaced, revised = _replace_keys(con, kind, "_new_keys", source_id)
+    finally:
+        con.execute("DROP TABLE _new_keys")
+    con.execute(
+        "UPDATE sources SET sha256 = ?, rows = ?, revises = ? WHERE id = ?",
+        [sha, rows, revised or None, source_id],
     )
     return replaced, revised
 
 
-def _load_precise(
-    con: duckdb.DuckDBPyConnection, path: Path, reader: Reader, header: list[str], sha: str
-) -> LoadResult:
-    vocab = vocabulary(con)
-    rows = [row for _, row in reader.read(path, header, vocab)]
-    skipped = 0
-    if reader.kind == "misdrijven":
-        kept = [r for r in rows if r[4] is not None]
-        skipped = len(rows) - len(kept)
-        rows = kept
-    if not rows:
-        raise InputError(
-            path, "het bestand bevat geen gegevensregels (alleen een kopregel)", line=2
-        )
-    frame = pd.DataFrame(rows, columns=COLUMNS[reader.kind])
-    with store.transaction(con):
-        source_id = store.record_source(
-            con, file_name=path.name, sha256=sha, kind=reader.kind, rows=len(frame)
-        )
-        if reader.kind == "misdrijven":
-            _add_regions(con, sorted(frame["region_code"].unique()))
-        con.register("_new_rows", frame)
-        try:
-            replaced, revised = _replace_and_insert(con, reader.kind, "_new_rows", source_id)
-        finally:
-            con.unregister("_new_rows")
-        if revised:
-            con.execute("UPDATE sources SET revises = ? WHERE id = ?", [revised, source_id])
-    return LoadResult(
-        file=path.name,
-        kind=reader.kind,
-        status="herzien" if revised else "geladen",
-        rows=len(frame),
-        replaced=replaced,
-        skipped_empty=skipped,
-        source_id=source_id,
-        revises=revised,
-    )
+class _Report:
+    """Progress in bytes for an optional callback (never decreasing)."""
+
+    def __init__(self, callback: Progress | None, total: int) -> None:
+        self.callback = callback
+        self.total = total
+        self.done = 0
+
+    def __call__(self, done: int) -> None:
+        if self.callback is not None and done >= self.done:
+            self.done = min(done, self.total)
+            self.callback(self.done, self.total)
 
 
-class _BulkCheckFailed(Exception):
-    pass
+# --- the fast path ------------------------------------------------------------------------
 
 
-def _reject_error(con: duckdb.DuckDBPyConnection, path: Path) -> InputError | None:
-    row = con.execute(
-        "SELECT line, column_name, error_type, error_message FROM reject_errors "
-        "WHERE scan_id = (SELECT max(scan_id) FROM reject_errors) ORDER BY line LIMIT 1"
-    ).fetchone()
-    if row is None:
-        return None
-    line, column, error_type, message = row
-    if error_type == "INVALID ENCODING":
-        return not_utf8_error(path, int(line))
-    dutch = {
-        "CAST": "waarde is geen geheel getal",
-        "MISSING COLUMNS": "te weinig velden (regel afgebroken?)",
-        "TOO MANY COLUMNS": "te veel velden",
-        "UNQUOTED VALUE": "aanhalingstekens kloppen niet",
-        "LINE SIZE OVER MAXIMUM": "regel is te lang",
-    }.get(error_type, f"onleesbare regel ({error_type})")
-    return InputError(path, f"{dutch}: {message}", line=int(line), field=column)
-
-
-def _bulk_checks(
-    con: duckdb.DuckDBPyConnection, source_id: int, vocab: Vocabulary
-) -> tuple[int, int, list[str]]:
-    """Check the inserted rows in one pass; returns (rows, empty cells, region codes).
-
-    Raises ``_BulkCheckFailed`` on an invalid period, a negative count, a duplicate key, or an
-    unknown crime code or region. Duplicate keys are found exactly and cheaply: per (region,
-    crime code, period kind) the periods are marked in a bitstring (one bit per month since
-    FIRST_YEAR); a group holds a duplicate exactly when it has more rows than set bits. That
-    groups about one row in a hundred instead of every key. Only plain aggregates (count, min)
-    are used: per-row CASE or FILTER expressions cost more than the grouping itself.
-    """
-    first, last = FIRST_YEAR, last_year()
-    bad, lowest, duplicated, rows, empty, codes, regions = con.execute(
-        f"""
-        WITH g AS (
-          SELECT region_code, crime_code, count(*) AS n, count(period) AS dated,
-                 count(count) AS counted, min(count) AS lowest,
-                 bit_count(bitstring_agg(
-                   ((year(period) - {first}) * 12 + month(period) - 1)::INTEGER,
-                   0, {(last - first + 1) * 12 - 1})) AS distinct_periods
-          FROM counts WHERE source_id = ?
-          GROUP BY region_code, crime_code, period_kind
-        )
-        SELECT sum(n - dated), min(lowest), count(*) FILTER (WHERE n <> distinct_periods),
-               sum(n), sum(n - counted), list(DISTINCT crime_code), list(DISTINCT region_code)
-        FROM g
-        """,
-        [source_id],
-    ).fetchone()
-    negative = lowest is not None and lowest < 0
-    if bad or negative or duplicated or set(codes or []) - vocab.crime_codes:
-        raise _BulkCheckFailed
-    for code in regions or []:
-        level = regionmod.level_of(code or "")
-        if level is None or (level in {"land", "gemeente"} and code not in vocab.regions):
-            raise _BulkCheckFailed
-    return int(rows or 0) - int(empty or 0), int(empty or 0), list(regions or [])
-
-
-@contextmanager
-def _bulk_settings(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """Settings for a bulk load: no insertion order to keep, memory bounded (spills to disk)."""
-    old = dict(
-        con.execute(
-            "SELECT name, value FROM duckdb_settings() "
-            "WHERE name IN ('preserve_insertion_order', 'memory_limit')"
-        ).fetchall()
-    )
-    con.execute("SET preserve_insertion_order = false")
-    con.execute(f"SET memory_limit = '{BULK_MEMORY_LIMIT}'")
-    try:
-        yield
-    finally:
-        con.execute(f"SET preserve_insertion_order = {old['preserve_insertion_order']}")
-        con.execute(f"SET memory_limit = '{old['memory_limit']}'")
+class _NeedsPrecise(Exception):
+    """The fast path cannot vouch for this file; the precise path decides."""
 
 
 class _AlreadyLoaded(Exception):
@@ -269,67 +210,158 @@ class _AlreadyLoaded(Exception):
         self.source_id = source_id
 
 
+@contextmanager
+def _bulk_settings(con: duckdb.DuckDBPyConnection, progress: bool) -> Iterator[None]:
+    """No insertion order to keep, memory bounded (spills to disk), progress tracked if wanted."""
+    names = ["preserve_insertion_order", "memory_limit", "enable_progress_bar"]
+    names += ["enable_progress_bar_print"]
+    old = dict(
+        con.execute(
+            "SELECT name, value FROM duckdb_settings() WHERE name IN (SELECT unnest(?))", [names]
+        ).fetchall()
+    )
+    con.execute("SET preserve_insertion_order = false")
+    con.execute(f"SET memory_limit = '{BULK_MEMORY_LIMIT}'")
+    if progress:
+        con.execute("SET enable_progress_bar = true")
+        con.execute("SET enable_progress_bar_print = false")
+    try:
+        yield
+    finally:
+        for name in names:
+            con.execute(f"SET {name} = '{old[name]}'")
+
+
+@contextmanager
+def _poll_progress(con: duckdb.DuckDBPyConnection, report: _Report) -> Iterator[None]:
+    """While the statement runs, turn DuckDB's query progress into bytes of the file."""
+    if report.callback is None:
+        yield
+        return
+    stop = threading.Event()
+
+    def poll() -> None:
+        while not stop.wait(PROGRESS_POLL_SECONDS):
+            with suppress(duckdb.Error):
+                percent = con.query_progress()
+                if percent > 0:
+                    report(int(report.total * min(percent, 100.0) / 100))
+
+    thread = threading.Thread(target=poll, name="hic-progress", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+def _valid_value(value: str | None, check: Callable[[str], str]) -> bool:
+    """The precise check accepts ``value`` and leaves it as it is (so both paths store it)."""
+    if value is None or value != value.strip() or not value[:1].isalnum():
+        return False
+    try:
+        check_text(Path(), 0, "", value)
+        return check(value) == value
+    except InputError:
+        return False
+
+
+def _bulk_checks(
+    con: duckdb.DuckDBPyConnection, reader: Reader, source_id: int, vocab: Vocabulary
+) -> tuple[int, int, list[str]]:
+    """Check the inserted rows in one pass; returns (rows, empty cells, region codes).
+
+    Raises ``_NeedsPrecise`` on a row that failed a check (NULL in the first column), a
+    duplicate key, or a crime code or region the precise path would not store as it is.
+    Duplicate keys are found exactly and cheaply: per group (the key without its time column)
+    the years or months are marked in a bitstring; a group holds a duplicate exactly when it
+    has more rows than set bits. Only plain aggregates (count, list) are used.
+    """
+    kind = reader.kind
+    table = TABLES[kind]
+    time_column, bit, per_year, groups = DUPLICATE_BITS[kind]
+    bits = (last_year() - FIRST_YEAR + 1) * per_year - 1
+    group_list = ", ".join(groups)
+    counted = "count(count)" if kind == "misdrijven" else "count(*)"
+    flagged = "count(provisional)" if kind == "misdrijven" else "count(*)"
+    lists = [f"list(DISTINCT {c})" if c in groups else "[]" for c in ("crime_code", "region_code")]
+    bad, flags, duplicated, rows, empty, codes, regions = con.execute(
+        f"""
+        WITH g AS (
+          SELECT {group_list}, count(*) AS n, count({time_column}) AS valid,
+                 {counted} AS counted, {flagged} AS flagged,
+                 bit_count(bitstring_agg(({bit})::INTEGER, 0, {bits})) AS distinct_times
+          FROM {table} WHERE source_id = ?
+          GROUP BY {group_list}
+        )
+        SELECT sum(n - valid), sum(n - flagged), count(*) FILTER (WHERE n <> distinct_times),
+               sum(n), sum(n - counted), {lists[0]}, {lists[1]}
+        FROM g
+        """,
+        [source_id],
+    ).fetchone()
+    if bad or flags or duplicated or not rows or rows == empty:
+        raise _NeedsPrecise
+    for code in codes or []:
+        if not _valid_value(code, lambda v: check_crime_code(Path(), 0, "", v, vocab)):
+            raise _NeedsPrecise
+    for code in regions or []:
+        if not _valid_value(code, lambda v: check_region(Path(), 0, "", v, vocab)):
+            raise _NeedsPrecise
+    return int(rows) - int(empty or 0), int(empty or 0), list(regions or [])
+
+
 def _load_fast(
     con: duckdb.DuckDBPyConnection,
     path: Path,
     reader: Reader,
     header: list[str],
-    sha: Future[str],
+    scan: Future[FileScan],
+    report: _Report,
 ) -> LoadResult:
+    """The fast path (see the module docstring); raises ``_NeedsPrecise`` to hand over."""
     vocab = vocabulary(con)
-    literal = "'" + str(path).replace("'", "''") + "'"
-    select = reader.fast_sql(literal)  # type: ignore[operator]
+    kind, table = reader.kind, TABLES[reader.kind]
+    columns = ", ".join(COLUMNS[kind])
+    rejects = "_hic_rejects"
+    select = reader.bulk_sql(read_csv_sql(path, header, rejects=rejects))  # type: ignore[misc]
     try:
-        with _bulk_settings(con), store.transaction(con):
-            source_id = store.record_source(
-                con, file_name=path.name, sha256="", kind=reader.kind, rows=0
-            )
-            con.execute(
-                "INSERT INTO counts (period, period_kind, region_code, crime_code, count, provisional, source_id) "
-                f"SELECT *, {int(source_id)} FROM ({select})"
-            )
-            rejected = _reject_error(con, path)
-            if rejected:
-                raise rejected
-            rows, skipped, regions = _bulk_checks(con, source_id, vocab)
+        with _bulk_settings(con, report.callback is not None), store.transaction(con):
+            source_id = store.record_source(con, file_name=path.name, sha256="", kind=kind, rows=0)
+            with _poll_progress(con, report):
+                con.execute(
+                    f"INSERT INTO {table} ({columns}, source_id) "
+                    f"SELECT *, {int(source_id)} FROM ({select})"
+                )
+            if con.execute(f"SELECT count(*) FROM {rejects}").fetchone()[0]:
+                raise _NeedsPrecise
+            rows, skipped, regions = _bulk_checks(con, reader, source_id, vocab)
             if skipped:
                 con.execute("DELETE FROM counts WHERE source_id = ? AND count IS NULL", [source_id])
-            if rows == 0:
-                raise InputError(path, "het bestand bevat geen cijfers", line=2)
-            _add_regions(con, regions)
-            con.execute(
-                "CREATE TEMP TABLE _new_keys AS SELECT DISTINCT period, period_kind, region_code, crime_code "
-                "FROM counts c WHERE source_id = ? AND EXISTS (SELECT 1 FROM counts o WHERE o.source_id <> ? "
-                "AND o.period = c.period AND o.period_kind = c.period_kind AND o.region_code = c.region_code "
-                "AND o.crime_code = c.crime_code)",
-                [source_id, source_id],
-            )
-            replaced, revised = _replace_keys(con, "misdrijven", "_new_keys", source_id)
-            con.execute("DROP TABLE _new_keys")
-            digest = sha.result()
-            existing = store.find_source(con, digest)
+            if kind == "misdrijven":
+                _add_regions(con, regions)
+            scanned = scan.result()
+            if not scanned.same_parse:
+                raise _NeedsPrecise
+            existing = store.find_source(con, scanned.sha256)
             if existing is not None:
                 raise _AlreadyLoaded(existing)
-            con.execute(
-                "UPDATE sources SET sha256 = ?, rows = ?, revises = ? WHERE id = ?",
-                [digest, rows, revised or None, source_id],
-            )
+            replaced, revised = _finish(con, kind, source_id, rows, scanned.sha256)
+    except (duckdb.IOException, duckdb.OutOfMemoryException, duckdb.InterruptException):
+        raise  # not about the file's contents
+    except duckdb.Error:
+        raise _NeedsPrecise from None  # DuckDB could not read or convert a row
     except _AlreadyLoaded as done:
-        return LoadResult(
-            file=path.name, kind=reader.kind, status="al geladen", source_id=done.source_id
-        )
-    except duckdb.Error as exc:
-        raise InputError(path, f"onleesbaar bestand ({exc})") from None
-    except _BulkCheckFailed:
-        # Rolled back; name the first bad line with the precise path (which raises).
-        for _ in reader.read(path, header, vocab):
-            pass
-        raise InputError(
-            path, "het bestand bevat ongeldige rijen (controle op de hele tabel)"
-        ) from None
+        return LoadResult(file=path.name, kind=kind, status="al geladen", source_id=done.source_id)
+    finally:
+        for name in (rejects, rejects + "_scan"):
+            with suppress(duckdb.Error):
+                con.execute(f"DROP TABLE IF EXISTS {name}")
+    report(report.total)
     return LoadResult(
         file=path.name,
-        kind=reader.kind,
+        kind=kind,
         status="herzien" if revised else "geladen",
         rows=rows,
         replaced=replaced,
@@ -339,29 +371,185 @@ def _load_fast(
     )
 
 
+# --- the precise path ---------------------------------------------------------------------
+
+
+def _stage(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    reader: Reader,
+    header: list[str],
+    vocab: Vocabulary,
+    report: _Report,
+) -> InputError | None:
+    """Check every record in file order into the temporary table ``_staged`` (with its line).
+
+    Stops at the first record that fails a check and returns that error (the records before it
+    are staged); memory stays bounded by the batch size.
+    """
+    kind = reader.kind
+    names = ["line", *COLUMNS[kind]]
+    types = [pa.int64(), *ARROW_TYPES[kind]]
+    con.execute(
+        f"CREATE TEMP TABLE _staged AS SELECT 0::BIGINT AS line, {', '.join(COLUMNS[kind])} "
+        f"FROM {TABLES[kind]} LIMIT 0"
+    )
+    batch: list[tuple] = []
+
+    def flush() -> None:
+        if not batch:
+            return
+        columns = list(zip(*batch, strict=True))
+        arrow = pa.table(
+            [pa.array(col, type=t) for col, t in zip(columns, types, strict=True)], names=names
+        )
+        con.register("_batch", arrow)
+        try:
+            con.execute("INSERT INTO _staged SELECT * FROM _batch")
+        finally:
+            con.unregister("_batch")
+        batch.clear()
+
+    failure = None
+    try:
+        for line, row in reader.records(path, header, vocab, progress=report):
+            batch.append((line, *row))
+            if len(batch) >= PRECISE_BATCH:
+                flush()
+    except InputError as exc:
+        failure = exc
+    flush()
+    return failure
+
+
+def _first_duplicate(
+    con: duckdb.DuckDBPyConnection, path: Path, reader: Reader
+) -> InputError | None:
+    """The error for the first line whose key occurred before, as the precise reader words it."""
+    keys = ", ".join(KEY_COLUMNS[reader.kind])
+    if not con.execute(
+        f"SELECT count(*) FROM (SELECT 1 FROM _staged GROUP BY {keys} HAVING count(*) > 1)"
+    ).fetchone()[0]:
+        return None
+    columns = ", ".join(COLUMNS[reader.kind])
+    found = con.execute(
+        f"""
+        SELECT line, first_line, {columns} FROM (
+          SELECT *, min(line) OVER (PARTITION BY {keys}) AS first_line,
+                 row_number() OVER (PARTITION BY {keys} ORDER BY line) AS nth
+          FROM _staged
+        ) WHERE nth = 2 ORDER BY line LIMIT 1
+        """
+    ).fetchone()
+    line, first, *row = found
+    tracker = DuplicateTracker(path, reader.duplicate_field)
+    key = reader.key(tuple(row))
+    tracker.add(key, first)
+    try:
+        tracker.add(key, line)
+    except InputError as exc:
+        return exc
+    return None  # pragma: no cover - the query found two lines with this key
+
+
+def _load_precise(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    reader: Reader,
+    header: list[str],
+    report: _Report,
+    sha: str | None = None,
+) -> LoadResult:
+    """Every record checked in Python in file order; the first bad line is named."""
+    sha = sha or store.file_sha256(path)
+    existing = store.find_source(con, sha)
+    if existing is not None:
+        return LoadResult(file=path.name, kind=reader.kind, status="al geladen", source_id=existing)
+    vocab = vocabulary(con)
+    kind, table = reader.kind, TABLES[reader.kind]
+    columns = ", ".join(COLUMNS[kind])
+    try:
+        with store.transaction(con):
+            source_id = store.record_source(con, file_name=path.name, sha256=sha, kind=kind, rows=0)
+            failure = _stage(con, path, reader, header, vocab, report)
+            duplicate = _first_duplicate(con, path, reader)
+            if duplicate is not None:
+                raise duplicate
+            if failure is not None:
+                raise failure
+            skipped = 0
+            if kind == "misdrijven":
+                skipped = con.execute("DELETE FROM _staged WHERE count IS NULL").fetchone()[0]
+            rows = con.execute("SELECT count(*) FROM _staged").fetchone()[0]
+            if not rows:
+                raise InputError(
+                    path, "het bestand bevat geen gegevensregels (alleen een kopregel)", line=2
+                )
+            if kind == "misdrijven":
+                regions = [
+                    r[0]
+                    for r in con.execute(
+                        "SELECT DISTINCT region_code FROM _staged ORDER BY 1"
+                    ).fetchall()
+                ]
+                _add_regions(con, regions)
+            replaced, revised = _replace_keys(con, kind, "_staged", source_id)
+            con.execute(
+                f"INSERT INTO {table} ({columns}, source_id) SELECT {columns}, ? FROM _staged",
+                [source_id],
+            )
+            con.execute(
+                "UPDATE sources SET rows = ?, revises = ? WHERE id = ?",
+                [rows, revised or None, source_id],
+            )
+    finally:
+        with suppress(duckdb.Error):
+            con.execute("DROP TABLE IF EXISTS _staged")
+    report(report.total)
+    return LoadResult(
+        file=path.name,
+        kind=kind,
+        status="herzien" if revised else "geladen",
+        rows=rows,
+        replaced=replaced,
+        skipped_empty=skipped,
+        source_id=source_id,
+        revises=revised,
+        path="precies",
+    )
+
+
 def load_file(
-    con: duckdb.DuckDBPyConnection, path: str | Path, *, fast: bool | None = None
+    con: duckdb.DuckDBPyConnection,
+    path: str | Path,
+    *,
+    fast: bool | None = None,
+    progress: Progress | None = None,
 ) -> LoadResult:
     """Load one file (format detected from its header) in one transaction.
 
-    On the bulk path the file's sha256 is computed in a thread while DuckDB loads (hashing a
-    3 GB file takes seconds); the "already loaded" check then happens before the commit, and a
-    file loaded before is rolled back and reported as such.
+    ``fast=False`` skips the fast path (the precise path alone; same result, slower).
+    ``progress``, if given, is called now and then with (bytes done, bytes in total).
+
+    The file's sha256 is computed in a thread while DuckDB loads (one read that also looks for
+    what DuckDB and Python would read differently); the "already loaded" check then happens
+    before the commit, and a file loaded before is rolled back and reported as such.
     """
     path = Path(path)
     reader, header = detect(path)
-    use_fast = reader.fast_sql is not None and (
-        fast if fast is not None else path.stat().st_size > FAST_PATH_BYTES
-    )
-    if use_fast:
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            sha = pool.submit(store.file_sha256, path)
-            return _load_fast(con, path, reader, header, sha)
-    sha_now = store.file_sha256(path)
-    existing = store.find_source(con, sha_now)
-    if existing is not None:
-        return LoadResult(file=path.name, kind=reader.kind, status="al geladen", source_id=existing)
-    return _load_precise(con, path, reader, header, sha_now)
+    report = _Report(progress, path.stat().st_size)
+    bulk_ok = reader.bulk_sql is not None and len(set(header)) == len(header)
+    if fast is False or not bulk_ok:
+        return _load_precise(con, path, reader, header, report)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        scan = pool.submit(scan_file, path)
+        try:
+            return _load_fast(con, path, reader, header, scan, report)
+        except _NeedsPrecise:
+            pass
+        sha = scan.result().sha256
+    report.done = 0
+    return _load_precise(con, path, reader, header, report, sha)
 
 
 def _codelist(path: Path) -> list[tuple[str, str]]:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from hicmonitor import regions as regionmod
 from hicmonitor.errors import InputError
+from hicmonitor.sources.csvfile import MAX_COUNT, check_text, iter_records, parse_count
 
 FIRST_YEAR = 1900
+MAX_INT32 = 2**31 - 1  # atm_attacks.count is an INTEGER column
 
 
 def last_year() -> int:
@@ -37,25 +39,119 @@ KEY_COLUMNS = {
 }
 
 
+class Checker:
+    """The per-record checks of one load, bound to its file and vocabulary.
+
+    Every check is a pure function of the value (and the vocabulary), so a value that passed
+    once passes again: results are remembered per value and the error messages stay those of
+    the functions below (the precise path checks millions of rows, most with repeated values).
+    """
+
+    CACHE_LIMIT = 200_000  # values remembered per check (bounded memory for free-text columns)
+
+    def __init__(self, path: Path, vocab: Vocabulary) -> None:
+        self.path = path
+        self.vocab = vocab
+        self.last_year = last_year()
+        self._memo: dict[str, dict[str, object]] = {}
+
+    def memo(self, name: str, value: str, check: Callable[[], object]) -> object:
+        cache = self._memo.setdefault(name, {})
+        try:
+            return cache[value]
+        except KeyError:
+            result = check()
+            if len(cache) < self.CACHE_LIMIT:
+                cache[value] = result
+            return result
+
+    def text(self, line: int, field_name: str, value: str) -> None:
+        self.memo("text", value, lambda: check_text(self.path, line, field_name, value))
+
+    def year(self, line: int, field_name: str, value: str) -> int:
+        return self.memo(  # type: ignore[return-value]
+            "year", value, lambda: check_year(self.path, line, field_name, value)
+        )
+
+    def region(self, line: int, field_name: str, value: str) -> str:
+        return self.memo(  # type: ignore[return-value]
+            "region",
+            value,
+            lambda: check_region(self.path, line, field_name, value, self.vocab),
+        )
+
+    def crime_code(self, line: int, field_name: str, value: str) -> str:
+        return self.memo(  # type: ignore[return-value]
+            "crime_code",
+            value,
+            lambda: check_crime_code(self.path, line, field_name, value, self.vocab),
+        )
+
+    def count(
+        self,
+        line: int,
+        field_name: str,
+        value: str,
+        *,
+        allow_empty: bool,
+        maximum: int = MAX_COUNT,
+    ) -> int | None:
+        if value.isascii() and value.isdecimal() and len(value) < 19:
+            number = int(value)  # the common case: plain digits
+            if number <= maximum:
+                return number
+        return parse_count(
+            self.path, line, field_name, value, allow_empty=allow_empty, maximum=maximum
+        )
+
+
+# A record check: (checker, line, record) -> canonical row (raises InputError).
+RecordCheck = Callable[[Checker, int, dict[str, str]], tuple]
+
+
 @dataclass(frozen=True)
 class Reader:
-    """A file format: its name, kind of data, required columns and row conversion."""
+    """A file format: its name, kind of data, required columns and row conversion.
+
+    ``record`` checks one record and returns its canonical row; ``key`` gives a row's key as
+    the duplicate message shows it; ``bulk_sql`` (given the ``read_csv(...)`` expression of the
+    file, every column as text) is the same conversion in SQL for the loader's fast path, with a
+    NULL in the first column for a row that fails a check (see ``hicmonitor.loading``).
+    """
 
     name: str
     kind: str  # misdrijven | bevolking | geldautomaten
     required: tuple[str, ...]
-    rows: object  # Callable[[Path, list[str], Vocabulary], Iterator[tuple[int, tuple]]]
+    record: RecordCheck
+    key: Callable[[tuple], tuple]
+    duplicate_field: str  # the field a duplicate key is reported on
     fields: dict[str, str]  # canonical column -> column name in the file (for messages)
-    fast_sql: object | None = None  # Callable[[str], str] for very large files
-    extra_match: object | None = None  # Callable[[list[str]], bool]
+    bulk_sql: Callable[[str], str] | None = None
+    extra_match: Callable[[list[str]], bool] | None = None
 
     def matches(self, header: list[str]) -> bool:
         if not set(self.required) <= set(header):
             return False
         return self.extra_match(header) if self.extra_match else True
 
+    def records(
+        self,
+        path: Path,
+        header: list[str],
+        vocab: Vocabulary,
+        progress: Callable[[int], None] | None = None,
+    ) -> Iterator[tuple[int, tuple]]:
+        """(line, canonical row) per record, every check but the duplicate check."""
+        checker = Checker(path, vocab)
+        for line, rec in iter_records(path, header, progress=progress):
+            yield line, self.record(checker, line, rec)
+
     def read(self, path: Path, header: list[str], vocab: Vocabulary) -> Iterator[tuple[int, tuple]]:
-        return self.rows(path, header, vocab)  # type: ignore[operator]
+        """(line, canonical row) per record; raises on the first bad record or duplicate key."""
+        dups = DuplicateTracker(path, self.duplicate_field)
+        for line, row in self.records(path, header, vocab):
+            dups.add(self.key(row), line)
+            yield line, row
 
 
 def check_year(path: Path, line: int, field_name: str, value: str) -> int:

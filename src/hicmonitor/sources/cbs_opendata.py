@@ -12,20 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 from hicmonitor.errors import InputError
-from hicmonitor.sources.base import (
-    FIRST_YEAR,
-    DuplicateTracker,
-    Reader,
-    Vocabulary,
-    check_crime_code,
-    check_region,
-    last_year,
-)
-from hicmonitor.sources.csvfile import check_text, iter_records, parse_count
+from hicmonitor.sources import sqlchecks as sq
+from hicmonitor.sources.base import FIRST_YEAR, Checker, Reader, last_year
 
 CRIME_COL = "SoortMisdrijf"
 REGION_COL = "RegioS"
@@ -56,26 +47,28 @@ def parse_period(path: Path, line: int, value: str) -> tuple[dt.date, str]:
     return dt.date(year, int(match.group(3)), 1), "maand"
 
 
-def _rows(path: Path, header: list[str], vocab: Vocabulary) -> Iterator[tuple[int, tuple]]:
-    dups = DuplicateTracker(path, PERIOD_COL)
-    for line, rec in iter_records(path, header):
-        for name in (CRIME_COL, REGION_COL, PERIOD_COL):
-            check_text(path, line, name, rec[name].strip())
-        code = check_crime_code(path, line, CRIME_COL, rec[CRIME_COL], vocab)
-        region = check_region(path, line, REGION_COL, rec[REGION_COL], vocab)
-        period, kind = parse_period(path, line, rec[PERIOD_COL])
-        count = parse_count(path, line, COUNT_COL, rec[COUNT_COL], allow_empty=True)
-        dups.add((period.isoformat(), kind, region, code), line)
-        yield line, (period, kind, region, code, count, False)
+def _record(ck: Checker, line: int, rec: dict[str, str]) -> tuple:
+    for name in (CRIME_COL, REGION_COL, PERIOD_COL):
+        ck.text(line, name, rec[name].strip())
+    code = ck.crime_code(line, CRIME_COL, rec[CRIME_COL])
+    region = ck.region(line, REGION_COL, rec[REGION_COL])
+    raw_period = rec[PERIOD_COL]
+    period, kind = ck.memo("period", raw_period, lambda: parse_period(ck.path, line, raw_period))  # type: ignore[misc]
+    count = ck.count(line, COUNT_COL, rec[COUNT_COL], allow_empty=True)
+    return (period, kind, region, code, count, False)
 
 
-def fast_sql(source: str) -> str:
-    """Canonical rows straight from ``read_csv``; invalid periods come out as NULL.
+def _key(row: tuple) -> tuple:
+    return (row[0].isoformat(), row[1], row[2], row[3])
 
-    ``source`` is the file path as a SQL string literal. Periods are looked up in a small table
-    of every valid code (a hash join is cheaper than parsing each of millions of strings).
-    Rows the CSV reader itself cannot parse (wrong column count, non-integer count, bad encoding)
-    go to DuckDB's reject table.
+
+def bulk_sql(source: str) -> str:
+    """Canonical rows straight from ``read_csv``; a row failing a check gets a NULL period.
+
+    ``source`` is the ``read_csv(...)`` expression (every column text). Periods are looked up in
+    a small table of every valid code (a hash join is cheaper than parsing each of millions of
+    strings); counts are checked by ``sqlchecks.count_ok``. Crime codes and regions are trimmed
+    here and checked by the loader on their distinct values.
     """
     years = f"range({FIRST_YEAR}, {last_year() + 1}) y(y)"
     periods = f"""(
@@ -85,13 +78,18 @@ def fast_sql(source: str) -> str:
         SELECT printf('%04dMM%02d', y, m), make_date(y, m, 1), 'maand'
         FROM {years}, range(1, 13) m(m)
     )"""
+    crime, region, period, count = (
+        sq.ident(c) for c in (CRIME_COL, REGION_COL, PERIOD_COL, COUNT_COL)
+    )
+    ok = sq.count_ok("r.c", "r.n", allow_empty=True)
     return f"""
-    SELECT p.period, p.kind AS period_kind, trim(r.{REGION_COL}) AS region_code,
-           trim(r.{CRIME_COL}) AS crime_code, r.{COUNT_COL} AS count, false AS provisional
-    FROM read_csv({source}, header = true, all_varchar = true,
-                  types = {{'{COUNT_COL}': 'BIGINT'}}, store_rejects = true,
-                  encoding = 'utf-8', strict_mode = true) r
-    LEFT JOIN {periods} p ON p.code = r.{PERIOD_COL}
+    SELECT CASE WHEN {ok} THEN p.period END AS period, p.kind AS period_kind,
+           trim(r.region) AS region_code, trim(r.crime) AS crime_code,
+           {sq.count_value("r.c", "r.n", allow_empty=True)} AS count, false AS provisional
+    FROM (SELECT {crime} AS crime, {region} AS region, {period} AS period, {count} AS c,
+                 try_cast({count} AS BIGINT) AS n
+          FROM {source}) r
+    LEFT JOIN {periods} p ON p.code = r.period
     """
 
 
@@ -99,12 +97,14 @@ CRIME = Reader(
     name="CBS/politie open data (cbsodata)",
     kind="misdrijven",
     required=(CRIME_COL, REGION_COL, PERIOD_COL, COUNT_COL),
-    rows=_rows,
+    record=_record,
+    key=_key,
+    duplicate_field=PERIOD_COL,
     fields={
         "crime_code": CRIME_COL,
         "region_code": REGION_COL,
         "period": PERIOD_COL,
         "count": COUNT_COL,
     },
-    fast_sql=fast_sql,
+    bulk_sql=bulk_sql,
 )

@@ -1,0 +1,71 @@
+"""The per-record checks of ``csvfile`` and ``base`` as SQL expressions, for the fast path.
+
+Each expression is *sufficient*: a value it accepts is accepted by the Python check too and gives
+the same canonical value. Where exactness would cost speed, it is stricter (``" 5"`` or ``"05"``
+are only accepted through a slower branch; a tab around a value is not accepted at all): a row
+it refuses sends the load to the precise path, which either names the bad line or, when the
+value was fine after all, loads the file itself. So both paths store the same rows.
+
+DuckDB's ``trim()`` removes a subset of what Python's ``str.strip()`` removes (the space
+separators of Unicode category Zs), so for text without control characters the two agree.
+"""
+
+from __future__ import annotations
+
+from hicmonitor.sources.base import FIRST_YEAR, last_year
+
+# Control characters (also those Python's strip() removes but DuckDB's trim() keeps), a BOM,
+# or a spreadsheet formula: the text check of csvfile.check_text, made stricter.
+_BAD_TEXT = r"[\x00-\x1f\x7f\x{85}\x{feff}\x{2028}\x{2029}]|^[=+@]|^-[^0-9 ]"
+_CONTROL = r"[\x00-\x1f\x7f\x{85}\x{feff}\x{2028}\x{2029}]"
+
+
+def ident(name: str) -> str:
+    """A column name as a SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def literal(text: str) -> str:
+    """A string as a SQL literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def count_ok(text: str, number: str, *, allow_empty: bool, digits: int = 18) -> str:
+    """``text`` is a valid count (parse_count); ``number`` is ``try_cast(text AS BIGINT)``.
+
+    The common case (plain digits, no leading zero) is the cheap round trip; surrounding spaces
+    and leading zeros go through a regular expression; signs, decimals, exponents and
+    underscores (which DuckDB's casts accept) are refused.
+    """
+    parts = [
+        f"({number} >= 0 AND {number}::VARCHAR = {text})",
+        f"regexp_full_match({text}, ' *[0-9]{{1,{digits}}} *')",
+    ]
+    if allow_empty:
+        parts.append(f"trim({text}) IN ('', '.', 'x')")
+    return "(" + " OR ".join(parts) + ")"
+
+
+def count_value(text: str, number: str, *, allow_empty: bool) -> str:
+    """The stored count: NULL for CBS's empty cells ('', '.', 'x')."""
+    if not allow_empty:
+        return number
+    return f"CASE WHEN trim({text}) IN ('', '.', 'x') THEN NULL ELSE {number} END"
+
+
+def year_ok(text: str, number: str) -> str:
+    """``text`` is a valid year (check_year); ``number`` is ``try_cast(text AS INTEGER)``."""
+    return (
+        f"(({number}::VARCHAR = {text} OR regexp_full_match({text}, ' *[0-9]{{4}} *')) "
+        f"AND {number} BETWEEN {FIRST_YEAR} AND {last_year()})"
+    )
+
+
+def text_ok(text: str) -> str:
+    """``text`` passes check_text, and DuckDB's trim() of it equals Python's strip()."""
+    return f"coalesce(NOT regexp_matches({text}, '{_BAD_TEXT}'), false)"
+
+
+def no_control(text: str) -> str:
+    """``text`` has no control characters, so DuckDB's trim() of it equals Python's strip()."""
+    return f"coalesce(NOT regexp_matches({text}, '{_CONTROL}'), false)"
