@@ -36,6 +36,7 @@ from hicmonitor import store
 from hicmonitor.errors import HicError, InputError
 from hicmonitor.format_nl import number
 from hicmonitor.sources import Reader, Vocabulary, detect
+from hicmonitor.sources import sqlchecks as sq
 from hicmonitor.sources.base import (
     ATM_COLUMNS,
     COUNT_COLUMNS,
@@ -43,11 +44,9 @@ from hicmonitor.sources.base import (
     KEY_COLUMNS,
     POPULATION_COLUMNS,
     DuplicateTracker,
-    check_crime_code,
-    check_region,
     last_year,
 )
-from hicmonitor.sources.csvfile import FileScan, check_text, read_csv_sql, scan_file
+from hicmonitor.sources.csvfile import FileScan, read_csv_sql, scan_file
 
 DATA_ENV = "HICMONITOR_DATA"
 BULK_MEMORY_LIMIT = "1.5GB"
@@ -212,24 +211,27 @@ class _AlreadyLoaded(Exception):
 
 @contextmanager
 def _bulk_settings(con: duckdb.DuckDBPyConnection, progress: bool) -> Iterator[None]:
-    """No insertion order to keep, memory bounded (spills to disk), progress tracked if wanted."""
-    names = ["preserve_insertion_order", "memory_limit", "enable_progress_bar"]
-    names += ["enable_progress_bar_print"]
-    old = dict(
-        con.execute(
-            "SELECT name, value FROM duckdb_settings() WHERE name IN (SELECT unnest(?))", [names]
-        ).fetchall()
-    )
-    con.execute("SET preserve_insertion_order = false")
-    con.execute(f"SET memory_limit = '{BULK_MEMORY_LIMIT}'")
-    if progress:
-        con.execute("SET enable_progress_bar = true")
-        con.execute("SET enable_progress_bar_print = false")
+    """No insertion order to keep, memory bounded (spills to disk), progress tracked if wanted.
+
+    DuckDB never prints its own progress bar here (the caller shows progress, if anything).
+    """
+    wanted = {
+        "preserve_insertion_order": "false",
+        "memory_limit": BULK_MEMORY_LIMIT,
+        "enable_progress_bar": "true" if progress else "false",
+        "enable_progress_bar_print": "false",
+    }
+    names = list(wanted)
+    old = con.execute(
+        "SELECT " + ", ".join(f"current_setting('{name}')" for name in names)
+    ).fetchone()
+    con.execute("; ".join(f"SET {name} = '{value}'" for name, value in wanted.items()))
     try:
         yield
     finally:
-        for name in names:
-            con.execute(f"SET {name} = '{old[name]}'")
+        con.execute(
+            "; ".join(f"SET {name} = '{value}'" for name, value in zip(names, old, strict=True))
+        )
 
 
 @contextmanager
@@ -256,27 +258,17 @@ def _poll_progress(con: duckdb.DuckDBPyConnection, report: _Report) -> Iterator[
         thread.join()
 
 
-def _valid_value(value: str | None, check: Callable[[str], str]) -> bool:
-    """The precise check accepts ``value`` and leaves it as it is (so both paths store it)."""
-    if value is None or value != value.strip() or not value[:1].isalnum():
-        return False
-    try:
-        check_text(Path(), 0, "", value)
-        return check(value) == value
-    except InputError:
-        return False
-
-
 def _bulk_checks(
-    con: duckdb.DuckDBPyConnection, reader: Reader, source_id: int, vocab: Vocabulary
+    con: duckdb.DuckDBPyConnection, reader: Reader, source_id: int
 ) -> tuple[int, int, list[str]]:
-    """Check the inserted rows in one pass; returns (rows, empty cells, region codes).
+    """Check the inserted rows in one pass; returns (rows, empty cells, regions not yet known).
 
     Raises ``_NeedsPrecise`` on a row that failed a check (NULL in the first column), a
-    duplicate key, or a crime code or region the precise path would not store as it is.
-    Duplicate keys are found exactly and cheaply: per group (the key without its time column)
-    the years or months are marked in a bitstring; a group holds a duplicate exactly when it
-    has more rows than set bits. Only plain aggregates (count, list) are used.
+    duplicate key, an unknown crime code, or a region code the precise path would refuse or
+    store otherwise. Duplicate keys are found exactly and cheaply: per group (the key without
+    its time column) the years or months are marked in a bitstring; a group holds a duplicate
+    exactly when it has more rows than set bits. Codes and regions are checked on their
+    distinct values (from the groups), in SQL.
     """
     kind = reader.kind
     table = TABLES[kind]
@@ -285,10 +277,23 @@ def _bulk_checks(
     group_list = ", ".join(groups)
     counted = "count(count)" if kind == "misdrijven" else "count(*)"
     flagged = "count(provisional)" if kind == "misdrijven" else "count(*)"
-    lists = [f"list(DISTINCT {c})" if c in groups else "[]" for c in ("crime_code", "region_code")]
-    bad, flags, duplicated, rows, empty, codes, regions = con.execute(
+    known = "(SELECT code FROM regions)"
+    checks = ["0", "0", "[]"]
+    if "crime_code" in groups:
+        checks[0] = (
+            "(SELECT count(*) FROM (SELECT DISTINCT crime_code FROM g) c "
+            "WHERE crime_code IS NULL OR crime_code NOT IN (SELECT code FROM crime_types))"
+        )
+    if "region_code" in groups:
+        regions = "(SELECT DISTINCT region_code FROM g) r"
+        checks[1] = (
+            f"(SELECT count(*) FROM {regions} "
+            f"WHERE NOT coalesce({sq.region_ok('region_code', known)}, false))"
+        )
+        checks[2] = f"(SELECT list(region_code) FROM {regions} WHERE region_code NOT IN {known})"
+    bad, flags, duplicated, rows, empty, bad_codes, bad_regions, new_regions = con.execute(
         f"""
-        WITH g AS (
+        WITH g AS MATERIALIZED (
           SELECT {group_list}, count(*) AS n, count({time_column}) AS valid,
                  {counted} AS counted, {flagged} AS flagged,
                  bit_count(bitstring_agg(({bit})::INTEGER, 0, {bits})) AS distinct_times
@@ -296,20 +301,14 @@ def _bulk_checks(
           GROUP BY {group_list}
         )
         SELECT sum(n - valid), sum(n - flagged), count(*) FILTER (WHERE n <> distinct_times),
-               sum(n), sum(n - counted), {lists[0]}, {lists[1]}
+               sum(n), sum(n - counted), {checks[0]}, {checks[1]}, {checks[2]}
         FROM g
         """,
         [source_id],
     ).fetchone()
-    if bad or flags or duplicated or not rows or rows == empty:
+    if bad or flags or duplicated or bad_codes or bad_regions or not rows or rows == empty:
         raise _NeedsPrecise
-    for code in codes or []:
-        if not _valid_value(code, lambda v: check_crime_code(Path(), 0, "", v, vocab)):
-            raise _NeedsPrecise
-    for code in regions or []:
-        if not _valid_value(code, lambda v: check_region(Path(), 0, "", v, vocab)):
-            raise _NeedsPrecise
-    return int(rows) - int(empty or 0), int(empty or 0), list(regions or [])
+    return int(rows) - int(empty or 0), int(empty or 0), list(new_regions or [])
 
 
 def _load_fast(
@@ -321,7 +320,6 @@ def _load_fast(
     report: _Report,
 ) -> LoadResult:
     """The fast path (see the module docstring); raises ``_NeedsPrecise`` to hand over."""
-    vocab = vocabulary(con)
     kind, table = reader.kind, TABLES[reader.kind]
     columns = ", ".join(COLUMNS[kind])
     rejects = "_hic_rejects"
@@ -336,7 +334,7 @@ def _load_fast(
                 )
             if con.execute(f"SELECT count(*) FROM {rejects}").fetchone()[0]:
                 raise _NeedsPrecise
-            rows, skipped, regions = _bulk_checks(con, reader, source_id, vocab)
+            rows, skipped, regions = _bulk_checks(con, reader, source_id)
             if skipped:
                 con.execute("DELETE FROM counts WHERE source_id = ? AND count IS NULL", [source_id])
             if kind == "misdrijven":

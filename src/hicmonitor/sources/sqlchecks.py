@@ -12,6 +12,7 @@ separators of Unicode category Zs), so for text without control characters the t
 
 from __future__ import annotations
 
+from hicmonitor import regions as regionmod
 from hicmonitor.sources.base import FIRST_YEAR, last_year
 
 # Control characters (also those Python's strip() removes but DuckDB's trim() keeps), a BOM,
@@ -69,3 +70,22 @@ def text_ok(text: str) -> str:
 def no_control(text: str) -> str:
     """``text`` has no control characters, so DuckDB's trim() of it equals Python's strip()."""
     return f"coalesce(NOT regexp_matches({text}, '{_CONTROL}'), false)"
+
+
+def _shape(levels: set[str] | None = None) -> str:
+    """The region code shapes of ``regions.LEVEL_PATTERNS`` (ASCII digits only) as one pattern."""
+    shapes = [
+        p.pattern.removeprefix("^").removesuffix("$").replace(r"\d", "[0-9]")
+        for level, p in regionmod.LEVEL_PATTERNS.items()
+        if levels is None or level in levels
+    ]
+    return "(" + "|".join(shapes) + ")"
+
+
+def region_ok(code: str, known: str) -> str:
+    """``code`` passes check_region unchanged: a known shape, and for the country and
+    municipalities one of the ``known`` codes (a SQL subquery)."""
+    return (
+        f"(regexp_full_match({code}, '{_shape()}') AND "
+        f"(NOT regexp_full_match({code}, '{_shape({'land', 'gemeente'})}') OR {code} IN {known}))"
+    )
