@@ -124,15 +124,23 @@ def vocabulary(con: duckdb.DuckDBPyConnection) -> Vocabulary:
     return Vocabulary(crime_codes=codes, regions=known)
 
 
-def _add_regions(con: duckdb.DuckDBPyConnection, codes: list[str]) -> None:
-    """Register region codes of levels without a vocabulary (wijk, buurt, politieregio, …)."""
-    known = store.region_codes(con)
-    new = [c for c in codes if c not in known]
-    if new:
+def _add_regions(con: duckdb.DuckDBPyConnection, codes: list[str], *, new: bool = False) -> None:
+    """Register region codes of levels without a vocabulary (wijk, buurt, politieregio, …).
+
+    ``new``: the codes are known to be absent from the table already.
+    """
+    if not new:
+        known = store.region_codes(con)
+        codes = [c for c in codes if c not in known]
+    if codes:
         con.execute(
             "INSERT INTO regions (code, name, level, parent) "
             "SELECT unnest(?), NULL, unnest(?), unnest(?)",
-            [new, [regionmod.level_of(c) for c in new], [regionmod.parent_of(c) for c in new]],
+            [
+                codes,
+                [regionmod.level_of(c) for c in codes],
+                [regionmod.parent_of(c) for c in codes],
+            ],
         )
 
 
@@ -162,20 +170,28 @@ def _replace_keys(
 def _finish(
     con: duckdb.DuckDBPyConnection, kind: str, source_id: int, rows: int, sha: str
 ) -> tuple[int, list[int]]:
-    """Replace the keys this load revises and complete its source row (inside the transaction)."""
+    """Replace the keys this load revises and complete its source row (inside the transaction).
+
+    One query finds out whether any new key is stored by another source (the hash table is
+    built on the other sources' rows); only then are the revised keys collected and replaced.
+    """
     table, keys = TABLES[kind], KEY_COLUMNS[kind]
     key_list = ", ".join(keys)
     same = " AND ".join(f"o.{k} = c.{k}" for k in keys)
-    con.execute(
-        f"CREATE TEMP TABLE _new_keys AS SELECT DISTINCT {key_list} FROM {table} c "
-        f"WHERE source_id = ? AND EXISTS (SELECT 1 FROM {table} o WHERE o.source_id <> ? "
-        f"AND {same})",
-        [source_id, source_id],
+    revising = (
+        f"FROM {table} c WHERE source_id = ? AND EXISTS (SELECT 1 FROM {table} o "
+        f"WHERE o.source_id <> ? AND {same})"
     )
-    try:
-        replaced, revised = _replace_keys(con, kind, "_new_keys", source_id)
-    finally:
-        con.execute("DROP TABLE _new_keys")
+    replaced, revised = 0, []
+    if con.execute(f"SELECT count(*) {revising}", [source_id, source_id]).fetchone()[0]:
+        con.execute(
+            f"CREATE TEMP TABLE _new_keys AS SELECT DISTINCT {key_list} {revising}",
+            [source_id, source_id],
+        )
+        try:
+            replaced, revised = _replace_keys(con, kind, "_new_keys", source_id)
+        finally:
+            con.execute("DROP TABLE _new_keys")
     con.execute(
         "UPDATE sources SET sha256 = ?, rows = ?, revises = ? WHERE id = ?",
         [sha, rows, revised or None, source_id],
@@ -281,28 +297,25 @@ def _bulk_checks(
     checks = ["0", "0", "[]"]
     if "crime_code" in groups:
         checks[0] = (
-            "(SELECT count(*) FROM (SELECT DISTINCT crime_code FROM g) c "
-            "WHERE crime_code IS NULL OR crime_code NOT IN (SELECT code FROM crime_types))"
+            "count(*) FILTER (WHERE crime_code IS NULL "
+            "OR crime_code NOT IN (SELECT code FROM crime_types))"
         )
     if "region_code" in groups:
-        regions = "(SELECT DISTINCT region_code FROM g) r"
         checks[1] = (
-            f"(SELECT count(*) FROM {regions} "
-            f"WHERE NOT coalesce({sq.region_ok('region_code', known)}, false))"
+            f"count(*) FILTER (WHERE NOT coalesce({sq.region_ok('region_code', known)}, false))"
         )
-        checks[2] = f"(SELECT list(region_code) FROM {regions} WHERE region_code NOT IN {known})"
+        checks[2] = f"list(DISTINCT region_code) FILTER (WHERE region_code NOT IN {known})"
     bad, flags, duplicated, rows, empty, bad_codes, bad_regions, new_regions = con.execute(
         f"""
-        WITH g AS MATERIALIZED (
+        SELECT sum(n - valid), sum(n - flagged), count(*) FILTER (WHERE n <> distinct_times),
+               sum(n), sum(n - counted), {checks[0]}, {checks[1]}, {checks[2]}
+        FROM (
           SELECT {group_list}, count(*) AS n, count({time_column}) AS valid,
                  {counted} AS counted, {flagged} AS flagged,
                  bit_count(bitstring_agg(({bit})::INTEGER, 0, {bits})) AS distinct_times
           FROM {table} WHERE source_id = ?
           GROUP BY {group_list}
-        )
-        SELECT sum(n - valid), sum(n - flagged), count(*) FILTER (WHERE n <> distinct_times),
-               sum(n), sum(n - counted), {checks[0]}, {checks[1]}, {checks[2]}
-        FROM g
+        ) g
         """,
         [source_id],
     ).fetchone()
@@ -322,8 +335,7 @@ def _load_fast(
     """The fast path (see the module docstring); raises ``_NeedsPrecise`` to hand over."""
     kind, table = reader.kind, TABLES[reader.kind]
     columns = ", ".join(COLUMNS[kind])
-    rejects = "_hic_rejects"
-    select = reader.bulk_sql(read_csv_sql(path, header, rejects=rejects))  # type: ignore[misc]
+    select = reader.bulk_sql(read_csv_sql(path, header))  # type: ignore[misc]
     try:
         with _bulk_settings(con, report.callback is not None), store.transaction(con):
             source_id = store.record_source(con, file_name=path.name, sha256="", kind=kind, rows=0)
@@ -332,13 +344,11 @@ def _load_fast(
                     f"INSERT INTO {table} ({columns}, source_id) "
                     f"SELECT *, {int(source_id)} FROM ({select})"
                 )
-            if con.execute(f"SELECT count(*) FROM {rejects}").fetchone()[0]:
-                raise _NeedsPrecise
             rows, skipped, regions = _bulk_checks(con, reader, source_id)
             if skipped:
                 con.execute("DELETE FROM counts WHERE source_id = ? AND count IS NULL", [source_id])
-            if kind == "misdrijven":
-                _add_regions(con, regions)
+            if regions:
+                _add_regions(con, regions, new=True)
             scanned = scan.result()
             if not scanned.same_parse:
                 raise _NeedsPrecise
@@ -352,10 +362,6 @@ def _load_fast(
         raise _NeedsPrecise from None  # DuckDB could not read or convert a row
     except _AlreadyLoaded as done:
         return LoadResult(file=path.name, kind=kind, status="al geladen", source_id=done.source_id)
-    finally:
-        for name in (rejects, rejects + "_scan"):
-            with suppress(duckdb.Error):
-                con.execute(f"DROP TABLE IF EXISTS {name}")
     report(report.total)
     return LoadResult(
         file=path.name,

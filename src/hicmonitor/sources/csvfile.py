@@ -111,21 +111,20 @@ def iter_records(
         raise InputError(path, f"onleesbare CSV ({exc})") from None
 
 
-def read_csv_sql(path: Path, header: list[str], *, rejects: str) -> str:
+def read_csv_sql(path: Path, header: list[str]) -> str:
     """DuckDB's ``read_csv`` of ``path`` with the dialect ``iter_records`` reads, every column text.
 
     The dialect is fixed (comma, double quote doubled inside quotes, no comment lines); empty
     fields come back as '' (NULL only for a field that is exactly U+0001, which every check
     refuses); a line longer than Python's CSV field limit is refused (so no field Python would
-    refuse is accepted); rows DuckDB cannot parse go to the ``rejects`` table.
+    refuse is accepted); a row DuckDB cannot parse ends the query with an error.
     """
     names = ", ".join(_sql_literal(c) for c in header)
     return (
         f"read_csv({_sql_literal(str(path))}, header = true, names = [{names}], "
         "all_varchar = true, delim = ',', quote = '\"', escape = '\"', comment = '', skip = 0, "
         f"null_padding = false, nullstr = {_sql_literal(chr(1))}, strict_mode = true, "
-        f"encoding = 'utf-8', max_line_size = {csv.field_size_limit()}, store_rejects = true, "
-        f"rejects_table = {_sql_literal(rejects)}, rejects_scan = {_sql_literal(rejects + '_scan')})"
+        f"encoding = 'utf-8', max_line_size = {csv.field_size_limit()})"
     )
 
 
