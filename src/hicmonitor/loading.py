@@ -347,7 +347,7 @@ def _load_fast(
             rows, skipped, regions = _bulk_checks(con, reader, source_id)
             if skipped:
                 con.execute("DELETE FROM counts WHERE source_id = ? AND count IS NULL", [source_id])
-            if regions:
+            if kind == "misdrijven":  # as on the precise path: counts register their regions
                 _add_regions(con, regions, new=True)
             scanned = scan.result()
             if not scanned.same_parse:

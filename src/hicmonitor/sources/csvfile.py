@@ -51,7 +51,7 @@ def read_header(path: Path) -> list[str]:
     if path.is_dir():
         raise InputError(path, "dit is een map, geen bestand")
     with path.open("rb") as fh:
-        first = fh.readline()
+        first = fh.readline().split(b"\r", 1)[0]  # a line may also end in "\r" alone
     if not first.strip():
         raise InputError(path, "het bestand is leeg (geen kopregel)", line=1)
     try:

@@ -1,0 +1,370 @@
+"""Both load paths agree, for every input format: the same rows stored, the same files refused
+with the same error (file, line, field, message), and the store untouched after a refusal.
+
+The fast path (DuckDB's read_csv, checks in SQL) serves every load; the precise path (Python,
+record by record) names the error when the fast path finds a violation, and loads the few
+files whose values the fast path is too strict for. Each case is loaded twice into copies of
+one store: ``fast=True`` (the normal route) and ``fast=False`` (the precise path alone).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from hicmonitor import loading, store
+from hicmonitor.errors import InputError
+from tests.conftest import dump
+
+CBS = "ID,SoortMisdrijf,RegioS,Perioden,GeregistreerdeMisdrijven_1,Per1000"
+GEMEENTE = "crime_code,crime_label,region_code,year,registered_crimes,provisional"
+LANDELIJK = "incident_type_code,year,incident_count"
+BEVOLKING = "region_code,year,inhabitants"
+GELDAUTOMATEN = "year,counter,kind,count,source"
+
+
+@pytest.fixture(scope="module")
+def vocab_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store with the vocabulary (crime codes, regions) and a few stored rows to revise."""
+    path = tmp_path_factory.mktemp("paths") / "vocab.duckdb"
+    con = store.connect(path)
+    loading.ensure_vocabulary(con)
+    seed = path.parent / "seed.csv"
+    seed.write_text(
+        f"{GEMEENTE}\n1.1.1,Woninginbraak,GM0363,2020,10,0\n1.4.6,Straatroof,GM0344,2021,4,1\n",
+        "utf-8",
+    )
+    loading.load_file(con, seed, fast=False)
+    seed.write_text(f"{BEVOLKING}\nGM0363,2020,870000\n", "utf-8")
+    loading.load_file(con, seed, fast=False)
+    con.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def stores(vocab_db: Path):
+    """Two copies of the store, one loaded by each route, kept in step through all cases.
+
+    Every case loads into both; as long as the routes agree, the two stores stay equal, so
+    each case also runs against what the cases before it left (revisions, known regions).
+    """
+    cons = {}
+    for fast in (True, False):
+        db = vocab_db.with_name(f"route_{fast}.duckdb")
+        shutil.copy(vocab_db, db)
+        cons[fast] = store.connect(db)
+    cons["tables"] = snapshot(cons[True])  # both stores hold these tables between cases
+    yield cons
+    cons[True].close()
+    cons[False].close()
+
+
+def snapshot(con) -> dict:
+    """Every table, with source ids replaced by their rank (a rolled-back attempt has used a
+    number of the id sequence on one route only; ids may have gaps, never reuse)."""
+    tables = dump(con)
+    ids = sorted(r[0] for r in tables["sources"])
+    rank = {source_id: n for n, source_id in enumerate(ids)}
+    tables["sources"] = sorted(
+        (rank[r[0]], r[1], r[2], r[3], r[4], tuple(rank[i] for i in r[6]) if r[6] else None)
+        for r in tables["sources"]
+    )
+    for name in ("counts", "population", "atm_attacks"):
+        columns = [r[0] for r in con.execute(f"DESCRIBE {name}").fetchall()]
+        at = columns.index("source_id")
+        tables[name] = sorted(
+            ((*r[:at], rank[r[at]], *r[at + 1 :]) for r in tables[name]), key=repr
+        )
+    return tables
+
+
+def outcome(con, path: Path, fast: bool, before: dict) -> tuple:
+    """(error as (line, field, message) or None, load summary, route taken, tables after)."""
+    try:
+        result = loading.load_file(con, path, fast=fast)
+    except InputError as exc:
+        after = snapshot(con)
+        assert after == before, "a refused load changed the store"
+        return (exc.line, exc.field, exc.message), None, None, after
+    summary = (result.status, result.rows, result.replaced, result.skipped_empty)
+    return None, summary, result.path, snapshot(con)
+
+
+def both(tmp_path: Path, stores: dict, text: str | bytes, name: str = "f.csv") -> tuple:
+    """Load ``text`` by both routes; assert they agree; return the fast route's outcome."""
+    path = tmp_path / name
+    if isinstance(text, str):
+        path.write_text(text, "utf-8", newline="")
+    else:
+        path.write_bytes(text)
+    before = stores["tables"]
+    (fast_error, fast_summary, route, fast_tables), (precise_error, precise_summary, _, tables) = (
+        outcome(stores[fast], path, fast, before) for fast in (True, False)
+    )
+    assert fast_error == precise_error, text
+    assert fast_summary == precise_summary, text
+    if fast_tables != tables:
+        differ = [t for t in tables if fast_tables[t] != tables[t]]
+        detail = {t: set(fast_tables[t]) ^ set(tables[t]) for t in differ}
+        raise AssertionError(f"{text!r}: the stores differ: {detail}")
+    stores["tables"] = tables
+    return fast_error, route
+
+
+def csv_text(header: str, rows: list[str], *, newline: str = "\n") -> str:
+    return newline.join([header, *rows]) + newline
+
+
+# --- valid files take the fast path -------------------------------------------------------
+
+VALID = {
+    "cbs": (
+        CBS,
+        [
+            "0,1.1.1 ,GM0363    ,2023MM01,150,0.2",
+            "1,1.1.1 ,GM0363    ,2023JJ00,1700,",
+            "2,1.4.6 ,BU03630001,2023MM02,3,",
+            "3,1.4.6 ,BU03630001,2023MM03,,",
+            "4,1.4.7 ,RE13      ,2024JJ00,55,",
+            "5,1.1.1 ,GM0363    ,2020JJ00,12,",
+        ],
+    ),
+    "gemeente": (
+        GEMEENTE,
+        [
+            "1.1.1,Diefstal/inbraak woning,GM0363,2020,11,0",
+            '1.4.6,"Straatroof, op straat",GM0363,2021,5,1',
+            "1.4.6,Straatroof,WK036301,2021,0,0",
+        ],
+    ),
+    "landelijk": (
+        LANDELIJK,
+        ["Totaal misdrijven,2023,800000", "1.1.1 Diefstal/inbraak woning,2023,30000"],
+    ),
+    "bevolking": (BEVOLKING, ["GM0363,2020,880000", "GM0344,2021,360000", "BU03630001,2021,9"]),
+    "geldautomaten": (
+        GELDAUTOMATEN,
+        ["2023,NVB,plofkraak,12,nos.nl/artikel/1", "2023,politie,plofkraak,14,"],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(VALID))
+def test_valid_file_takes_the_fast_path_and_both_paths_store_the_same(
+    name: str, tmp_path: Path, stores: dict
+) -> None:
+    header, rows = VALID[name]
+    error, route = both(tmp_path, stores, csv_text(header, rows))
+    assert error is None
+    assert route == "snel"
+
+
+def test_revision_replaces_the_same_rows_on_both_paths(
+    tmp_path: Path, stores: dict, vocab_db: Path
+) -> None:
+    # GM0363 2020 was stored by the seed: both paths replace exactly that row
+    text = csv_text(GEMEENTE, ["1.1.1,Woninginbraak,GM0363,2020,12,0", "1.1.1,W,GM0363,2019,9,0"])
+    error, route = both(tmp_path, stores, text)
+    assert (error, route) == (None, "snel")
+    con = store.connect(vocab_db)
+    before = con.execute("SELECT count(*) FROM counts").fetchone()[0]
+    con.close()
+    db = tmp_path / "r.duckdb"
+    shutil.copy(vocab_db, db)
+    con = store.connect(db)
+    result = loading.load_file(con, tmp_path / "f.csv")
+    assert (result.status, result.replaced, result.rows) == ("herzien", 1, 2)
+    assert con.execute("SELECT count(*) FROM counts").fetchone()[0] == before + 1
+
+
+# --- one odd value at a time, in every format ---------------------------------------------
+
+COUNTS = [
+    "05", " 5", "5 ", "+5", "-5", "-0", "5.0", "5.5", "1e2", "1E2", "15e2", "1_000", "0x10",
+    "0xFFFFF", "٣", "²", "", ".", "x", "  ", "\t5", "5\t", "\xa05",
+    "9223372036854775807", "9223372036854775808", "2147483647", "2147483648", "00000000000000000007",
+]  # fmt: skip
+YEARS = [
+    "2021", " 2021", "2021 ", "02021", "2021.0", "+2021", "1899", "1900", "2999", "２０２１",
+    "20e2", "21", "", "\t2021", "2021\xa0",
+]  # fmt: skip
+REGIONS = [
+    " GM0363", "GM0363 ", "GM0363\t", "gm0363", "GM9999", "BU0363000", "GM0363\xa0", "\xa0GM0363",
+    "NL02", "NL01", "WK036300", "BU03630000", "GM036٣", "=GM0363", "", "GM0363\u2003",
+]  # fmt: skip
+CODES = ["1.1.1", "1.1.1 ", " 1.1.1", "9.9.9", "1.1.1\t", "1.1.1\xa0", "", "=1.1.1", "0.0.0"]
+TEXTS = [
+    "Diefstal", "=SUM(A1)", "-x", "-5", "- x", "+x", "@x", "\x07bel", "tab\tin", "\ufeffx", "",
+    "  ", " =x", "a\x85b", "a\u2028b", "-", "é",
+]  # fmt: skip
+PERIODS = [
+    "2023MM01", "2023JJ00", "2023MM13", "2023MM00", "2023KW01", " 2023MM01", "2023MM01 ",
+    "1899JJ00", "2999JJ00", "2023mm01", "2023MM1", "",
+]  # fmt: skip
+FLAGS = ["0", "1", " 1", "2", "", "true", "1\t"]
+COUNTERS = ["NVB", "politie", " NVB", "nvb", "NVB\t", "NVB\xa0", ""]
+LABELS = [
+    "1.1.1 Diefstal", "Totaal misdrijven", "1.1.1", "1.1.1  x", "1.1.1\tx", "x 1.1.1",
+    "9.9.9 Onbekend", "1.1.1 \xa0x", " Totaal misdrijven ", "1.1.1x", "1.1.1 =x", "1.1.1\xa0x",
+]  # fmt: skip
+
+
+def quoted(value: str) -> str:
+    """A field as csv.writer would write it."""
+    if any(c in value for c in ',"\r\n') or value != value.strip(" "):
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
+# format -> (header, valid fields, [(field index, odd values)])
+ODD = {
+    "cbs": (
+        CBS,
+        ["7", "1.1.1 ", "GM0363", "2023MM05", "4", ""],
+        [(1, CODES), (2, REGIONS), (3, PERIODS), (4, COUNTS), (5, TEXTS)],
+    ),
+    "gemeente": (
+        GEMEENTE,
+        ["1.1.1", "Woninginbraak", "GM0363", "2021", "4", "0"],
+        [(0, CODES), (1, TEXTS), (2, REGIONS), (3, YEARS), (4, COUNTS), (5, FLAGS)],
+    ),
+    "landelijk": (
+        LANDELIJK,
+        ["1.1.2 Inbraak", "2021", "4"],
+        [(0, LABELS), (1, YEARS), (2, COUNTS)],
+    ),
+    "bevolking": (BEVOLKING, ["GM0363", "2019", "4"], [(0, REGIONS), (1, YEARS), (2, COUNTS)]),
+    "geldautomaten": (
+        GELDAUTOMATEN,
+        ["2021", "NVB", "plofkraak", "4", "bron"],
+        [(0, YEARS), (1, COUNTERS), (2, TEXTS), (3, COUNTS), (4, TEXTS)],
+    ),
+}
+YEAR_FIELD = {"cbs": 3, "gemeente": 3, "landelijk": 1, "bevolking": 1, "geldautomaten": 0}
+ODD_CASES = [
+    (name, index, value)
+    for name, (_, _, fields) in ODD.items()
+    for index, values in fields
+    for value in values
+]
+
+
+def odd_file(name: str, index: int, value: str) -> str:
+    header, valid, _ = ODD[name]
+    _, rest = VALID[name]
+    row = list(valid)
+    row[index] = value
+    return csv_text(header, [*rest[:2], ",".join(quoted(v) for v in row), *rest[2:]])
+
+
+@pytest.mark.parametrize(("name", "index", "value"), ODD_CASES)
+def test_one_odd_value(name: str, index: int, value: str, tmp_path: Path, stores: dict) -> None:
+    both(tmp_path, stores, odd_file(name, index, value))
+
+
+def test_strict_fast_checks_hand_over_to_the_precise_path(tmp_path: Path, stores: dict) -> None:
+    """A count written "\t5" or a year "２０２１" is fine for the precise path: it loads it."""
+    for name, index, value in [("bevolking", 2, "\t5"), ("gemeente", 3, "２０２１")]:
+        text = odd_file(name, index, value) + "\n"  # other bytes than in test_one_odd_value
+        error, route = both(tmp_path, stores, text)
+        assert (error, route) == (None, "precies")
+
+
+# --- the layout of the file -----------------------------------------------------------------
+
+LAYOUTS = {
+    "crlf": csv_text(CBS, VALID["cbs"][1], newline="\r\n"),
+    "cr_only": csv_text(CBS, VALID["cbs"][1], newline="\r"),
+    "mixed_newlines": CBS + "\n" + "\r\n".join(VALID["cbs"][1]) + "\n",
+    "bom": "\ufeff" + csv_text(CBS, VALID["cbs"][1]),
+    "blank_lines": csv_text(CBS, [VALID["cbs"][1][0], "", VALID["cbs"][1][1], "", ""]),
+    "whitespace_line": csv_text(CBS, [VALID["cbs"][1][0], "   ", VALID["cbs"][1][1]]),
+    "no_final_newline": csv_text(CBS, VALID["cbs"][1]).rstrip("\n"),
+    "trailing_comma": csv_text(BEVOLKING, ["GM0363,2021,5,"]),
+    "trailing_commas_all": csv_text(BEVOLKING + ",", ["GM0363,2021,5,", "GM0344,2021,6,"]),
+    "missing_field": csv_text(BEVOLKING, ["GM0363,2021,5", "GM0344,2021"]),
+    "extra_field": csv_text(BEVOLKING, ["GM0363,2021,5", "GM0344,2021,6,7"]),
+    "space_after_quote": csv_text(CBS, ['0,"1.1.1 " ,GM0363,2023MM01,5,']),
+    "space_before_quote": csv_text(CBS, ['0, "1.1.1 ",GM0363,2023MM01,5,']),
+    "period_quoted_space": csv_text(CBS, ['0,1.1.1,GM0363,"2023MM01" ,5,']),
+    "quote_then_text": csv_text(BEVOLKING, ['"GM0363"x,2021,5']),
+    "quote_inside": csv_text(BEVOLKING, ['GM03"63,2021,5']),
+    "unclosed_quote": csv_text(BEVOLKING, ['"GM0363,2021,5', "GM0344,2021,6"]),
+    "quoted_newline_label": csv_text(GEMEENTE, ['1.1.1,"two\nlines",GM0363,2021,4,0']),
+    "quoted_everything": csv_text(BEVOLKING, ['"GM0363","2021","5"']),
+    "quoted_empty_line": csv_text(BEVOLKING, ["GM0363,2021,5", '""', "GM0344,2021,6"]),
+    "duplicate_key": csv_text(BEVOLKING, ["GM0363,2021,5", "GM0344,2021,6", "GM0363,2021,7"]),
+    "duplicate_after_trim": csv_text(CBS, ["0,1.1.1 ,GM0363,2023MM01,5,", "1,1.1.1,GM0363,2023MM01,6,"]),
+    "duplicate_year_and_month": csv_text(CBS, ["0,1.1.1,GM0363,2023JJ00,5,", "1,1.1.1,GM0363,2023MM01,6,"]),
+    "duplicate_of_bad_trim": csv_text(BEVOLKING, ["GM0363\t,2021,5", "GM0363,2021,6", "GM0344,x,1"]),
+    "duplicate_of_empty_count": csv_text(CBS, ["0,1.1.1,GM0363,2023MM01,,", "1,1.1.1,GM0363,2023MM01,6,"]),
+    "all_counts_empty": csv_text(CBS, ["0,1.1.1,GM0363,2023MM01,,", "1,1.1.1,GM0363,2023MM02,x,"]),
+    "header_only": CBS + "\n",
+    "duplicate_header_names": csv_text("region_code,year,inhabitants,year", ["GM0363,2021,5,2022"]),
+    "nul_in_label": csv_text(GEMEENTE, ["1.1.1,a\x00b,GM0363,2021,4,0"]),
+    "nul_in_ignored_column": csv_text(CBS, ["0\x00,1.1.1,GM0363,2023MM01,5,"]),
+    "u0001_field": csv_text(BEVOLKING, ["\x01,2021,5"]),
+    "hash_lines": csv_text(BEVOLKING, ["#GM0363,2021,5"]),
+    "semicolons": csv_text(BEVOLKING, ["GM0363;2021;5"]),
+    "long_field": csv_text(GELDAUTOMATEN, ["2021,NVB,plofkraak,4," + "x" * 140_000]),
+    "long_line": csv_text(CBS, ["0,1.1.1,GM0363,2023MM01,5," + ("y" * 70_000 + ",") * 2]),
+}  # fmt: skip
+BYTES = {
+    "latin1": (BEVOLKING + "\nGM0363,2021,5\n").encode() + b"GM0344,2021,6\xe9\n",
+    "surrogate": (BEVOLKING + "\n").encode() + b"GM0363\xed\xa0\x80,2021,5\n",
+    "overlong": (BEVOLKING + "\n").encode() + b"GM0363,2021,5\xc0\xaf\n",
+    "bom_in_middle": (BEVOLKING + "\nGM0363,2021,5\n\ufeffGM0344,2021,6\n").encode(),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LAYOUTS) + sorted(BYTES))
+def test_layout(name: str, tmp_path: Path, stores: dict) -> None:
+    both(tmp_path, stores, LAYOUTS.get(name) or BYTES[name])
+
+
+def test_spaces_around_quotes_are_left_to_the_precise_path(tmp_path: Path, stores: dict) -> None:
+    """DuckDB reads ``"GM0363" ,`` as GM0363 where Python reads ``GM0363 ``: never the fast path."""
+    error, route = both(tmp_path, stores, csv_text(BEVOLKING, ['"GM0363" ,2021,5']))
+    assert (error, route) == (None, "precies")
+    error, route = both(tmp_path, stores, csv_text(CBS, ['0,1.1.1,GM0363,"2023MM01" ,5,']))
+    assert error is not None and error[1] == "Perioden"
+
+
+# --- random files ---------------------------------------------------------------------------
+
+
+@st.composite
+def random_file(draw: st.DrawFn) -> str:
+    name = draw(st.sampled_from(sorted(ODD)))
+    header, valid, fields = ODD[name]
+    rows = []
+    for i in range(draw(st.integers(1, 6))):
+        row = list(valid)
+        # a distinct key per row: vary the month (open data) or the year (tidy)
+        row[YEAR_FIELD[name]] = f"2023MM{i + 1:02d}" if name == "cbs" else str(2010 + i)
+        for index, values in fields:
+            if draw(st.integers(0, 5)) == 0:
+                row[index] = draw(st.sampled_from(values))
+        if rows and draw(st.integers(0, 7)) == 0:
+            rows.append(draw(st.sampled_from(rows)))  # a repeated line
+        line = ",".join(quoted(v) for v in row)
+        if draw(st.integers(0, 12)) == 0:
+            line += draw(st.sampled_from([",", ",,", "", " "]))
+        rows.append(line)
+    return csv_text(header, rows, newline=draw(st.sampled_from(["\n", "\n", "\r\n"])))
+
+
+@settings(
+    max_examples=100,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(text=random_file())
+def test_random_files(text: str, tmp_path: Path, stores: dict) -> None:
+    both(tmp_path, stores, text)
