@@ -50,6 +50,7 @@ from hicmonitor.sources.csvfile import FileScan, read_csv_sql, scan_file
 
 DATA_ENV = "HICMONITOR_DATA"
 BULK_MEMORY_LIMIT = "1.5GB"
+BULK_SETTINGS_BYTES = 16 * 1024 * 1024  # from this size on, loads switch to bulk settings
 PRECISE_BATCH = 50_000  # rows per insert on the precise path (bounded memory)
 PROGRESS_POLL_SECONDS = 0.2
 CODELIST = "nl/SoortMisdrijf_codelist.csv"
@@ -226,11 +227,15 @@ class _AlreadyLoaded(Exception):
 
 
 @contextmanager
-def _bulk_settings(con: duckdb.DuckDBPyConnection, progress: bool) -> Iterator[None]:
+def _bulk_settings(con: duckdb.DuckDBPyConnection, progress: bool, size: int) -> Iterator[None]:
     """No insertion order to keep, memory bounded (spills to disk), progress tracked if wanted.
 
     DuckDB never prints its own progress bar here (the caller shows progress, if anything).
+    A small file is loaded with the settings as they are (switching costs more than it saves).
     """
+    if size < BULK_SETTINGS_BYTES and not progress:
+        yield
+        return
     wanted = {
         "preserve_insertion_order": "false",
         "memory_limit": BULK_MEMORY_LIMIT,
@@ -284,7 +289,9 @@ def _bulk_checks(
     store otherwise. Duplicate keys are found exactly and cheaply: per group (the key without
     its time column) the years or months are marked in a bitstring; a group holds a duplicate
     exactly when it has more rows than set bits. Codes and regions are checked on their
-    distinct values (from the groups), in SQL.
+    distinct values (from the groups): crime codes must be in ``crime_types``; regions must
+    have a known shape, and those not in ``regions`` yet must be of a level that needs no
+    vocabulary (as ``check_region``).
     """
     kind = reader.kind
     table = TABLES[kind]
@@ -293,22 +300,11 @@ def _bulk_checks(
     group_list = ", ".join(groups)
     counted = "count(count)" if kind == "misdrijven" else "count(*)"
     flagged = "count(provisional)" if kind == "misdrijven" else "count(*)"
-    known = "(SELECT code FROM regions)"
-    checks = ["0", "0", "[]"]
-    if "crime_code" in groups:
-        checks[0] = (
-            "count(*) FILTER (WHERE crime_code IS NULL "
-            "OR crime_code NOT IN (SELECT code FROM crime_types))"
-        )
-    if "region_code" in groups:
-        checks[1] = (
-            f"count(*) FILTER (WHERE NOT coalesce({sq.region_ok('region_code', known)}, false))"
-        )
-        checks[2] = f"list(DISTINCT region_code) FILTER (WHERE region_code NOT IN {known})"
-    bad, flags, duplicated, rows, empty, bad_codes, bad_regions, new_regions = con.execute(
+    lists = [f"list(DISTINCT {c})" if c in groups else "[]" for c in ("crime_code", "region_code")]
+    bad, flags, duplicated, rows, empty, codes, regions = con.execute(
         f"""
         SELECT sum(n - valid), sum(n - flagged), count(*) FILTER (WHERE n <> distinct_times),
-               sum(n), sum(n - counted), {checks[0]}, {checks[1]}, {checks[2]}
+               sum(n), sum(n - counted), {lists[0]}, {lists[1]}
         FROM (
           SELECT {group_list}, count(*) AS n, count({time_column}) AS valid,
                  {counted} AS counted, {flagged} AS flagged,
@@ -319,9 +315,26 @@ def _bulk_checks(
         """,
         [source_id],
     ).fetchone()
-    if bad or flags or duplicated or bad_codes or bad_regions or not rows or rows == empty:
+    if bad or flags or duplicated or not rows or rows == empty:
         raise _NeedsPrecise
-    return int(rows) - int(empty or 0), int(empty or 0), list(new_regions or [])
+    if codes:
+        known_codes = {r[0] for r in con.execute("SELECT code FROM crime_types").fetchall()}
+        if not known_codes.issuperset(codes):
+            raise _NeedsPrecise
+    new_regions = []
+    if regions:
+        if not all(code is not None and sq.region_shape_ok(code) for code in regions):
+            raise _NeedsPrecise
+        known = {
+            r[0]
+            for r in con.execute(
+                "SELECT code FROM regions WHERE code IN (SELECT unnest(?))", [regions]
+            ).fetchall()
+        }
+        new_regions = [code for code in regions if code not in known]
+        if not all(sq.may_be_new(code) for code in new_regions):
+            raise _NeedsPrecise  # a country or municipality that the vocabulary does not know
+    return int(rows) - int(empty or 0), int(empty or 0), new_regions
 
 
 def _load_fast(
@@ -337,7 +350,10 @@ def _load_fast(
     columns = ", ".join(COLUMNS[kind])
     select = reader.bulk_sql(read_csv_sql(path, header))  # type: ignore[misc]
     try:
-        with _bulk_settings(con, report.callback is not None), store.transaction(con):
+        with (
+            _bulk_settings(con, report.callback is not None, report.total),
+            store.transaction(con),
+        ):
             source_id = store.record_source(con, file_name=path.name, sha256="", kind=kind, rows=0)
             with _poll_progress(con, report):
                 con.execute(

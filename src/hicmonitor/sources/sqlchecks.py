@@ -12,6 +12,8 @@ separators of Unicode category Zs), so for text without control characters the t
 
 from __future__ import annotations
 
+import re
+
 from hicmonitor import regions as regionmod
 from hicmonitor.sources.base import FIRST_YEAR, last_year
 
@@ -82,10 +84,18 @@ def _shape(levels: set[str] | None = None) -> str:
     return "(" + "|".join(shapes) + ")"
 
 
-def region_ok(code: str, known: str) -> str:
-    """``code`` passes check_region unchanged: a known shape, and for the country and
-    municipalities one of the ``known`` codes (a SQL subquery)."""
-    return (
-        f"(regexp_full_match({code}, '{_shape()}') AND "
-        f"(NOT regexp_full_match({code}, '{_shape({'land', 'gemeente'})}') OR {code} IN {known}))"
-    )
+VOCABULARY_LEVELS = {"land", "gemeente"}  # check_region: these codes must be known
+_NEEDS_VOCABULARY = re.compile(_shape(VOCABULARY_LEVELS), re.ASCII)
+_SHAPE = re.compile(_shape(), re.ASCII)
+
+
+def region_shape_ok(code: str) -> bool:
+    """``code`` has the shape of a region code, exactly (ASCII digits, nothing around it), so
+    ``check_region`` leaves it as it is."""
+    return _SHAPE.fullmatch(code) is not None
+
+
+def may_be_new(code: str) -> bool:
+    """A well-shaped code missing from the vocabulary passes ``check_region`` unless it is of a
+    level the vocabulary must know (the country, municipalities)."""
+    return not _NEEDS_VOCABULARY.fullmatch(code)
