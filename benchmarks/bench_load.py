@@ -246,12 +246,18 @@ def main() -> None:
             report("cbs", csv_path.stat().st_size, rows, m)
             return
         for fmt in args.formaten.split(","):
-            sizes = [1] if fmt == "landelijk" else [int(float(s) * MB) for s in args.groottes.split(",")]
+            sizes = (
+                [1]
+                if fmt == "landelijk"
+                else [int(float(s) * MB) for s in args.groottes.split(",")]
+            )
             for size in sizes:
                 csv_path = tmp / f"{fmt}_{size}.csv"
                 rows = generate(fmt, csv_path, size)
                 actual = csv_path.stat().st_size
-                repeats = args.herhalingen or (5 if actual < 20 * MB else 3 if actual < 200 * MB else 1)
+                repeats = args.herhalingen or (
+                    5 if actual < 20 * MB else 3 if actual < 200 * MB else 1
+                )
                 report(fmt, actual, rows, measure(csv_path, rows, tmp, template, repeats))
                 csv_path.unlink()
 

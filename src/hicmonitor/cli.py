@@ -111,13 +111,14 @@ def laad(
 ) -> None:
     """Laad bestanden (tidy CSV of CBS/politie open data) in de database, elk in één transactie."""
     from hicmonitor import loading, store
+    from hicmonitor.progress import bytes_bar
 
     con = store.connect_loaded(db_path())
     failed = False
     for path in bestanden:
         try:
-            with err_console.status(f"{path.name} laden…"):
-                result = loading.load_file(con, path)
+            with bytes_bar(err_console, f"{path.name} laden") as progress:
+                result = loading.load_file(con, path, progress=progress)
         except HicError as exc:
             err_console.print(f"[bold red]fout:[/] {exc}", highlight=False)
             failed = True
