@@ -72,9 +72,6 @@ URL_ENV = "HICMONITOR_CBS_URL"
 CONNECT_TIMEOUT_SECONDS = 10.0
 TIMEOUT_SECONDS = 120.0  # per response (a page of 10,000 rows)
 CRIME_DIMENSION = "SoortMisdrijf"
-# From this many rows the loader's bulk path is used (about 8x faster at 200,000 rows, same rows;
-# see benchmarks/bench_haal.py).
-FAST_ROWS = 50_000
 
 
 @dataclass(frozen=True)
@@ -501,9 +498,8 @@ def load(
 ) -> HaalResult:
     """Convert, write the CSV (to ``out`` or a temporary file) and load it in one transaction.
 
-    ``fast`` picks the loader's path for crime tables (default: the bulk path from
-    ``FAST_ROWS`` rows on; the CSV was written from checked rows, and the loader falls back to
-    the precise path to name a bad line should a bulk check fail).
+    ``fast`` is passed to ``loading.load_file`` (default: the fast path, which hands over to
+    the precise path to name a bad line should a check fail).
     """
     converted = convert(download, loading.vocabulary(con))
     table = download.spec.table_id
@@ -526,8 +522,6 @@ def load(
         path = tmpdir / f"{table}.csv"
     write_csv(converted, path)
     try:
-        if fast is None:
-            fast = len(converted.records) >= FAST_ROWS
         result = loading.load_file(con, path, fast=fast)
     except HicError as exc:
         if tmpdir is not None:
