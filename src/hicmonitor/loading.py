@@ -489,7 +489,10 @@ def _load_precise(
     kind, table = reader.kind, TABLES[reader.kind]
     columns = ", ".join(COLUMNS[kind])
     try:
-        with store.transaction(con):
+        with (
+            _bulk_settings(con, report.callback is not None, report.total),
+            store.transaction(con),
+        ):
             source_id = store.record_source(con, file_name=path.name, sha256=sha, kind=kind, rows=0)
             failure = _stage(con, path, reader, header, vocab, report)
             duplicate = _first_duplicate(con, path, reader)

@@ -67,8 +67,8 @@ def bulk_sql(source: str) -> str:
 
     ``source`` is the ``read_csv(...)`` expression (every column text). Periods are looked up in
     a small table of every valid code (a hash join is cheaper than parsing each of millions of
-    strings); counts are checked by ``sqlchecks.count_ok``. Crime codes and regions are trimmed
-    here and checked by the loader on their distinct values.
+    strings); counts are checked by ``sqlchecks.count_ok``. Crime codes and regions lose their
+    padding here and are checked by the loader on their distinct values.
     """
     years = f"range({FIRST_YEAR}, {last_year() + 1}) y(y)"
     periods = f"""(
@@ -84,8 +84,8 @@ def bulk_sql(source: str) -> str:
     ok = sq.count_ok("r.c", "r.n", allow_empty=True)
     return f"""
     SELECT CASE WHEN {ok} THEN p.period END AS period, p.kind AS period_kind,
-           trim(r.region) AS region_code, trim(r.crime) AS crime_code,
-           {sq.count_value("r.c", "r.n", allow_empty=True)} AS count, false AS provisional
+           {sq.code("r.region")} AS region_code, {sq.code("r.crime")} AS crime_code,
+           r.n AS count, false AS provisional
     FROM (SELECT {crime} AS crime, {region} AS region, {period} AS period, {count} AS c,
                  try_cast({count} AS BIGINT) AS n
           FROM {source}) r

@@ -34,7 +34,8 @@ def literal(text: str) -> str:
 
 
 def count_ok(text: str, number: str, *, allow_empty: bool, digits: int = 18) -> str:
-    """``text`` is a valid count (parse_count); ``number`` is ``try_cast(text AS BIGINT)``.
+    """``text`` is a valid count (parse_count); ``number`` is ``try_cast(text AS BIGINT)``, which
+    is also the value to store (NULL for CBS's empty cells '', '.' and 'x').
 
     The common case (plain digits, no leading zero) is the cheap round trip; surrounding spaces
     and leading zeros go through a regular expression; signs, decimals, exponents and
@@ -49,11 +50,13 @@ def count_ok(text: str, number: str, *, allow_empty: bool, digits: int = 18) -> 
     return "(" + " OR ".join(parts) + ")"
 
 
-def count_value(text: str, number: str, *, allow_empty: bool) -> str:
-    """The stored count: NULL for CBS's empty cells ('', '.', 'x')."""
-    if not allow_empty:
-        return number
-    return f"CASE WHEN trim({text}) IN ('', '.', 'x') THEN NULL ELSE {number} END"
+def code(text: str) -> str:
+    """A code or region as stored: trailing blanks removed (CBS pads its keys with spaces).
+
+    Cheaper than ``trim()`` on every row; a value with blanks in front is stored as it is and
+    then refused by the checks on codes and regions (the precise path strips and loads it).
+    """
+    return f"CASE WHEN suffix({text}, ' ') THEN rtrim({text}) ELSE {text} END"
 
 
 def year_ok(text: str, number: str) -> str:

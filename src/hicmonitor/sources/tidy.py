@@ -84,7 +84,7 @@ def _crime_municipal_sql(source: str) -> str:
     )
     return f"""
     SELECT CASE WHEN {ok} THEN make_date(r.y, 1, 1) END AS period, 'jaar' AS period_kind,
-           trim(r.region) AS region_code, trim(r.code) AS crime_code, r.n AS count,
+           {sq.code("r.region")} AS region_code, {sq.code("r.code")} AS crime_code, r.n AS count,
            CASE trim(r.flag) WHEN '1' THEN true WHEN '0' THEN false END AS provisional
     FROM {inner}
     """
@@ -172,7 +172,7 @@ def _population_sql(source: str) -> str:
         },
     )
     return f"""
-    SELECT CASE WHEN {ok} THEN r.y END AS year, trim(r.region) AS region_code,
+    SELECT CASE WHEN {ok} THEN r.y END AS year, {sq.code("r.region")} AS region_code,
            r.n AS inhabitants
     FROM {inner}
     """
