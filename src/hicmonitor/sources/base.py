@@ -52,40 +52,50 @@ class Checker:
     def __init__(self, path: Path, vocab: Vocabulary) -> None:
         self.path = path
         self.vocab = vocab
-        self.last_year = last_year()
+        self._texts: dict[str, None] = {}
+        self._years: dict[str, int] = {}
+        self._regions: dict[str, str] = {}
+        self._codes: dict[str, str] = {}
         self._memo: dict[str, dict[str, object]] = {}
 
+    def _keep(self, cache: dict, value: str, result: object) -> None:
+        if len(cache) < self.CACHE_LIMIT:
+            cache[value] = result
+
     def memo(self, name: str, value: str, check: Callable[[], object]) -> object:
+        """``check()`` (a pure check of ``value``), remembered per value under ``name``."""
         cache = self._memo.setdefault(name, {})
-        try:
+        if value in cache:
             return cache[value]
-        except KeyError:
-            result = check()
-            if len(cache) < self.CACHE_LIMIT:
-                cache[value] = result
-            return result
+        result = check()
+        self._keep(cache, value, result)
+        return result
 
     def text(self, line: int, field_name: str, value: str) -> None:
-        self.memo("text", value, lambda: check_text(self.path, line, field_name, value))
+        if value not in self._texts:
+            check_text(self.path, line, field_name, value)
+            self._keep(self._texts, value, None)
 
     def year(self, line: int, field_name: str, value: str) -> int:
-        return self.memo(  # type: ignore[return-value]
-            "year", value, lambda: check_year(self.path, line, field_name, value)
-        )
+        year = self._years.get(value)
+        if year is None:
+            year = check_year(self.path, line, field_name, value)
+            self._keep(self._years, value, year)
+        return year
 
     def region(self, line: int, field_name: str, value: str) -> str:
-        return self.memo(  # type: ignore[return-value]
-            "region",
-            value,
-            lambda: check_region(self.path, line, field_name, value, self.vocab),
-        )
+        code = self._regions.get(value)
+        if code is None:
+            code = check_region(self.path, line, field_name, value, self.vocab)
+            self._keep(self._regions, value, code)
+        return code
 
     def crime_code(self, line: int, field_name: str, value: str) -> str:
-        return self.memo(  # type: ignore[return-value]
-            "crime_code",
-            value,
-            lambda: check_crime_code(self.path, line, field_name, value, self.vocab),
-        )
+        code = self._codes.get(value)
+        if code is None:
+            code = check_crime_code(self.path, line, field_name, value, self.vocab)
+            self._keep(self._codes, value, code)
+        return code
 
     def count(
         self,

@@ -48,14 +48,15 @@ def parse_period(path: Path, line: int, value: str) -> tuple[dt.date, str]:
 
 
 def _record(ck: Checker, line: int, rec: dict[str, str]) -> tuple:
-    for name in (CRIME_COL, REGION_COL, PERIOD_COL):
-        ck.text(line, name, rec[name].strip())
-    code = ck.crime_code(line, CRIME_COL, rec[CRIME_COL])
-    region = ck.region(line, REGION_COL, rec[REGION_COL])
-    raw_period = rec[PERIOD_COL]
-    period, kind = ck.memo("period", raw_period, lambda: parse_period(ck.path, line, raw_period))  # type: ignore[misc]
+    crime, region, period = rec[CRIME_COL], rec[REGION_COL], rec[PERIOD_COL]
+    ck.text(line, CRIME_COL, crime.strip())
+    ck.text(line, REGION_COL, region.strip())
+    ck.text(line, PERIOD_COL, period.strip())
+    code = ck.crime_code(line, CRIME_COL, crime)
+    region = ck.region(line, REGION_COL, region)
+    date, kind = ck.memo("period", period, lambda: parse_period(ck.path, line, period))  # type: ignore[misc]
     count = ck.count(line, COUNT_COL, rec[COUNT_COL], allow_empty=True)
-    return (period, kind, region, code, count, False)
+    return (date, kind, region, code, count, False)
 
 
 def _key(row: tuple) -> tuple:
