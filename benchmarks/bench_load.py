@@ -142,28 +142,45 @@ def _peak_bytes() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
+def _rss_bytes() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
 def child(mode: str, csv_path: str, db_path: str) -> None:
-    """One measurement in this process; prints rows, seconds, CPU seconds and peak bytes."""
+    """One measurement in this process; prints rows, seconds, CPU seconds and memory."""
     import duckdb
 
     path = "hic" if mode == "hic" else "floor"
     if mode == "floor":
         con = duckdb.connect(db_path)
+        base = _rss_bytes()
         start, cpu = time.perf_counter(), _cpu()
         con.execute(f"CREATE TABLE plain AS SELECT * FROM read_csv('{csv_path}', header = true)")
         rows = con.execute("SELECT count(*) FROM plain").fetchone()[0]
         con.close()
     else:
         from hicmonitor import loading, store
+        from hicmonitor.errors import InputError
 
         con = store.connect(db_path)
+        base = _rss_bytes()
         start, cpu = time.perf_counter(), _cpu()
-        result = loading.load_file(con, csv_path)
-        rows, path = result.rows, result.path
+        try:
+            result = loading.load_file(con, csv_path)
+            rows, path = result.rows, result.path
+        except InputError as exc:  # the --fout run: the line named
+            rows, path = exc.line, "fout"
         con.close()
     seconds, cpu = time.perf_counter() - start, _cpu() - cpu
     peak = _peak_bytes()
-    print(json.dumps({"rows": rows, "seconds": seconds, "cpu": cpu, "peak": peak, "path": path}))
+    print(
+        json.dumps(
+            {"rows": rows, "seconds": seconds, "cpu": cpu, "peak": peak, "base": base, "path": path}
+        )
+    )
 
 
 def run(mode: str, csv_path: Path, db_path: Path, template: Path | None) -> dict:
@@ -200,7 +217,30 @@ def measure(csv_path: Path, expected: int, tmp: Path, template: Path, repeats: i
         "hic_cpu": med(hics, "cpu"),
         "floor_peak": max(r["peak"] for r in floors),
         "hic_peak": max(r["peak"] for r in hics),
+        "hic_base": max(r["base"] for r in hics),
     }
+
+
+BAD_ROWS = {  # a last line with an impossible period or year
+    "cbs": "99999999,1.1.1 ,GM0363,2023MM13,5",
+    "gemeente": "1.1.1,Woninginbraak,GM0363,1899,5,0",
+    "landelijk": "1.1.1 Diefstal,1899,5",
+    "bevolking": "GM0363,1899,5",
+    "geldautomaten": "1899,NVB,plofkraak,5,bron",
+}
+
+
+def bad_line(fmt: str, csv_path: Path, rows: int, tmp: Path, template: Path) -> None:
+    """Time the load of the file with one bad last line: the error must name that line."""
+    with csv_path.open("a", encoding="utf-8") as fh:
+        fh.write(BAD_ROWS[fmt] + "\n")
+    r = run("hic", csv_path, tmp / "hic.duckdb", template)
+    assert (r["path"], r["rows"]) == ("fout", rows + 2), r
+    print(
+        f"{'':14s} bad last line (regel {rows + 2:,}) named in {r['seconds']:.2f} s "
+        f"(cpu {r['cpu']:.2f}), peak {r['peak'] / 2**20:.0f} MiB",
+        flush=True,
+    )
 
 
 def report(fmt: str, size: int, rows: int, m: dict) -> None:
@@ -209,7 +249,8 @@ def report(fmt: str, size: int, rows: int, m: dict) -> None:
         f"(cpu {m['floor_cpu']:6.2f}) | hic {m['hic_s']:7.2f} s (cpu {m['hic_cpu']:6.2f}) "
         f"{rows / m['hic_s']:>12,.0f} rows/s | ratio {m['hic_s'] / m['floor_s']:5.2f} "
         f"(cpu {m['hic_cpu'] / m['floor_cpu']:4.2f}) | peak floor "
-        f"{m['floor_peak'] / 2**20:5.0f} MiB, hic {m['hic_peak'] / 2**20:5.0f} MiB",
+        f"{m['floor_peak'] / 2**20:5.0f} MiB, hic {m['hic_peak'] / 2**20:5.0f} MiB "
+        f"(of which {m['hic_base'] / 2**20:.0f} MiB before the load)",
         flush=True,
     )
 
@@ -222,6 +263,11 @@ def main() -> None:
     parser.add_argument("--groottes", default="5,55,500", help="file sizes in MB")
     parser.add_argument("--herhalingen", type=int, default=0, help="repetitions (0: by size)")
     parser.add_argument("--schaal", type=float, help="the old run: police table at this scale")
+    parser.add_argument(
+        "--fout",
+        action="store_true",
+        help="also time naming a bad last line (fast path, then the precise path)",
+    )
     parser.add_argument("--kind", choices=["floor", "hic"])
     parser.add_argument("paths", nargs="*")
     args = parser.parse_args()
@@ -259,6 +305,8 @@ def main() -> None:
                     5 if actual < 20 * MB else 3 if actual < 200 * MB else 1
                 )
                 report(fmt, actual, rows, measure(csv_path, rows, tmp, template, repeats))
+                if args.fout:
+                    bad_line(fmt, csv_path, rows, tmp, template)
                 csv_path.unlink()
 
 
