@@ -170,7 +170,7 @@ def child(mode: str, csv_path: str, db_path: str) -> None:
         start, cpu = time.perf_counter(), _cpu()
         try:
             result = loading.load_file(con, csv_path)
-            rows, path = result.rows, result.path
+            rows, path = result.rows, result.route
         except InputError as exc:  # the --fout run: the line named
             rows, path = exc.line, "fout"
         con.close()

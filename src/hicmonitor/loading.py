@@ -29,7 +29,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
 from hicmonitor import regions as regionmod
 from hicmonitor import store
@@ -67,10 +66,10 @@ COLUMNS = {
     "bevolking": POPULATION_COLUMNS,
     "geldautomaten": ATM_COLUMNS,
 }
-ARROW_TYPES = {
-    "misdrijven": [pa.date32(), pa.string(), pa.string(), pa.string(), pa.int64(), pa.bool_()],
-    "bevolking": [pa.int32(), pa.string(), pa.int64()],
-    "geldautomaten": [pa.int32(), pa.string(), pa.string(), pa.int32(), pa.string()],
+ARROW_TYPES = {  # the precise path's batches (pyarrow type names)
+    "misdrijven": ["date32", "string", "string", "string", "int64", "bool_"],
+    "bevolking": ["int32", "string", "int64"],
+    "geldautomaten": ["int32", "string", "string", "int32", "string"],
 }
 # The fast path's duplicate check: per group (the key without its time column) one bit per
 # time step since FIRST_YEAR; a group holds a duplicate exactly when it has more rows than bits
@@ -105,7 +104,7 @@ class LoadResult:
     skipped_empty: int = 0
     source_id: int | None = None
     revises: list[int] = field(default_factory=list)
-    path: str = "snel"  # snel (fast path) | precies (precise path)
+    route: str = "snel"  # snel (fast path) | precies (precise path)
 
     def summary(self) -> str:
         if self.status == "al geladen":
@@ -325,13 +324,16 @@ def _bulk_checks(
     if regions:
         if not all(code is not None and sq.region_shape_ok(code) for code in regions):
             raise _NeedsPrecise
+        # Counts register their new regions (all of them are needed); other kinds only need
+        # the countries and municipalities, which must be known.
+        asked = regions if kind == "misdrijven" else [c for c in regions if not sq.may_be_new(c)]
         known = {
             r[0]
             for r in con.execute(
-                "SELECT code FROM regions WHERE code IN (SELECT unnest(?))", [regions]
+                "SELECT code FROM regions WHERE code IN (SELECT unnest(?))", [asked]
             ).fetchall()
         }
-        new_regions = [code for code in regions if code not in known]
+        new_regions = [code for code in asked if code not in known]
         if not all(sq.may_be_new(code) for code in new_regions):
             raise _NeedsPrecise  # a country or municipality that the vocabulary does not know
     return int(rows) - int(empty or 0), int(empty or 0), new_regions
@@ -407,9 +409,11 @@ def _stage(
     Stops at the first record that fails a check and returns that error (the records before it
     are staged); memory stays bounded by the batch size.
     """
+    import pyarrow as pa  # only the precise path needs it
+
     kind = reader.kind
     names = ["line", *COLUMNS[kind]]
-    types = [pa.int64(), *ARROW_TYPES[kind]]
+    types = [pa.int64(), *(getattr(pa, name)() for name in ARROW_TYPES[kind])]
     con.execute(
         f"CREATE TEMP TABLE _staged AS SELECT 0::BIGINT AS line, {', '.join(COLUMNS[kind])} "
         f"FROM {TABLES[kind]} LIMIT 0"
@@ -538,7 +542,7 @@ def _load_precise(
         skipped_empty=skipped,
         source_id=source_id,
         revises=revised,
-        path="precies",
+        route="precies",
     )
 
 

@@ -91,7 +91,7 @@ def outcome(con, path: Path, fast: bool, before: dict) -> tuple:
         assert after == before, "a refused load changed the store"
         return (exc.line, exc.field, exc.message), None, None, after
     summary = (result.status, result.rows, result.replaced, result.skipped_empty)
-    return None, summary, result.path, snapshot(con)
+    return None, summary, result.route, snapshot(con)
 
 
 def both(tmp_path: Path, stores: dict, text: str | bytes, name: str = "f.csv") -> tuple:

@@ -29,7 +29,7 @@ def test_progress_reports_bytes_of_the_file(
     result = loading.load_file(
         con, medium_file, fast=fast, progress=lambda done, total: calls.append((done, total))
     )
-    assert result.rows == 400_000 and result.path == ("snel" if fast else "precies")
+    assert result.rows == 400_000 and result.route == ("snel" if fast else "precies")
     assert calls[-1] == (size, size)
     assert all(total == size for _, total in calls)
     done = [d for d, _ in calls]
@@ -46,7 +46,7 @@ def test_progress_restarts_when_the_precise_path_takes_over(
     calls: list[tuple[int, int]] = []
     con = store.connect(loaded_db)
     result = loading.load_file(con, path, progress=lambda d, t: calls.append((d, t)))
-    assert result.path == "precies"
+    assert result.route == "precies"
     assert calls[-1] == (path.stat().st_size, path.stat().st_size)
 
 
