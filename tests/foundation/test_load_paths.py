@@ -368,3 +368,58 @@ def random_file(draw: st.DrawFn) -> str:
 @given(text=random_file())
 def test_random_files(text: str, tmp_path: Path, stores: dict) -> None:
     both(tmp_path, stores, text)
+
+
+# --- the same file twice, and revisions, in every format -------------------------------------
+
+REVISIONS = {  # (first file, revised file: one key of the first again, one new); no stored keys
+    "cbs": (
+        ["0,1.1.1 ,GM0363,1995MM01,150,", "1,1.1.1 ,GM0363,1995MM02,140,"],
+        ["0,1.1.1 ,GM0363,1995MM02,145,", "1,1.1.1 ,GM0363,1995MM03,130,"],
+    ),
+    "gemeente": (
+        ["1.1.1,W,GM0363,1995,150,0", "1.1.1,W,GM0363,1996,140,0"],
+        ["1.1.1,W,GM0363,1996,145,1", "1.1.1,W,GM0363,1997,130,1"],
+    ),
+    "landelijk": (
+        ["1.1.1 W,1995,150", "1.1.1 W,1996,140"],
+        ["1.1.1 W,1996,145", "1.1.1 W,1997,130"],
+    ),
+    "bevolking": (["GM0363,1995,150", "GM0363,1996,140"], ["GM0363,1996,145", "GM0363,1997,130"]),
+    "geldautomaten": (
+        ["1995,NVB,plofkraak,150,a", "1996,NVB,plofkraak,140,a"],
+        ["1996,NVB,plofkraak,145,b", "1997,NVB,plofkraak,130,b"],
+    ),
+}
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["fast", "precise"])
+@pytest.mark.parametrize("name", sorted(REVISIONS))
+def test_same_file_twice_and_a_revision(
+    name: str, fast: bool, tmp_path: Path, loaded_db: Path
+) -> None:
+    header = VALID[name][0]
+    first, revised = (tmp_path / "v1.csv", tmp_path / "v2.csv")
+    first.write_text(csv_text(header, REVISIONS[name][0]), "utf-8")
+    revised.write_text(csv_text(header, REVISIONS[name][1]), "utf-8")
+    con = store.connect(loaded_db)
+    r1 = loading.load_file(con, first, fast=fast)
+    assert (r1.status, r1.rows) == ("geladen", 2)
+    table = loading.TABLES[r1.kind]
+    rows_of = f"SELECT * FROM {table} WHERE source_id NOT IN (SELECT unnest(?))"
+    others = sorted(con.execute(rows_of, [[r1.source_id]]).fetchall(), key=repr)
+    after_first = dump(con)
+    again = loading.load_file(con, first, fast=fast)
+    assert (again.status, again.source_id) == ("al geladen", r1.source_id)
+    assert dump(con) == after_first
+    r2 = loading.load_file(con, revised, fast=fast)
+    assert (r2.status, r2.rows, r2.replaced, r2.revises) == ("herzien", 2, 1, [r1.source_id])
+    counted = con.execute(
+        f"SELECT source_id, count(*) FROM {table} WHERE source_id IN (?, ?) GROUP BY 1 ORDER BY 1",
+        [r1.source_id, r2.source_id],
+    ).fetchall()
+    assert counted == [(r1.source_id, 1), (r2.source_id, 2)]
+    after = con.execute(rows_of, [[r1.source_id, r2.source_id]]).fetchall()
+    assert sorted(after, key=repr) == others  # every other row untouched
+    revises = con.execute("SELECT revises FROM sources WHERE id = ?", [r2.source_id]).fetchone()
+    assert revises[0] == [r1.source_id]
