@@ -168,12 +168,19 @@ def _replace_keys(
 
 
 def _finish(
-    con: duckdb.DuckDBPyConnection, kind: str, source_id: int, rows: int, sha: str
+    con: duckdb.DuckDBPyConnection,
+    kind: str,
+    source_id: int,
+    rows: int,
+    sha: str,
+    regions: list[str] | None = None,
 ) -> tuple[int, list[int]]:
     """Replace the keys this load revises and complete its source row (inside the transaction).
 
-    One query finds out whether any new key is stored by another source (the hash table is
-    built on the other sources' rows); only then are the revised keys collected and replaced.
+    ``regions``, if given, are all region codes of the load: when no other source has rows for
+    any of them, nothing can be revised. Otherwise one query finds out whether any new key is
+    stored by another source (the hash table is built on the other sources' rows); only then
+    are the revised keys collected and replaced.
     """
     table, keys = TABLES[kind], KEY_COLUMNS[kind]
     key_list = ", ".join(keys)
@@ -183,7 +190,16 @@ def _finish(
         f"WHERE o.source_id <> ? AND {same})"
     )
     replaced, revised = 0, []
-    if con.execute(f"SELECT count(*) {revising}", [source_id, source_id]).fetchone()[0]:
+    if (
+        regions is not None
+        and not con.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE source_id <> ? "
+            "AND region_code IN (SELECT unnest(?)) LIMIT 1)",
+            [source_id, regions],
+        ).fetchone()[0]
+    ):
+        pass  # no other source has these regions
+    elif con.execute(f"SELECT count(*) {revising}", [source_id, source_id]).fetchone()[0]:
         con.execute(
             f"CREATE TEMP TABLE _new_keys AS SELECT DISTINCT {key_list} {revising}",
             [source_id, source_id],
@@ -280,8 +296,10 @@ def _poll_progress(con: duckdb.DuckDBPyConnection, report: _Report) -> Iterator[
 
 def _bulk_checks(
     con: duckdb.DuckDBPyConnection, reader: Reader, source_id: int
-) -> tuple[int, int, list[str]]:
-    """Check the inserted rows in one pass; returns (rows, empty cells, regions not yet known).
+) -> tuple[int, int, list[str], list[str] | None]:
+    """Check the inserted rows in one pass.
+
+    Returns (rows, empty cells, regions not yet known, every region of the load or None).
 
     Raises ``_NeedsPrecise`` on a row that failed a check (NULL in the first column), a
     duplicate key, an unknown crime code, or a region code the precise path would refuse or
@@ -336,7 +354,8 @@ def _bulk_checks(
         new_regions = [code for code in asked if code not in known]
         if not all(sq.may_be_new(code) for code in new_regions):
             raise _NeedsPrecise  # a country or municipality that the vocabulary does not know
-    return int(rows) - int(empty or 0), int(empty or 0), new_regions
+    every_region = list(regions or []) if "region_code" in groups else None
+    return int(rows) - int(empty or 0), int(empty or 0), new_regions, every_region
 
 
 def _load_fast(
@@ -362,7 +381,7 @@ def _load_fast(
                     f"INSERT INTO {table} ({columns}, source_id) "
                     f"SELECT *, {int(source_id)} FROM ({select})"
                 )
-            rows, skipped, regions = _bulk_checks(con, reader, source_id)
+            rows, skipped, regions, all_regions = _bulk_checks(con, reader, source_id)
             if skipped:
                 con.execute("DELETE FROM counts WHERE source_id = ? AND count IS NULL", [source_id])
             if kind == "misdrijven":  # as on the precise path: counts register their regions
@@ -373,7 +392,7 @@ def _load_fast(
             existing = store.find_source(con, scanned.sha256)
             if existing is not None:
                 raise _AlreadyLoaded(existing)
-            replaced, revised = _finish(con, kind, source_id, rows, scanned.sha256)
+            replaced, revised = _finish(con, kind, source_id, rows, scanned.sha256, all_regions)
     except (duckdb.IOException, duckdb.OutOfMemoryException, duckdb.InterruptException):
         raise  # not about the file's contents
     except duckdb.Error:
