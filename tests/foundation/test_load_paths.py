@@ -479,7 +479,7 @@ def random_file(draw: st.DrawFn) -> str:
 
 
 @settings(
-    max_examples=100,
+    max_examples=40,
     deadline=None,
     derandomize=True,
     database=None,

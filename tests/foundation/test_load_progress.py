@@ -16,7 +16,7 @@ from tests.foundation.test_kill import big_cbs_file
 
 @pytest.fixture(scope="module")
 def medium_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return big_cbs_file(tmp_path_factory.mktemp("progress") / "middel.csv", 400_000)
+    return big_cbs_file(tmp_path_factory.mktemp("progress") / "middel.csv", 150_000)
 
 
 @pytest.mark.parametrize("fast", [True, False], ids=["fast", "precise"])
@@ -30,7 +30,7 @@ def test_progress_reports_bytes_of_the_file(
     result = loading.load_file(
         con, medium_file, fast=fast, progress=lambda done, total: calls.append((done, total))
     )
-    assert result.rows == 400_000 and result.route == ("snel" if fast else "precies")
+    assert result.rows == 150_000 and result.route == ("snel" if fast else "precies")
     assert calls[-1] == (size, size)
     assert all(total == size for _, total in calls)
     done = [d for d, _ in calls]
@@ -65,7 +65,7 @@ def test_laad_shows_a_bar_with_bytes_and_elapsed_time(medium_file: Path, loaded_
         env=env,
     )
     assert proc.returncode == 0, proc.stderr
-    assert "400.000 rijen misdrijven geladen" in proc.stdout
+    assert "150.000 rijen misdrijven geladen" in proc.stdout
     assert "middel.csv laden" in proc.stderr
     size_mb = f"{medium_file.stat().st_size / 1e6:.1f}"
     assert f"/{size_mb} MB" in proc.stderr  # bytes done of the file's size
