@@ -208,7 +208,10 @@ def check_population(
             raw += [
                 ("abolished_region", r, fields.get("region_code")) for r in _abolished(con, regions)
             ]
-        if check := cfg.on("own_history"):
+        check = cfg.on("own_history")
+        checked = {PREFIXES[lv] for lv in check.levels} if check else set()
+        unknown = regionmod.UNKNOWN_MUNICIPALITY
+        if check and any(r[:2] in checked and r != unknown for r in regions):
             raw += [
                 ("own_history", r, fields.get("inhabitants"))
                 for r in _own_history(con, check, source_id, "population")
@@ -392,12 +395,16 @@ def _own_history(
         join = "s.region = n.region AND s.crime = n.crime AND s.kind = n.kind"
     else:
         codes, params = "", []
+        # only the regions of the levels checked (a file of neighbourhoods costs nothing)
         series = f"""
+            WITH keys AS (
+                SELECT DISTINCT region FROM {NEW} n WHERE n.region <> '{unknown}'{levels}
+            )
             SELECT c.region_code AS region, 'jaar' AS kind,
                    median(c.inhabitants) FILTER (WHERE c.source_id <> ?) AS med_other,
                    count(*) FILTER (WHERE c.source_id <> ?) AS n_other,
                    median(c.inhabitants) AS med_all, count(*) AS n_all
-            FROM population c SEMI JOIN {NEW} k ON k.region = c.region_code
+            FROM population c SEMI JOIN keys k ON k.region = c.region_code
             GROUP BY ALL
         """
         join = "s.region = n.region"
