@@ -6,7 +6,7 @@ from the test server in ``tests/sources/odata_server.py`` on 127.0.0.1 and measu
 - floor: every page of ``TypedDataSet`` fetched and JSON-decoded with plain ``requests``;
 - fetch: ``cbs_download.fetch`` (cbsodata: service root, metadata, all pages);
 - convert + write + load: ``cbs_download.load`` into a fresh store holding the embedded data;
-- load alone: ``loading.load_file`` (bulk path) of the same CSV into another fresh store.
+- load alone: ``loading.load_file`` (fast path) of the same CSV into another fresh store.
 
 Prints seconds, rows/s and the ratio of fetch to the floor and of haal's load to load_file.
 
@@ -124,7 +124,7 @@ def main() -> None:
     print(line("floor: requests + json, alle pagina's", t_floor))
     print(line("fetch (cbsodata)", t_fetch))
     print(line("convert + CSV + load_file", t_load))
-    print(line("load_file bulkpad (zelfde CSV)", t_direct))
+    print(line("load_file snel pad (zelfde CSV)", t_direct))
     print(f"ratio fetch / floor:                {t_fetch / t_floor:6.2f}")
     print(f"ratio haal-load / load_file:        {t_load / t_direct:6.2f}")
     print(f"ratio haal totaal / (floor + load): {(t_fetch + t_load) / (t_floor + t_direct):6.2f}")

@@ -1,6 +1,6 @@
 """Readers during a load: load time with and without readers, reader queries per second.
 
-A store with the embedded data set gets a 3-million-row open-data file (the bulk path), four
+A store with the embedded data set gets a 3-million-row open-data file (the fast path), four
 ways, each on a fresh copy of the store:
 
 - direct: ``store.connect`` + ``load_file`` on the file itself (the old way: no snapshot, and
@@ -118,7 +118,7 @@ def main() -> None:
         snap = hic_load(fresh("snapshot"), data)
         loaded, errors, qps = with_readers(fresh("lezers"), data, args.lezers, args.pauze, work)
         fast, errors0, qps0 = with_readers(fresh("lezers0"), data, args.lezers, 0.0, work)
-    print(f"{args.rijen:,} rows (bulk path); machine shared, compare ratios")
+    print(f"{args.rijen:,} rows (fast path); machine shared, compare ratios")
     print(f"  direct load_file (baseline)         {direct:6.1f} s   1.00")
     print(f"  hic laad start-up (already loaded)  {startup:6.1f} s")
     print(f"  hic laad, snapshot, no readers      {snap:6.1f} s   {snap / direct:.2f}")

@@ -247,7 +247,7 @@ def test_value_in_a_column_without_a_name_is_refused(loaded_db: Path, tmp_path: 
     assert info.value.line == 2 and info.value.field == "kolom 7"
     assert "geen naam" in str(info.value)
     assert dump(con) == before
-    # the bulk path checks the same (and names the line)
+    # the fast path checks the same (and the precise path names the line)
     big = tmp_path / "shifted_open.csv"
     big.write_text(
         "ID,SoortMisdrijf,RegioS,Perioden,GeregistreerdeMisdrijven_1,\n"

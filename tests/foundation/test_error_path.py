@@ -126,7 +126,7 @@ def private_copies(db: Path) -> list[Path]:
 
 @pytest.fixture(scope="module")
 def big_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """3 million rows in the open-data format (taken by the bulk path)."""
+    """3 million rows in the open-data format (the fast path)."""
     return big_cbs_file(tmp_path_factory.mktemp("groot") / "groot.csv", 3_000_000)
 
 

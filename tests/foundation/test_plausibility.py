@@ -217,7 +217,7 @@ def test_an_abolished_row_does_not_break_vergelijk(loaded_db: Path, tmp_path: Pa
 
 
 def test_bulk_path_refuses_with_the_line(loaded_db: Path, tmp_path: Path) -> None:
-    """The bulk path runs the same checks and names the line of a flagged row."""
+    """The fast path runs the same checks and names the line of a flagged row."""
     lines = [f"{i},1.1.1 ,BU{i:08d},2023MM01,1" for i in range(2000)]
     lines.insert(1234, "9999,1.1.1 ,GM0855,2023JJ00,5000000")
     path = write(tmp_path, "bulk.csv", OPEN + "\n".join(lines) + "\n")

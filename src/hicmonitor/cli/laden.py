@@ -103,6 +103,7 @@ def laad(
     eind, in één keer, de database vervangt. Wordt de opdracht onderbroken, dan is er niets
     gewijzigd.
     """
+    from hicmonitor.cli.progress import bytes_bar
     from hicmonitor.services import loading
 
     published = parse_day(beschikbaar_vanaf, "--beschikbaar-vanaf")
@@ -110,9 +111,13 @@ def laad(
     with store_writer(wacht) as con:
         for path in loading.load_order(bestanden):
             try:
-                with err_console.status(f"{path.name} laden…"):
+                with bytes_bar(err_console, f"{path.name} laden") as progress:
                     result = loading.load_file(
-                        con, path, accept=accepteer_afwijkingen, published=published
+                        con,
+                        path,
+                        accept=accepteer_afwijkingen,
+                        published=published,
+                        progress=progress,
                     )
             except HicError as exc:  # the other files are still loaded
                 print_error(exc)

@@ -17,7 +17,7 @@ import duckdb
 
 from hicmonitor.errors import HicError
 from hicmonitor.sources import cbs_download
-from hicmonitor.sources.cbs_download import FAST_ROWS, Converted, Download, convert, write_csv
+from hicmonitor.sources.cbs_download import Converted, Download, convert, write_csv
 from hicmonitor.store.loading import LoadResult, load_file, vocabulary
 
 __all__ = ["HaalResult", "LoadResult", "fetch", "load_download", "load_file", "load_order"]
@@ -96,9 +96,8 @@ def load_download(
 ) -> HaalResult:
     """Convert, write the CSV (to ``out`` or a temporary file) and load it in one transaction.
 
-    ``fast`` picks the loader's path for crime tables (default: the bulk path from
-    ``FAST_ROWS`` rows on; the CSV was written from checked rows, and the loader falls back to
-    the precise path to name a bad line should a bulk check fail).
+    ``fast`` is passed to ``load_file`` (default: the fast path, which hands over to the
+    precise path to name a bad line should a check fail).
     """
     converted = convert(download, vocabulary(con))
     table = download.spec.table_id
@@ -121,8 +120,6 @@ def load_download(
         path = tmpdir / f"{table}.csv"
     write_csv(converted, path)
     try:
-        if fast is None:
-            fast = len(converted.records) >= FAST_ROWS
         result = load_file(con, path, fast=fast, accept=accept)
     except HicError as exc:
         if tmpdir is not None:

@@ -1,8 +1,8 @@
 """Readers: one per outside format, each turning a file into canonical rows.
 
 A reader knows its format and nothing of the store. It offers a precise path (Python, every
-record checked, errors with file, line and field) and, for formats that come in very large files,
-a fast path (a DuckDB SQL expression over ``read_csv``) whose rows the loader checks in bulk.
+record checked, errors with file, line and field) and the same conversion as a fast path (a
+DuckDB SQL expression over ``read_csv``) whose rows the loader checks in bulk.
 """
 
 from __future__ import annotations

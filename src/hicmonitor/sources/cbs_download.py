@@ -69,9 +69,6 @@ URL_ENV = "HICMONITOR_CBS_URL"
 CONNECT_TIMEOUT_SECONDS = 10.0
 TIMEOUT_SECONDS = 120.0  # per response (a page of 10,000 rows)
 CRIME_DIMENSION = "SoortMisdrijf"
-# From this many rows the loader's bulk path is used (about 8x faster at 200,000 rows, same rows;
-# see benchmarks/bench_haal.py).
-FAST_ROWS = 50_000
 
 
 @dataclass(frozen=True)

@@ -12,20 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 from hicmonitor.errors import InputError
-from hicmonitor.sources.base import (
-    FIRST_YEAR,
-    DuplicateTracker,
-    Reader,
-    Vocabulary,
-    check_crime_code,
-    check_region,
-    last_year,
-)
-from hicmonitor.sources.csvfile import check_text, iter_records, parse_count
+from hicmonitor.sources import sqlchecks as sq
+from hicmonitor.sources.base import FIRST_YEAR, Checker, Reader, last_year
 
 CRIME_COL = "SoortMisdrijf"
 REGION_COL = "RegioS"
@@ -37,7 +28,7 @@ _PERIOD = re.compile(r"^(\d{4})(JJ00|MM(0[1-9]|1[0-2]))$")
 
 def parse_period(path: Path, line: int, value: str) -> tuple[dt.date, str]:
     """``2023JJ00`` -> (2023-01-01, 'jaar'); ``2023MM07`` -> (2023-07-01, 'maand')."""
-    text = value  # CBS period keys are never padded: " 2023JJ00" is refused, as on the bulk path
+    text = value  # CBS period keys are never padded: " 2023JJ00" is refused, as on the fast path
     match = _PERIOD.match(text)
     if not match or not FIRST_YEAR <= int(match.group(1)) <= last_year():
         hint = ""
@@ -56,26 +47,29 @@ def parse_period(path: Path, line: int, value: str) -> tuple[dt.date, str]:
     return dt.date(year, int(match.group(3)), 1), "maand"
 
 
-def _rows(path: Path, header: list[str], vocab: Vocabulary) -> Iterator[tuple[int, tuple]]:
-    dups = DuplicateTracker(path, PERIOD_COL)
-    for line, rec in iter_records(path, header):
-        for name in (CRIME_COL, REGION_COL, PERIOD_COL):
-            check_text(path, line, name, rec[name].strip())
-        code = check_crime_code(path, line, CRIME_COL, rec[CRIME_COL], vocab)
-        region = check_region(path, line, REGION_COL, rec[REGION_COL], vocab)
-        period, kind = parse_period(path, line, rec[PERIOD_COL])
-        count = parse_count(path, line, COUNT_COL, rec[COUNT_COL], allow_empty=True)
-        dups.add((period.isoformat(), kind, region, code), line)
-        yield line, (period, kind, region, code, count, False, None)
+def _record(ck: Checker, line: int, rec: dict[str, str]) -> tuple:
+    crime, region, period = rec[CRIME_COL], rec[REGION_COL], rec[PERIOD_COL]
+    ck.text(line, CRIME_COL, crime.strip())
+    ck.text(line, REGION_COL, region.strip())
+    ck.text(line, PERIOD_COL, period.strip())
+    code = ck.crime_code(line, CRIME_COL, crime)
+    region = ck.region(line, REGION_COL, region)
+    date, kind = ck.memo("period", period, lambda: parse_period(ck.path, line, period))  # type: ignore[misc]
+    count = ck.count(line, COUNT_COL, rec[COUNT_COL], allow_empty=True)
+    return (date, kind, region, code, count, False, None)  # no stated publication day
 
 
-def fast_sql(source: str) -> str:
-    """Canonical rows straight from ``read_csv``; invalid periods come out as NULL.
+def _key(row: tuple) -> tuple:
+    return (row[0].isoformat(), row[1], row[2], row[3])
 
-    ``source`` is the file path as a SQL string literal. Periods are looked up in a small table
-    of every valid code (a hash join is cheaper than parsing each of millions of strings).
-    Rows the CSV reader itself cannot parse (wrong column count, non-integer count, bad encoding)
-    go to DuckDB's reject table.
+
+def bulk_sql(source: str, header: list[str]) -> str:
+    """Canonical rows straight from ``read_csv``; a row failing a check gets a NULL period.
+
+    ``source`` is the ``read_csv(...)`` expression (every column text). Periods are looked up in
+    a small table of every valid code (a hash join is cheaper than parsing each of millions of
+    strings); counts are checked by ``sqlchecks.count_ok``. Crime codes and regions lose their
+    padding here and are checked by the loader on their distinct values.
     """
     years = f"range({FIRST_YEAR}, {last_year() + 1}) y(y)"
     periods = f"""(
@@ -85,13 +79,18 @@ def fast_sql(source: str) -> str:
         SELECT printf('%04dMM%02d', y, m), make_date(y, m, 1), 'maand'
         FROM {years}, range(1, 13) m(m)
     )"""
+    crime, region, period, count = (
+        sq.ident(c) for c in (CRIME_COL, REGION_COL, PERIOD_COL, COUNT_COL)
+    )
+    ok = sq.count_ok("r.c", "r.n", allow_empty=True)
     return f"""
-    SELECT p.period, p.kind AS period_kind, trim(r.{REGION_COL}) AS region_code,
-           trim(r.{CRIME_COL}) AS crime_code, r.{COUNT_COL} AS count, false AS provisional
-    FROM read_csv({source}, header = true, all_varchar = true,
-                  types = {{'{COUNT_COL}': 'BIGINT'}}, store_rejects = true,
-                  encoding = 'utf-8', strict_mode = true) r
-    LEFT JOIN {periods} p ON p.code = r.{PERIOD_COL}
+    SELECT CASE WHEN {ok} THEN p.period END AS period, p.kind AS period_kind,
+           {sq.code("r.region")} AS region_code, {sq.code("r.crime")} AS crime_code,
+           r.n AS count, false AS provisional, NULL::DATE AS available_from
+    FROM (SELECT {crime} AS crime, {region} AS region, {period} AS period, {count} AS c,
+                 try_cast({count} AS BIGINT) AS n
+          FROM {source}) r
+    LEFT JOIN {periods} p ON p.code = r.period
     """
 
 
@@ -99,12 +98,14 @@ CRIME = Reader(
     name="CBS/politie open data (cbsodata)",
     kind="misdrijven",
     required=(CRIME_COL, REGION_COL, PERIOD_COL, COUNT_COL),
-    rows=_rows,
+    record=_record,
+    key=_key,
+    duplicate_field=PERIOD_COL,
     fields={
         "crime_code": CRIME_COL,
         "region_code": REGION_COL,
         "period": PERIOD_COL,
         "count": COUNT_COL,
     },
-    fast_sql=fast_sql,
+    bulk_sql=bulk_sql,
 )

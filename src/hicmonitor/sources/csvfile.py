@@ -9,16 +9,21 @@ names.
 from __future__ import annotations
 
 import csv
+import hashlib
+import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from hicmonitor.errors import InputError, shorten
+from hicmonitor.format_nl import number as number_nl
 from hicmonitor.sources import sniff
 
 BOM = "\ufeff"
 MAX_HEADER_BYTES = 64 * 1024  # a header line longer than this is not a CSV header
 FIELD_LIMIT = csv.field_size_limit()  # Python's csv refuses longer fields
+MAX_COUNT = 2**63 - 1  # the largest count the store holds (BIGINT)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff]")
 
 
@@ -51,7 +56,8 @@ def read_header(path: Path) -> list[str]:
     with path.open("rb") as fh:
         head = fh.read(sniff.HEAD_BYTES)
         fh.seek(0)
-        first = fh.readline(MAX_HEADER_BYTES + 1)
+        # a line may also end in "\r" alone
+        first = fh.readline(MAX_HEADER_BYTES + 1).split(b"\r", 1)[0]
     not_csv = sniff.diagnose(path, head)
     if not_csv is not None:
         raise not_csv
@@ -72,23 +78,31 @@ def read_header(path: Path) -> list[str]:
     return [c.strip() for c in next(csv.reader([text]))]
 
 
-def iter_records(path: Path, columns: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
+PROGRESS_EVERY = 1 << 16  # records between progress reports
+
+
+def iter_records(
+    path: Path, columns: list[str], progress: Callable[[int], None] | None = None
+) -> Iterator[tuple[int, dict[str, str]]]:
     """Yield (line number, record) for each data record, checking the column count.
 
     Line numbers are those a text editor shows (a quoted value spanning lines counts all).
     A column without a name in the header (``a,b,,`` from a spreadsheet) must be empty in
     every record: a value there is refused, naming the line and the column.
+    ``progress`` is called now and then with the number of bytes read so far.
     """
     unnamed = unnamed_columns(columns)
     start = 2
     try:
-        with path.open(encoding="utf-8", newline="") as fh:
+        with path.open("rb") as raw, io.TextIOWrapper(raw, encoding="utf-8", newline="") as fh:
             reader = csv.reader(fh)
             next(reader, None)  # header, checked by read_header
             start = reader.line_num + 1
-            for row in reader:
+            for count, row in enumerate(reader):
                 line = start
                 start = reader.line_num + 1
+                if progress is not None and count % PROGRESS_EVERY == 0:
+                    progress(raw.tell())
                 if not row or row == [""]:
                     continue
                 if len(row) != len(columns) and any("\n" in v for v in row):
@@ -140,6 +154,59 @@ def unnamed_columns(header: list[str]) -> list[int]:
     return [i for i, name in enumerate(header) if not name.strip()]
 
 
+def read_csv_sql(path: Path, header: list[str]) -> str:
+    """DuckDB's ``read_csv`` of ``path`` with the dialect ``iter_records`` reads, every column text.
+
+    The dialect is fixed (comma, double quote doubled inside quotes, no comment lines); empty
+    fields come back as '' (NULL only for a field that is exactly U+0001, which every check
+    refuses); a line longer than Python's CSV field limit is refused (so no field Python would
+    refuse is accepted); a row DuckDB cannot parse ends the query with an error.
+    """
+    names = ", ".join(_sql_literal(c) for c in header)
+    return (
+        f"read_csv({_sql_literal(str(path))}, header = true, names = [{names}], "
+        "all_varchar = true, delim = ',', quote = '\"', escape = '\"', comment = '', skip = 0, "
+        f"null_padding = false, nullstr = {_sql_literal(chr(1))}, strict_mode = true, "
+        f"encoding = 'utf-8', max_line_size = {csv.field_size_limit()})"
+    )
+
+
+def _sql_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+@dataclass(frozen=True)
+class FileScan:
+    """One pass over a file's bytes: its sha256, and whether DuckDB may read it as Python does."""
+
+    sha256: str
+    same_parse: bool  # False when a quote has a space or tab beside it
+
+
+_QUOTE_SPACING = (b' "', b'" ', b'\t"', b'"\t')
+
+
+def scan_file(path: Path, block_size: int = 1 << 20) -> FileScan:
+    """Hash the file and look for quotes with blanks beside them, in one read.
+
+    DuckDB's CSV reader drops blanks around a quoted value (``"1" ,`` gives ``1``); Python's csv
+    keeps them (``1 ``) or keeps the quotes (`` "1"`` stays `` "1"``). A file with such a spot is
+    left to the precise path. Files without any quote (the usual case) are decided by one
+    ``memchr`` per block.
+    """
+    digest = hashlib.sha256()
+    same = True
+    tail = b""
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(block_size), b""):
+            digest.update(block)
+            if same and (b'"' in block or tail == b'"'):
+                window = tail + block
+                same = not any(pattern in window for pattern in _QUOTE_SPACING)
+            tail = block[-1:]
+    return FileScan(digest.hexdigest(), same)
+
+
 def looks_like_formula(value: str) -> bool:
     """True for text a spreadsheet would execute (CSV/formula injection)."""
     if not value:
@@ -166,7 +233,15 @@ def check_text(path: Path, line: int, field: str, value: str) -> None:
         )
 
 
-def parse_count(path: Path, line: int, field: str, value: str, *, allow_empty: bool) -> int | None:
+def parse_count(
+    path: Path,
+    line: int,
+    field: str,
+    value: str,
+    *,
+    allow_empty: bool,
+    maximum: int = MAX_COUNT,
+) -> int | None:
     text = value.strip()
     if text in {"", ".", "x"} and allow_empty:
         return None
@@ -183,7 +258,15 @@ def parse_count(path: Path, line: int, field: str, value: str, *, allow_empty: b
             line=line,
             field=field,
         )
-    return int(text)
+    number = int(text)
+    if number > maximum:
+        raise InputError(
+            path,
+            f"aantal {shorten(repr(value))} is te groot; hoogstens {number_nl(maximum)}",
+            line=line,
+            field=field,
+        )
+    return number
 
 
 def missing_columns_error(path: Path, header: list[str], required: list[str]) -> InputError:

@@ -4,7 +4,7 @@ One DuckDB file holds the canonical tables of ``DESIGN.md``. The package:
 
 - ``schema``    DDL per version, migrations, the version check;
 - ``queries``   the read queries the services ask (counts, population, regions, sources);
-- ``loading``   loading files, one transaction per file (checks, revisions, bulk path);
+- ``loading``   loading files, one transaction per file (fast and precise path, checks, revisions);
 - ``incidents`` the non-public incident table for the near-repeat analysis.
 
 This module opens the file and records provenance; the public names of ``schema`` and

@@ -11,10 +11,21 @@ data's release dates, ``data/nl/availability.csv``), else the date given for the
 (``hic laad --beschikbaar-vanaf``), else the day of the load. Rows a revision replaces are kept
 in the ``*_history`` tables, so questions as of an earlier date still see them.
 
-Small files take the precise path (every record checked in Python before anything is written).
-Very large files in the open-data format take the fast path: DuckDB's ``read_csv`` inserts
-straight into ``counts`` inside the transaction, bulk checks run on the inserted rows, and on any
-violation the transaction is rolled back and the precise path runs to name the line.
+Every file, whatever its size, first takes the fast path: DuckDB's ``read_csv`` converts and
+inserts the rows straight into their table inside the transaction (the reader's ``bulk_sql``),
+and checks on the inserted rows find any row that is not valid, any duplicate key, and any
+unknown code or region. If everything holds, the load continues (availability, revisions, the
+plausibility checks) and commits. If anything does not, the transaction is rolled back and the
+precise path runs: every record checked in Python, in file order, so the first bad line is
+named exactly. The fast path's checks are strict (see ``hicmonitor.sources.sqlchecks``): what
+they accept, the precise path accepts with the same values; what they refuse but the precise
+path accepts (say a count written " 05") is then loaded by the precise path. So both paths store
+the same rows and refuse the same files.
+
+The plausibility checks (:mod:`hicmonitor.store.plausibility`) are the same SQL on both paths,
+run on the stored rows before the commit; their findings name the line of each flagged row as
+the precise reader numbers it (on the fast path by one more pass over the file, only when
+something was found).
 """
 
 from __future__ import annotations
@@ -23,14 +34,14 @@ import csv
 import datetime as dt
 import json
 import os
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import astuple, dataclass, field
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
 from hicmonitor import plausibility as pl
 from hicmonitor import regions as regionmod
@@ -38,22 +49,29 @@ from hicmonitor import store
 from hicmonitor.errors import HicError, InputError
 from hicmonitor.format_nl import amount, enumerate_nl
 from hicmonitor.sources import Reader, Vocabulary, detect
+from hicmonitor.sources import sqlchecks as sq
 from hicmonitor.sources.base import (
     ATM_COLUMNS,
     AVAILABLE,
+    AVAILABLE_NAMES,
     COUNT_COLUMNS,
     FIRST_YEAR,
     KEY_COLUMNS,
     POPULATION_COLUMNS,
+    ROW_COLUMNS,
+    DuplicateTracker,
     last_year,
+    optional_column,
 )
-from hicmonitor.sources.csvfile import not_utf8_error, unnamed_columns
+from hicmonitor.sources.csvfile import FileScan, read_csv_sql, scan_file, unnamed_columns
 from hicmonitor.store import engine
 from hicmonitor.store import plausibility as checks
 
 DATA_ENV = "HICMONITOR_DATA"
-FAST_PATH_BYTES = 64 * 1024 * 1024
 BULK_MEMORY_LIMIT = "1.5GB"
+BULK_SETTINGS_BYTES = 16 * 1024 * 1024  # from this size on, loads switch to bulk settings
+PRECISE_BATCH = 50_000  # rows per insert on the precise path (bounded memory)
+PROGRESS_POLL_SECONDS = 0.2
 CODELIST = "nl/SoortMisdrijf_codelist.csv"
 # The population comes first: a load of counts is checked against the inhabitants.
 EMBEDDED_FILES = (
@@ -72,6 +90,31 @@ COLUMNS = {
     "bevolking": POPULATION_COLUMNS,
     "geldautomaten": ATM_COLUMNS,
 }
+ARROW_TYPES = {  # the precise path's batches (pyarrow type names), per ROW_COLUMNS
+    "misdrijven": ["date32", "string", "string", "string", "int64", "bool_", "date32"],
+    "bevolking": ["int32", "string", "int64", "date32"],
+    "geldautomaten": ["int32", "string", "string", "int32", "string", "date32", "date32"],
+}
+# The fast path's duplicate check: per group (the key without its time column) one bit per
+# time step since FIRST_YEAR; a group holds a duplicate exactly when it has more rows than bits
+# set. (time column, bit index, steps per year, group columns)
+DUPLICATE_BITS = {
+    "misdrijven": (
+        "period",
+        f"(year(period) - {FIRST_YEAR}) * 12 + month(period) - 1",
+        12,
+        ("region_code", "crime_code", "period_kind"),
+    ),
+    "bevolking": ("year", f"year - {FIRST_YEAR}", 1, ("region_code",)),
+    "geldautomaten": ("year", f"year - {FIRST_YEAR}", 1, ("counter", "kind")),
+}
+# The period of a row as the availability table keys it: (period kind, period start).
+PERIOD_SQL = {
+    "misdrijven": ("period_kind", "period"),
+    "bevolking": ("'jaar'", "make_date(year, 1, 1)"),
+}
+
+Progress = Callable[[int, int], None]  # (bytes done, bytes in total)
 
 
 def data_dir() -> Path:
@@ -111,6 +154,7 @@ class LoadResult:
     revises: list[int] = field(default_factory=list)
     exceptions: list[pl.Finding] = field(default_factory=list)  # accepted, recorded
     unnamed_columns: list[int] = field(default_factory=list)  # 1-based, empty: ignored
+    route: str = "snel"  # snel (fast path) | precies (precise path)
 
     def summary(self) -> str:
         if self.status == "al geladen":
@@ -147,22 +191,34 @@ def vocabulary(con: duckdb.DuckDBPyConnection) -> Vocabulary:
     return Vocabulary(crime_codes=codes, regions=known)
 
 
-def _add_regions(con: duckdb.DuckDBPyConnection, codes: list[str]) -> None:
-    """Register region codes of levels without a vocabulary (wijk, buurt, politieregio, …)."""
-    known = store.region_codes(con)
-    new = [c for c in codes if c not in known]
-    if new:
+def _add_regions(con: duckdb.DuckDBPyConnection, codes: list[str], *, new: bool = False) -> None:
+    """Register region codes of levels without a vocabulary (wijk, buurt, politieregio, …).
+
+    ``new``: the codes are known to be absent from the table already.
+    """
+    if not new:
+        known = store.region_codes(con)
+        codes = [c for c in codes if c not in known]
+    if codes:
         con.execute(
             "INSERT INTO regions (code, name, level, parent) "
             "SELECT unnest(?), NULL, unnest(?), unnest(?)",
-            [new, [regionmod.level_of(c) for c in new], [regionmod.parent_of(c) for c in new]],
+            [
+                codes,
+                [regionmod.level_of(c) for c in codes],
+                [regionmod.parent_of(c) for c in codes],
+            ],
         )
 
 
 def _replace_keys(
     con: duckdb.DuckDBPyConnection, kind: str, new_keys: str, source_id: int
 ) -> tuple[int, list[int]]:
-    """Delete rows of other sources whose key is in ``new_keys``: (rows replaced, sources revised)."""
+    """Delete rows of other sources whose key is in ``new_keys``: (rows replaced, sources revised).
+
+    The replaced rows move to the table's ``_history`` (with the source that superseded them),
+    so they stay readable as of the dates they were public.
+    """
     table, keys = TABLES[kind], KEY_COLUMNS[kind]
     on = " AND ".join(f"t.{k} = n.{k}" for k in keys)
     revised = [
@@ -175,7 +231,6 @@ def _replace_keys(
     ]
     replaced = 0
     if revised:
-        # the replaced rows stay readable as of the dates they were public
         con.execute(
             f"INSERT INTO {table}_history SELECT t.*, ? FROM {table} t JOIN {new_keys} n "
             f"ON {on} WHERE t.source_id <> ?",
@@ -188,18 +243,69 @@ def _replace_keys(
     return replaced, revised
 
 
+def _finish(
+    con: duckdb.DuckDBPyConnection,
+    kind: str,
+    source_id: int,
+    rows: int,
+    sha: str,
+    regions: list[str] | None = None,
+) -> tuple[int, list[int]]:
+    """Replace the keys this load revises and complete its source row (inside the transaction).
+
+    ``regions``, if given, are all region codes of the load: when no other source has rows for
+    any of them, nothing can be revised. Otherwise one query finds out whether any new key is
+    stored by another source (the hash table is built on the other sources' rows); only then
+    are the revised keys collected and replaced.
+    """
+    table, keys = TABLES[kind], KEY_COLUMNS[kind]
+    key_list = ", ".join(keys)
+    same = " AND ".join(f"o.{k} = c.{k}" for k in keys)
+    revising = (
+        f"FROM {table} c WHERE source_id = ? AND EXISTS (SELECT 1 FROM {table} o "
+        f"WHERE o.source_id <> ? AND {same})"
+    )
+    replaced, revised = 0, []
+    if (
+        regions is not None
+        and not con.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE source_id <> ? "
+            "AND region_code IN (SELECT unnest(?)) LIMIT 1)",
+            [source_id, regions],
+        ).fetchone()[0]
+    ):
+        pass  # no other source has these regions
+    elif con.execute(f"SELECT count(*) {revising}", [source_id, source_id]).fetchone()[0]:
+        con.execute(
+            f"CREATE TEMP TABLE _new_keys AS SELECT DISTINCT {key_list} {revising}",
+            [source_id, source_id],
+        )
+        try:
+            replaced, revised = _replace_keys(con, kind, "_new_keys", source_id)
+        finally:
+            con.execute("DROP TABLE _new_keys")
+    con.execute(
+        "UPDATE sources SET sha256 = ?, rows = ?, revises = ? WHERE id = ?",
+        [sha, rows, revised or None, source_id],
+    )
+    return replaced, revised
+
+
+# --- when the figures became public, and whether they are plausible ---------------------
+
+
 def _record_availability(
     con: duckdb.DuckDBPyConnection,
     path: Path,
     source_id: int,
-    periods: Mapping[tuple[str, dt.date], dt.date | None],
+    periods: list[tuple[str, dt.date, dt.date | None]],
     published: Publication,
 ) -> None:
-    """One availability row per period of the load: the date stated in the file for that
-    period (the latest of its rows), else the publication's date for its year. A figure
-    cannot be public before its period began."""
+    """One availability row per period of the load, given as (kind, period, stated date):
+    the date stated in the file for that period (the latest of its rows), else the
+    publication's date for its year. A figure cannot be public before its period began."""
     rows = []
-    for (kind, period), stated in sorted(periods.items()):
+    for kind, period, stated in sorted(periods):
         public = stated or published.on(period.year)
         if public < period:
             raise InputError(
@@ -211,34 +317,51 @@ def _record_availability(
             )
         rows.append((source_id, kind, period, public))
     if rows:
-        con.executemany("INSERT INTO availability VALUES (?, ?, ?, ?)", rows)
+        con.execute(
+            "INSERT INTO availability SELECT unnest(?), unnest(?), unnest(?), unnest(?)",
+            [list(col) for col in zip(*rows, strict=True)],
+        )
 
 
-def _stated_dates(frame: pd.DataFrame, kind: str) -> dict[tuple[str, dt.date], dt.date | None]:
-    """Per period of a loaded frame, the latest publication date its rows state (or None)."""
-    if kind == "bevolking":
-        periods = [("jaar", dt.date(int(y), 1, 1)) for y in frame["year"]]
-    else:
-        periods = [(k, p) for k, p in zip(frame["period_kind"], frame["period"], strict=True)]
-    out: dict[tuple[str, dt.date], dt.date | None] = {}
-    for key, stated in zip(periods, frame[AVAILABLE], strict=True):
-        stated = stated if isinstance(stated, dt.date) else None
-        have = out.get(key)
-        out[key] = max(d for d in (have, stated) if d) if (have or stated) else None
-    return out
+def _availability(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    kind: str,
+    source_id: int,
+    published: Publication,
+    table: str,
+    where: str = "true",
+    *,
+    stated: bool = True,
+) -> None:
+    """Record when the load's figures became public (inside the transaction).
 
-
-def _replace_and_insert(
-    con: duckdb.DuckDBPyConnection, kind: str, new_table: str, source_id: int
-) -> tuple[int, list[int]]:
-    """Replace stored rows whose key is in ``new_table``, then insert the new rows."""
-    replaced, revised = _replace_keys(con, kind, new_table, source_id)
-    col_list = ", ".join(COLUMNS[kind])
-    con.execute(
-        f"INSERT INTO {TABLES[kind]} ({col_list}, source_id) SELECT {col_list}, ? FROM {new_table}",
-        [source_id],
-    )
-    return replaced, revised
+    ``table`` and ``where`` select the loaded rows; ``stated``: they have the column
+    ``available_from`` (the date the file states per row, or NULL). Counts and population get
+    one availability row per period; ram- en plofkraken rows carry their date themselves, the
+    publication's date for their year where the file states none.
+    """
+    if kind == "geldautomaten":
+        years = [
+            r[0]
+            for r in con.execute(
+                f"SELECT DISTINCT year FROM {table} WHERE {where} AND available_from IS NULL"
+            ).fetchall()
+        ]
+        if years:
+            con.execute(
+                f"UPDATE {table} SET available_from = d.day "
+                "FROM (SELECT unnest(?) AS y, unnest(?) AS day) d "
+                f"WHERE {table}.year = d.y AND {where} AND {table}.available_from IS NULL",
+                [years, [published.on(y) for y in years]],
+            )
+        return
+    period_kind, period = PERIOD_SQL[kind]
+    latest = f"max({AVAILABLE})" if stated else "NULL::DATE"
+    periods = con.execute(
+        f"SELECT {period_kind}, {period}, {latest} FROM {table} WHERE {where} GROUP BY ALL"
+    ).fetchall()
+    _record_availability(con, path, source_id, periods, published)
 
 
 def _plausible(
@@ -251,7 +374,8 @@ def _plausible(
     locate: Callable[[list[pl.Finding]], list[pl.Finding]],
 ) -> list[pl.Finding]:
     """Run the plausibility checks on the rows of ``source_id`` (inside the load's
-    transaction): refuse the load, or with ``accept`` record the exceptions."""
+    transaction): refuse the load, or with ``accept`` record the exceptions. ``locate`` fills
+    in the lines of the findings."""
     if reader.kind == "misdrijven":
         found = checks.check_counts(
             con, source_id, regions=regions, regional_file=reader.regional, fields=reader.fields
@@ -269,161 +393,25 @@ def _plausible(
     return found
 
 
-def _load_precise(
-    con: duckdb.DuckDBPyConnection,
-    path: Path,
-    reader: Reader,
-    header: list[str],
-    sha: str,
-    published: Publication,
-    accept: bool = False,
-) -> LoadResult:
-    vocab = vocabulary(con)
-    numbered = list(reader.read(path, header, vocab))
-    rows = [row for _, row in numbered]
-    skipped = 0
-    if reader.kind == "misdrijven":
-        kept = [r for r in rows if r[4] is not None]
-        skipped = len(rows) - len(kept)
-        rows = kept
-    if not rows:
-        raise InputError(
-            path, "het bestand bevat geen gegevensregels (alleen een kopregel)", line=2
-        )
-    columns = COLUMNS[reader.kind]
-    if reader.kind == "geldautomaten":
-        frame = pd.DataFrame(rows, columns=columns)
-        frame[AVAILABLE] = [
-            d if isinstance(d, dt.date) else published.on(int(y))
-            for d, y in zip(frame[AVAILABLE], frame["year"], strict=True)
-        ]
-        stated = {}
-    else:
-        frame = pd.DataFrame(rows, columns=[*columns, AVAILABLE])
-        stated = _stated_dates(frame, reader.kind)
-        frame = frame[columns]
-    with store.transaction(con):
-        source_id = store.record_source(
-            con,
-            file_name=path.name,
-            sha256=sha,
-            kind=reader.kind,
-            rows=len(frame),
-            available_from=published.default,
-        )
-        _record_availability(con, path, source_id, stated, published)
-        if reader.kind == "misdrijven":
-            _add_regions(con, sorted(frame["region_code"].unique()))
-        con.register("_new_rows", frame)
-        try:
-            replaced, revised = _replace_and_insert(con, reader.kind, "_new_rows", source_id)
-        finally:
-            con.unregister("_new_rows")
-        if revised:
-            con.execute("UPDATE sources SET revises = ? WHERE id = ?", [revised, source_id])
-        regions = sorted(frame["region_code"].unique()) if "region_code" in frame else []
-        exceptions = _plausible(
-            con,
-            path,
-            reader,
-            source_id,
-            regions,
-            accept,
-            lambda found: checks.precise_lines(found, numbered, reader.kind),
-        )
-    return LoadResult(
-        file=path.name,
-        kind=reader.kind,
-        status="herzien" if revised else "geladen",
-        rows=len(frame),
-        replaced=replaced,
-        skipped_empty=skipped,
-        source_id=source_id,
-        revises=revised,
-        exceptions=exceptions,
-    )
+class _Report:
+    """Progress in bytes for an optional callback (never decreasing)."""
+
+    def __init__(self, callback: Progress | None, total: int) -> None:
+        self.callback = callback
+        self.total = total
+        self.done = 0
+
+    def __call__(self, done: int) -> None:
+        if self.callback is not None and done >= self.done:
+            self.done = min(done, self.total)
+            self.callback(self.done, self.total)
 
 
-class _BulkCheckFailed(Exception):
-    pass
+# --- the fast path ------------------------------------------------------------------------
 
 
-def _reject_error(con: duckdb.DuckDBPyConnection, path: Path) -> InputError | None:
-    row = con.execute(
-        "SELECT line, column_name, error_type, error_message FROM reject_errors "
-        "WHERE scan_id = (SELECT max(scan_id) FROM reject_errors) ORDER BY line LIMIT 1"
-    ).fetchone()
-    if row is None:
-        return None
-    line, column, error_type, message = row
-    if error_type == "INVALID ENCODING":
-        return not_utf8_error(path, int(line))
-    dutch = {
-        "CAST": "waarde is geen geheel getal",
-        "MISSING COLUMNS": "te weinig velden (regel afgebroken?)",
-        "TOO MANY COLUMNS": "te veel velden",
-        "UNQUOTED VALUE": "aanhalingstekens kloppen niet",
-        "LINE SIZE OVER MAXIMUM": "regel is te lang",
-    }.get(error_type, f"onleesbare regel ({error_type})")
-    return InputError(path, f"{dutch}: {message}", line=int(line), field=column)
-
-
-def _bulk_checks(
-    con: duckdb.DuckDBPyConnection, source_id: int, vocab: Vocabulary
-) -> tuple[int, int, list[str]]:
-    """Check the inserted rows in one pass; returns (rows, empty cells, region codes).
-
-    Raises ``_BulkCheckFailed`` on an invalid period, a negative count, a duplicate key, or an
-    unknown crime code or region. Duplicate keys are found exactly and cheaply: per (region,
-    crime code, period kind) the periods are marked in a bitstring (one bit per month since
-    FIRST_YEAR); a group holds a duplicate exactly when it has more rows than set bits. That
-    groups about one row in a hundred instead of every key. Only plain aggregates (count, min)
-    are used: per-row CASE or FILTER expressions cost more than the grouping itself.
-    """
-    first, last = FIRST_YEAR, last_year()
-    bad, lowest, duplicated, rows, empty, codes, regions = con.execute(
-        f"""
-        WITH g AS (
-          SELECT region_code, crime_code, count(*) AS n, count(period) AS dated,
-                 count(count) AS counted, min(count) AS lowest,
-                 bit_count(bitstring_agg(
-                   ((year(period) - {first}) * 12 + month(period) - 1)::INTEGER,
-                   0, {(last - first + 1) * 12 - 1})) AS distinct_periods
-          FROM counts WHERE source_id = ?
-          GROUP BY region_code, crime_code, period_kind
-        )
-        SELECT sum(n - dated), min(lowest), count(*) FILTER (WHERE n <> distinct_periods),
-               sum(n), sum(n - counted), list(DISTINCT crime_code), list(DISTINCT region_code)
-        FROM g
-        """,
-        [source_id],
-    ).fetchone()
-    negative = lowest is not None and lowest < 0
-    if bad or negative or duplicated or set(codes or []) - vocab.crime_codes:
-        raise _BulkCheckFailed
-    for code in regions or []:
-        level = regionmod.level_of(code or "")
-        if level is None or (level in {"land", "gemeente"} and code not in vocab.regions):
-            raise _BulkCheckFailed
-    return int(rows or 0) - int(empty or 0), int(empty or 0), list(regions or [])
-
-
-@contextmanager
-def _bulk_settings(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """Settings for a bulk load: no insertion order to keep, memory bounded (spills to disk)."""
-    old = dict(
-        con.execute(
-            "SELECT name, value FROM duckdb_settings() "
-            "WHERE name IN ('preserve_insertion_order', 'memory_limit')"
-        ).fetchall()
-    )
-    con.execute("SET preserve_insertion_order = false")
-    con.execute(f"SET memory_limit = '{BULK_MEMORY_LIMIT}'")
-    try:
-        yield
-    finally:
-        con.execute(f"SET preserve_insertion_order = {old['preserve_insertion_order']}")
-        con.execute(f"SET memory_limit = '{old['memory_limit']}'")
+class _NeedsPrecise(Exception):
+    """The fast path cannot vouch for this file; the precise path decides."""
 
 
 class _AlreadyLoaded(Exception):
@@ -431,90 +419,231 @@ class _AlreadyLoaded(Exception):
         self.source_id = source_id
 
 
+@contextmanager
+def _bulk_settings(con: duckdb.DuckDBPyConnection, progress: bool, size: int) -> Iterator[None]:
+    """No insertion order to keep, memory bounded (spills to disk), progress tracked if wanted.
+
+    DuckDB never prints its own progress bar here (the caller shows progress, if anything).
+    A small file is loaded with the settings as they are (switching costs more than it saves).
+    """
+    if size < BULK_SETTINGS_BYTES and not progress:
+        yield
+        return
+    wanted = {
+        "preserve_insertion_order": "false",
+        "memory_limit": BULK_MEMORY_LIMIT,
+        "enable_progress_bar": "true" if progress else "false",
+        "enable_progress_bar_print": "false",
+    }
+    names = list(wanted)
+    old = con.execute(
+        "SELECT " + ", ".join(f"current_setting('{name}')" for name in names)
+    ).fetchone()
+    con.execute("; ".join(f"SET {name} = '{value}'" for name, value in wanted.items()))
+    try:
+        yield
+    finally:
+        con.execute(
+            "; ".join(f"SET {name} = '{value}'" for name, value in zip(names, old, strict=True))
+        )
+
+
+@contextmanager
+def _poll_progress(con: duckdb.DuckDBPyConnection, report: _Report) -> Iterator[None]:
+    """While the statement runs, turn DuckDB's query progress into bytes of the file."""
+    if report.callback is None:
+        yield
+        return
+    stop = threading.Event()
+
+    def poll() -> None:
+        while not stop.wait(PROGRESS_POLL_SECONDS):
+            with suppress(duckdb.Error):
+                percent = con.query_progress()
+                if percent > 0:
+                    report(int(report.total * min(percent, 100.0) / 100))
+
+    thread = threading.Thread(target=poll, name="hic-progress", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+def _bulk_checks(
+    con: duckdb.DuckDBPyConnection, reader: Reader, source_id: int
+) -> tuple[int, int, list[str], list[str] | None]:
+    """Check the inserted rows in one pass.
+
+    Returns (rows, empty cells, regions not yet known, every region of the load or None).
+
+    Raises ``_NeedsPrecise`` on a row that failed a check (NULL in the first column), a
+    duplicate key, an unknown crime code, or a region code the precise path would refuse or
+    store otherwise. Duplicate keys are found exactly and cheaply: per group (the key without
+    its time column) the years or months are marked in a bitstring; a group holds a duplicate
+    exactly when it has more rows than set bits. Codes and regions are checked on their
+    distinct values (from the groups): crime codes must be in ``crime_types``; regions must
+    have a known shape, and those not in ``regions`` yet must be of a level that needs no
+    vocabulary (as ``check_region``).
+    """
+    kind = reader.kind
+    table = TABLES[kind]
+    time_column, bit, per_year, groups = DUPLICATE_BITS[kind]
+    bits = (last_year() - FIRST_YEAR + 1) * per_year - 1
+    group_list = ", ".join(groups)
+    counted = "count(count)" if kind == "misdrijven" else "count(*)"
+    flagged = "count(provisional)" if kind == "misdrijven" else "count(*)"
+    lists = [f"list(DISTINCT {c})" if c in groups else "[]" for c in ("crime_code", "region_code")]
+    bad, flags, duplicated, rows, empty, codes, regions = con.execute(
+        f"""
+        SELECT sum(n - valid), sum(n - flagged), count(*) FILTER (WHERE n <> distinct_times),
+               sum(n), sum(n - counted), {lists[0]}, {lists[1]}
+        FROM (
+          SELECT {group_list}, count(*) AS n, count({time_column}) AS valid,
+                 {counted} AS counted, {flagged} AS flagged,
+                 bit_count(bitstring_agg(({bit})::INTEGER, 0, {bits})) AS distinct_times
+          FROM {table} WHERE source_id = ?
+          GROUP BY {group_list}
+        ) g
+        """,
+        [source_id],
+    ).fetchone()
+    if bad or flags or duplicated or not rows or rows == empty:
+        raise _NeedsPrecise
+    if codes:
+        known_codes = {r[0] for r in con.execute("SELECT code FROM crime_types").fetchall()}
+        if not known_codes.issuperset(codes):
+            raise _NeedsPrecise
+    new_regions = []
+    if regions:
+        if not all(code is not None and sq.region_shape_ok(code) for code in regions):
+            raise _NeedsPrecise
+        # Counts register their new regions (all of them are needed); other kinds only need
+        # the countries and municipalities, which must be known.
+        asked = regions if kind == "misdrijven" else [c for c in regions if not sq.may_be_new(c)]
+        known = {
+            r[0]
+            for r in con.execute(
+                "SELECT code FROM regions WHERE code IN (SELECT unnest(?))", [asked]
+            ).fetchall()
+        }
+        new_regions = [code for code in asked if code not in known]
+        if not all(sq.may_be_new(code) for code in new_regions):
+            raise _NeedsPrecise  # a country or municipality that the vocabulary does not know
+    every_region = list(regions or []) if "region_code" in groups else None
+    return int(rows) - int(empty or 0), int(empty or 0), new_regions, every_region
+
+
+def _fast_source(path: Path, header: list[str], reader: Reader) -> str | None:
+    """The ``read_csv`` expression the reader's ``bulk_sql`` reads, or None when the fast path
+    cannot read this header (two columns of one name).
+
+    Columns without a name get one; a value in any of them must make the row fail (as in
+    ``iter_records``): the row's time column is then read as NULL, which every reader refuses.
+    """
+    unnamed = unnamed_columns(header)
+    names = [f"_kolom_{i + 1}" if i in unnamed else name for i, name in enumerate(header)]
+    if len(set(names)) != len(names):
+        return None
+    source = read_csv_sql(path, names)
+    if not unnamed:
+        return source
+    time_column = sq.ident(reader.fields.get("period") or reader.fields["year"])
+    filled = " OR ".join(f"NOT coalesce(trim({sq.ident(names[i])}) = '', false)" for i in unnamed)
+    return (
+        f"(SELECT * REPLACE (CASE WHEN {filled} THEN NULL ELSE {time_column} END "
+        f"AS {time_column}) FROM {source})"
+    )
+
+
 def _load_fast(
     con: duckdb.DuckDBPyConnection,
     path: Path,
     reader: Reader,
     header: list[str],
-    sha: Future[str],
+    source: str,
+    scan: Future[FileScan],
+    report: _Report,
     published: Publication,
-    accept: bool = False,
+    accept: bool,
 ) -> LoadResult:
-    vocab = vocabulary(con)
-    literal = "'" + str(path).replace("'", "''") + "'"
-    select = reader.fast_sql(literal)  # type: ignore[operator]
+    """The fast path (see the module docstring); raises ``_NeedsPrecise`` to hand over."""
+    kind, table = reader.kind, TABLES[reader.kind]
+    columns = ", ".join(COLUMNS[kind])
+    select = reader.bulk_sql(source, header)  # type: ignore[misc]
+    # rows that state their publication day go through a temporary table that keeps it
+    stated = kind != "geldautomaten" and optional_column(header, AVAILABLE_NAMES) is not None
     try:
-        with _bulk_settings(con), store.transaction(con):
+        with (
+            _bulk_settings(con, report.callback is not None, report.total),
+            store.transaction(con),
+        ):
             source_id = store.record_source(
                 con,
                 file_name=path.name,
                 sha256="",
-                kind=reader.kind,
+                kind=kind,
                 rows=0,
                 available_from=published.default,
             )
-            con.execute(
-                "INSERT INTO counts (period, period_kind, region_code, crime_code, count, provisional, source_id) "
-                f"SELECT *, {int(source_id)} FROM ({select})"
-            )
-            rejected = _reject_error(con, path)
-            if rejected:
-                raise rejected
-            rows, skipped, regions = _bulk_checks(con, source_id, vocab)
+            with _poll_progress(con, report):
+                if stated:
+                    con.execute(f"CREATE TEMP TABLE _fast_rows AS {select}")
+                    select = "SELECT * FROM _fast_rows"
+                con.execute(
+                    f"INSERT INTO {table} ({columns}, source_id) "
+                    f"SELECT {columns}, {int(source_id)} FROM ({select})"
+                )
+            rows, skipped, regions, all_regions = _bulk_checks(con, reader, source_id)
             if skipped:
                 con.execute("DELETE FROM counts WHERE source_id = ? AND count IS NULL", [source_id])
-            if rows == 0:
-                raise InputError(path, "het bestand bevat geen cijfers", line=2)
-            _add_regions(con, regions)
-            periods = con.execute(
-                "SELECT DISTINCT period_kind, period FROM counts WHERE source_id = ?",
-                [source_id],
-            ).fetchall()
-            _record_availability(con, path, source_id, dict.fromkeys(periods), published)
-            con.execute(
-                "CREATE TEMP TABLE _new_keys AS SELECT DISTINCT period, period_kind, region_code, crime_code "
-                "FROM counts c WHERE source_id = ? AND EXISTS (SELECT 1 FROM counts o WHERE o.source_id <> ? "
-                "AND o.period = c.period AND o.period_kind = c.period_kind AND o.region_code = c.region_code "
-                "AND o.crime_code = c.crime_code)",
-                [source_id, source_id],
-            )
-            replaced, revised = _replace_keys(con, "misdrijven", "_new_keys", source_id)
-            con.execute("DROP TABLE _new_keys")
-            digest = sha.result()
-            existing = store.find_source(con, digest)
+            if kind == "misdrijven":  # as on the precise path: counts register their regions
+                _add_regions(con, regions, new=True)
+            scanned = scan.result()
+            if not scanned.same_parse:
+                raise _NeedsPrecise
+            existing = store.find_source(con, scanned.sha256)
             if existing is not None:
                 raise _AlreadyLoaded(existing)
+            if stated:
+                where = "count IS NOT NULL" if kind == "misdrijven" else "true"
+                _availability(con, path, kind, source_id, published, "_fast_rows", where)
+                con.execute("DROP TABLE _fast_rows")
+            else:
+                _availability(
+                    con,
+                    path,
+                    kind,
+                    source_id,
+                    published,
+                    table,
+                    f"source_id = {int(source_id)}",
+                    stated=kind == "geldautomaten",
+                )
+            replaced, revised = _finish(con, kind, source_id, rows, scanned.sha256, all_regions)
             exceptions = _plausible(
                 con,
                 path,
                 reader,
                 source_id,
-                regions,
+                all_regions or [],
                 accept,
-                lambda found: checks.bulk_lines(con, path, reader.fields, found),
+                lambda found: checks.precise_lines(
+                    found, reader.records(path, header, vocabulary(con)), kind
+                ),
             )
-            con.execute(
-                "UPDATE sources SET sha256 = ?, rows = ?, revises = ? WHERE id = ?",
-                [digest, rows, revised or None, source_id],
-            )
-    except _AlreadyLoaded as done:
-        return LoadResult(
-            file=path.name, kind=reader.kind, status="al geladen", source_id=done.source_id
-        )
     except duckdb.Error as exc:
-        if engine.is_store_failure(exc):  # a full disk, memory, Ctrl-C: not the file's fault
-            raise
-        raise InputError(path, f"onleesbaar bestand ({exc})") from None
-    except _BulkCheckFailed:
-        # Rolled back; name the first bad line with the precise path (which raises).
-        for _ in reader.read(path, header, vocab):
-            pass
-        raise InputError(
-            path, "het bestand bevat ongeldige rijen (controle op de hele tabel)"
-        ) from None
+        if engine.is_store_failure(exc) or isinstance(exc, duckdb.IOException):
+            raise  # not about the file's contents
+        raise _NeedsPrecise from None  # DuckDB could not read or convert a row
+    except _AlreadyLoaded as done:
+        return LoadResult(file=path.name, kind=kind, status="al geladen", source_id=done.source_id)
+    report(report.total)
     return LoadResult(
         file=path.name,
-        kind=reader.kind,
+        kind=kind,
         status="herzien" if revised else "geladen",
         rows=rows,
         replaced=replaced,
@@ -525,6 +654,204 @@ def _load_fast(
     )
 
 
+# --- the precise path ---------------------------------------------------------------------
+
+
+def _stage(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    reader: Reader,
+    header: list[str],
+    vocab: Vocabulary,
+    report: _Report,
+) -> InputError | None:
+    """Check every record in file order into the temporary table ``_staged`` (with its line).
+
+    Stops at the first record that fails a check and returns that error (the records before it
+    are staged); memory stays bounded by the batch size.
+    """
+    import pyarrow as pa  # only the precise path needs it
+
+    kind = reader.kind
+    names = ["line", *ROW_COLUMNS[kind]]
+    types = [pa.int64(), *(getattr(pa, name)() for name in ARROW_TYPES[kind])]
+    stated = "" if kind == "geldautomaten" else f", NULL::DATE AS {AVAILABLE}"
+    con.execute(
+        f"CREATE TEMP TABLE _staged AS SELECT 0::BIGINT AS line, {', '.join(COLUMNS[kind])}"
+        f"{stated} FROM {TABLES[kind]} LIMIT 0"
+    )
+    batch: list[tuple] = []
+
+    def flush() -> None:
+        if not batch:
+            return
+        columns = list(zip(*batch, strict=True))
+        arrow = pa.table(
+            [pa.array(col, type=t) for col, t in zip(columns, types, strict=True)], names=names
+        )
+        con.register("_batch", arrow)
+        try:
+            con.execute("INSERT INTO _staged SELECT * FROM _batch")
+        finally:
+            con.unregister("_batch")
+        batch.clear()
+
+    failure = None
+    try:
+        for line, row in reader.records(path, header, vocab, progress=report):
+            batch.append((line, *row))
+            if len(batch) >= PRECISE_BATCH:
+                flush()
+    except InputError as exc:
+        failure = exc
+    flush()
+    return failure
+
+
+def _first_duplicate(
+    con: duckdb.DuckDBPyConnection, path: Path, reader: Reader
+) -> InputError | None:
+    """The error for the first line whose key occurred before, as the precise reader words it."""
+    keys = ", ".join(KEY_COLUMNS[reader.kind])
+    if not con.execute(
+        f"SELECT count(*) FROM (SELECT 1 FROM _staged GROUP BY {keys} HAVING count(*) > 1)"
+    ).fetchone()[0]:
+        return None
+    columns = ", ".join(ROW_COLUMNS[reader.kind])
+    found = con.execute(
+        f"""
+        SELECT line, first_line, {columns} FROM (
+          SELECT *, min(line) OVER (PARTITION BY {keys}) AS first_line,
+                 row_number() OVER (PARTITION BY {keys} ORDER BY line) AS nth
+          FROM _staged
+        ) WHERE nth = 2 ORDER BY line LIMIT 1
+        """
+    ).fetchone()
+    line, first, *row = found
+    tracker = DuplicateTracker(path, reader.duplicate_field)
+    key = reader.key(tuple(row))
+    tracker.add(key, first)
+    try:
+        tracker.add(key, line)
+    except InputError as exc:
+        return exc
+    return None  # pragma: no cover - the query found two lines with this key
+
+
+def _staged_lines(
+    con: duckdb.DuckDBPyConnection, kind: str, findings: list[pl.Finding]
+) -> list[pl.Finding]:
+    """The findings of a precise load with their lines, from the staged rows."""
+    keys = sorted({f.key for f in findings if f.key}, key=repr)
+    if not keys:
+        return findings
+    if kind == "misdrijven":
+        wanted = [list(col) for col in zip(*keys, strict=True)]
+    else:  # bevolking: (year, region)
+        wanted = [[k[0].year for k in keys], [k[2] for k in keys]]
+    names = KEY_COLUMNS[kind]
+    on = " AND ".join(f"s.{name} = w.k{i}" for i, name in enumerate(names))
+    unnest = ", ".join(f"unnest(?) AS k{i}" for i in range(len(names)))
+    rows = con.execute(
+        f"SELECT s.line, {', '.join('s.' + n for n in names)} FROM _staged s "
+        f"JOIN (SELECT {unnest}) w ON {on}",
+        wanted,
+    ).fetchall()
+    return checks.precise_lines(findings, [(r[0], tuple(r[1:])) for r in rows], kind)
+
+
+def _load_precise(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    reader: Reader,
+    header: list[str],
+    report: _Report,
+    published: Publication,
+    accept: bool,
+    sha: str | None = None,
+) -> LoadResult:
+    """Every record checked in Python in file order; the first bad line is named."""
+    sha = sha or store.file_sha256(path)
+    existing = store.find_source(con, sha)
+    if existing is not None:
+        return LoadResult(file=path.name, kind=reader.kind, status="al geladen", source_id=existing)
+    vocab = vocabulary(con)
+    kind, table = reader.kind, TABLES[reader.kind]
+    columns = ", ".join(COLUMNS[kind])
+    try:
+        with (
+            _bulk_settings(con, report.callback is not None, report.total),
+            store.transaction(con),
+        ):
+            source_id = store.record_source(
+                con,
+                file_name=path.name,
+                sha256=sha,
+                kind=kind,
+                rows=0,
+                available_from=published.default,
+            )
+            failure = _stage(con, path, reader, header, vocab, report)
+            duplicate = _first_duplicate(con, path, reader)
+            if duplicate is not None:
+                raise duplicate
+            if failure is not None:
+                raise failure
+            skipped = 0
+            if kind == "misdrijven":
+                skipped = con.execute("DELETE FROM _staged WHERE count IS NULL").fetchone()[0]
+            rows = con.execute("SELECT count(*) FROM _staged").fetchone()[0]
+            if not rows:
+                raise InputError(
+                    path, "het bestand bevat geen gegevensregels (alleen een kopregel)", line=2
+                )
+            regions: list[str] = []
+            if "region_code" in KEY_COLUMNS[kind]:
+                regions = [
+                    r[0]
+                    for r in con.execute(
+                        "SELECT DISTINCT region_code FROM _staged ORDER BY 1"
+                    ).fetchall()
+                ]
+            if kind == "misdrijven":
+                _add_regions(con, regions)
+            _availability(con, path, kind, source_id, published, "_staged")
+            replaced, revised = _replace_keys(con, kind, "_staged", source_id)
+            con.execute(
+                f"INSERT INTO {table} ({columns}, source_id) SELECT {columns}, ? FROM _staged",
+                [source_id],
+            )
+            con.execute(
+                "UPDATE sources SET rows = ?, revises = ? WHERE id = ?",
+                [rows, revised or None, source_id],
+            )
+            exceptions = _plausible(
+                con,
+                path,
+                reader,
+                source_id,
+                regions,
+                accept,
+                lambda found: _staged_lines(con, kind, found),
+            )
+    finally:
+        with suppress(duckdb.Error):
+            con.execute("DROP TABLE IF EXISTS _staged")
+    report(report.total)
+    return LoadResult(
+        file=path.name,
+        kind=kind,
+        status="herzien" if revised else "geladen",
+        rows=rows,
+        replaced=replaced,
+        skipped_empty=skipped,
+        source_id=source_id,
+        revises=revised,
+        exceptions=exceptions,
+        route="precies",
+    )
+
+
 def load_file(
     con: duckdb.DuckDBPyConnection,
     path: str | Path,
@@ -532,8 +859,12 @@ def load_file(
     fast: bool | None = None,
     accept: bool = False,
     published: Publication | dt.date | None = None,
+    progress: Progress | None = None,
 ) -> LoadResult:
     """Load one file (format detected from its header) in one transaction.
+
+    ``fast=False`` skips the fast path (the precise path alone; same result, slower).
+    ``progress``, if given, is called now and then with (bytes done, bytes in total).
 
     The plausibility checks (:mod:`hicmonitor.store.plausibility`) run on the new rows before
     the commit: a finding refuses the load (``PlausibilityError``, the store unchanged) unless
@@ -543,59 +874,33 @@ def load_file(
     :class:`Publication` with dates per year); default the day of the load. A date the file
     states per row wins.
 
-    On the bulk path the file's sha256 is computed in a thread while DuckDB loads (hashing a
-    3 GB file takes seconds); the "already loaded" check then happens before the commit, and a
-    file loaded before is rolled back and reported as such.
+    The file's sha256 is computed in a thread while DuckDB loads (one read that also looks for
+    what DuckDB and Python would read differently); the "already loaded" check then happens
+    before the commit, and a file loaded before is rolled back and reported as such.
     """
     path = Path(path)
     publication = _publication(published)
     reader, header = detect(path)
-    use_fast = reader.fast_sql is not None and (
-        fast if fast is not None else path.stat().st_size > FAST_PATH_BYTES
-    )
-    unnamed = unnamed_columns(header)
-    if use_fast:
-        if unnamed:
-            _check_unnamed_bulk(con, path, reader, header, unnamed)
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            sha = pool.submit(store.file_sha256, path)
-            result = _load_fast(con, path, reader, header, sha, publication, accept)
+    report = _Report(progress, path.stat().st_size)
+    source = _fast_source(path, header, reader) if reader.bulk_sql is not None else None
+    if fast is False or source is None:
+        result = _load_precise(con, path, reader, header, report, publication, accept)
     else:
-        sha_now = store.file_sha256(path)
-        existing = store.find_source(con, sha_now)
-        if existing is not None:
-            return LoadResult(
-                file=path.name, kind=reader.kind, status="al geladen", source_id=existing
-            )
-        result = _load_precise(con, path, reader, header, sha_now, publication, accept)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            scan = pool.submit(scan_file, path)
+            try:
+                result = _load_fast(
+                    con, path, reader, header, source, scan, report, publication, accept
+                )
+                sha = None
+            except _NeedsPrecise:
+                sha = scan.result().sha256
+        if sha is not None:
+            report.done = 0
+            result = _load_precise(con, path, reader, header, report, publication, accept, sha)
     if result.status != "al geladen":
-        result.unnamed_columns = [i + 1 for i in unnamed]
+        result.unnamed_columns = [i + 1 for i in unnamed_columns(header)]
     return result
-
-
-def _check_unnamed_bulk(
-    con: duckdb.DuckDBPyConnection,
-    path: Path,
-    reader: Reader,
-    header: list[str],
-    unnamed: list[int],
-) -> None:
-    """Columns without a name must be empty (as on the precise path); with a value in one,
-    the precise reader names its first line."""
-    names = [name or f"_zonder_naam_{i}" for i, name in enumerate(header)]
-    literal = "'" + str(path).replace("'", "''") + "'"
-    cond = " OR ".join(f"trim(\"{names[i]}\") <> ''" for i in unnamed)
-    try:
-        found = con.execute(
-            f"SELECT count(*) FROM read_csv({literal}, header = true, all_varchar = true, "
-            f"names = ?, encoding = 'utf-8', ignore_errors = true) WHERE {cond}",
-            [names],
-        ).fetchone()[0]
-    except duckdb.Error:
-        found = 0  # the load itself reports what is wrong with the file
-    if found:
-        for _ in reader.read(path, header, vocabulary(con)):
-            pass
 
 
 def _codelist(path: Path) -> list[tuple[str, str]]:

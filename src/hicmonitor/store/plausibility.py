@@ -4,7 +4,7 @@ transaction (so the store is seen as it would be after the load).
 The settings and texts are :mod:`hicmonitor.plausibility` (thresholds in
 ``plausibility.yaml``). Each check is one query over the new rows joined to the rest of the
 store; no Python loop runs over rows. Checks look only at the region levels they are set for:
-a file of neighbourhoods only (the bulk path's usual load) costs nothing here.
+a file of neighbourhoods only (a large open-data load's usual kind) costs nothing here.
 
 Counts (``misdrijven``):
 
@@ -24,7 +24,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from contextlib import suppress
-from pathlib import Path
 
 import duckdb
 
@@ -209,7 +208,10 @@ def check_population(
             raw += [
                 ("abolished_region", r, fields.get("region_code")) for r in _abolished(con, regions)
             ]
-        if check := cfg.on("own_history"):
+        check = cfg.on("own_history")
+        checked = {PREFIXES[lv] for lv in check.levels} if check else set()
+        unknown = regionmod.UNKNOWN_MUNICIPALITY
+        if check and any(r[:2] in checked and r != unknown for r in regions):
             raw += [
                 ("own_history", r, fields.get("inhabitants"))
                 for r in _own_history(con, check, source_id, "population")
@@ -393,12 +395,16 @@ def _own_history(
         join = "s.region = n.region AND s.crime = n.crime AND s.kind = n.kind"
     else:
         codes, params = "", []
+        # only the regions of the levels checked (a file of neighbourhoods costs nothing)
         series = f"""
+            WITH keys AS (
+                SELECT DISTINCT region FROM {NEW} n WHERE n.region <> '{unknown}'{levels}
+            )
             SELECT c.region_code AS region, 'jaar' AS kind,
                    median(c.inhabitants) FILTER (WHERE c.source_id <> ?) AS med_other,
                    count(*) FILTER (WHERE c.source_id <> ?) AS n_other,
                    median(c.inhabitants) AS med_all, count(*) AS n_all
-            FROM population c SEMI JOIN {NEW} k ON k.region = c.region_code
+            FROM population c SEMI JOIN keys k ON k.region = c.region_code
             GROUP BY ALL
         """
         join = "s.region = n.region"
@@ -479,77 +485,25 @@ def _peers(con: duckdb.DuckDBPyConnection, check: pl.CheckSettings) -> list[dict
 # --- where in the file, and the record of accepted exceptions ---------------------------------
 
 
-def bulk_lines(
-    con: duckdb.DuckDBPyConnection, path: Path, fields: dict[str, str], findings: list[pl.Finding]
-) -> list[pl.Finding]:
-    """The findings of a bulk load (CBS open-data format) with their lines filled in.
-
-    Only run when there are findings: the file is read once more, by one thread so the row
-    numbers follow the file, keeping just the rows whose keys were flagged.
-    """
-    keys = {f.key for f in findings if f.key}
-    if not keys:
-        return findings
-    raw = {}
-    for period, kind, region, crime in keys:
-        code = f"{period:%Y}JJ00" if kind == "jaar" else f"{period:%Y}MM{period:%m}"
-        raw[(region, crime, code)] = (period, kind, region, crime)
-    crime_col, region_col, period_col = (
-        fields["crime_code"],
-        fields["region_code"],
-        fields["period"],
-    )
-    settings = dict(
-        con.execute(
-            "SELECT name, value FROM duckdb_settings() "
-            "WHERE name IN ('preserve_insertion_order', 'threads')"
-        ).fetchall()
-    )
-    con.execute("SET preserve_insertion_order = true")
-    con.execute("SET threads = 1")
-    try:
-        rows = con.execute(
-            f"""
-            SELECT region, crime, period, min(line) FROM (
-                SELECT trim("{region_col}") AS region, trim("{crime_col}") AS crime,
-                       "{period_col}" AS period, row_number() OVER () + 1 AS line
-                FROM read_csv({source_path_literal(path)}, header = true, all_varchar = true,
-                              encoding = 'utf-8')
-            ) f
-            WHERE region IN (SELECT unnest(?)) AND crime IN (SELECT unnest(?))
-                  AND period IN (SELECT unnest(?))
-            GROUP BY ALL
-            """,
-            [
-                sorted({k[0] for k in raw}),
-                sorted({k[1] for k in raw}),
-                sorted({k[2] for k in raw}),
-            ],
-        ).fetchall()
-    finally:
-        con.execute(f"SET preserve_insertion_order = {settings['preserve_insertion_order']}")
-        con.execute(f"SET threads = {settings['threads']}")
-    lines = {raw[tuple(r[:3])]: int(r[3]) for r in rows if tuple(r[:3]) in raw}
-    return [
-        pl.Finding(**{**f.__dict__, "line": lines[f.key]}) if f.key in lines else f
-        for f in findings
-    ]
-
-
 def precise_lines(
     findings: list[pl.Finding], numbered: Iterable[tuple[int, tuple]], kind: str
 ) -> list[pl.Finding]:
-    """The findings of a precise load with their lines, from the reader's numbered rows."""
-    keys = {f.key for f in findings if f.key}
-    if not keys:
+    """The findings with their lines, from numbered canonical rows (the precise reader's, or
+    the staged rows of the flagged keys). Stops reading once every flagged key is found."""
+    wanted = set()
+    for f in findings:
+        if f.key:
+            wanted.add(f.key[:4] if kind == "misdrijven" else (f.key[0].year, f.key[2]))
+    if not wanted:
         return findings
     lines: dict[tuple, int] = {}
     for line, row in numbered:
-        if kind == "misdrijven":
-            key = tuple(row[:4])
-        else:  # bevolking: (year, region, inhabitants)
-            key = (row[0], row[1])
-        lines.setdefault(key, line)
+        # misdrijven: (period, kind, region, crime, ...); bevolking: (year, region, ...)
+        key = tuple(row[:4]) if kind == "misdrijven" else (row[0], row[1])
+        if key in wanted and key not in lines:
+            lines[key] = line
+            if len(lines) == len(wanted):
+                break
     out = []
     for f in findings:
         key = f.key
@@ -580,7 +534,3 @@ def record(con: duckdb.DuckDBPyConnection, source_id: int, findings: list[pl.Fin
             for f in findings
         ],
     )
-
-
-def source_path_literal(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
