@@ -519,6 +519,9 @@ def test_sigint_during_a_load(
         stderr=subprocess.PIPE,
         text=True,
         env=ENV,
+        # A shell without job control starts background jobs with SIGINT ignored, and Python
+        # then installs no Ctrl-C handler: give the load the terminal's default, as a user has.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 120
     while not private_copies(loaded_db):  # the load has started
