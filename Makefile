@@ -75,9 +75,10 @@ test: install lint web-test-tools test-deps
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 # All speed benchmarks, each reporting a ratio against a baseline measured in the same run.
-# bench_load at 5% of full size here; `--schaal 1` is the full 92-million-row run.
+# bench_load at 5 and 55 MB here (`--groottes 5,55,500` adds the 500 MB files; `--schaal 1` is
+# the old 92-million-row run).
 bench: install
-	$(BIN)/python benchmarks/bench_load.py --schaal 0.05
+	$(BIN)/python benchmarks/bench_load.py --groottes 5,55
 	$(BIN)/python benchmarks/bench_trends.py
 	$(BIN)/python benchmarks/bench_rapport.py
 	$(BIN)/python benchmarks/bench_nearrepeat.py
@@ -86,6 +87,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_haal.py
 	$(BIN)/python benchmarks/bench_web.py --duur 10
 	$(BIN)/python benchmarks/bench_signals.py
+	$(BIN)/python benchmarks/bench_signalen_cli.py --herhaal 3
 	$(BIN)/python benchmarks/bench_readers.py --rijen 1000000
 
 # R's surveillance package (Debian packages; never committed) for the signals' R checks
