@@ -82,36 +82,86 @@ def stores(vocab_db: Path):
     cons[False].close()
 
 
+# Per connection: table -> (fingerprint, source ranks, ranked rows), so that a snapshot reads
+# again only the tables a load changed (the vocabulary and region reference rarely change).
+_SNAPSHOTS: dict[int, tuple[object, dict]] = {}
+
+
 def snapshot(con) -> dict:
     """Every table, with source ids replaced by their rank (a rolled-back attempt has used a
     number of the id sequence on one route only; ids may have gaps, never reuse) and without
-    the time of loading."""
-    tables = dump(con)
-    ids = sorted(r[0] for r in tables["sources"])
-    rank = {source_id: n for n, source_id in enumerate(ids)}
-    for name in tables:
-        columns = [r[0] for r in con.execute(f"DESCRIBE {name}").fetchall()]
-        if name == "sources":
-            columns[columns.index("id")] = "source_id"
-        ranked = {columns.index(c) for c in ("source_id", "superseded_by") if c in columns}
-        if not ranked:
-            continue
-        listed = columns.index("revises") if "revises" in columns else None
-        dropped = columns.index("loaded_at") if "loaded_at" in columns else None
+    the time of loading.
 
-        def ranks(row: tuple, ranked=ranked, listed=listed, dropped=dropped) -> tuple:
-            return tuple(
-                rank.get(v, v)
-                if i in ranked
-                else (tuple(rank[s] for s in v) if v else None)
-                if i == listed
-                else v
-                for i, v in enumerate(row)
-                if i != dropped
+    A table whose fingerprint (row count and the sum of the rows' hashes, computed by DuckDB)
+    and source ranks are unchanged since this connection's last snapshot is not read again."""
+    names = [
+        r[0]
+        for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY 1"
+        ).fetchall()
+    ]
+    prints = dict(
+        con.execute(
+            " UNION ALL ".join(
+                f"SELECT '{name}', count(*)::VARCHAR || ':' || coalesce(sum(hash(t)), 0)::VARCHAR "
+                f"FROM {name} t"
+                for name in names
             )
-
-        tables[name] = sorted((ranks(r) for r in tables[name]), key=repr)
+        ).fetchall()
+    )
+    ids = sorted(r[0] for r in con.execute("SELECT id FROM sources").fetchall())
+    rank = {source_id: n for n, source_id in enumerate(ids)}
+    owner, cache = _SNAPSHOTS.get(id(con), (None, {}))
+    if owner is not con:
+        cache = {}
+        _SNAPSHOTS[id(con)] = (con, cache)
+    tables = {}
+    for name in names:
+        known = cache.get(name)
+        if known is not None and known[0] == prints[name] and _same_ranks(known[1], rank):
+            tables[name] = known[2]
+            continue
+        tables[name], used = _ranked(con, name, rank)
+        cache[name] = (prints[name], used, tables[name])
     return tables
+
+
+def _same_ranks(used: dict, rank: dict) -> bool:
+    """Whether every source id a table's rows held (``used``: id -> rank, None for an id
+    without a source) still has that rank."""
+    return all(rank.get(source_id) == n for source_id, n in used.items())
+
+
+def _ranked(con, name: str, rank: dict) -> tuple[list[tuple], dict]:
+    """The rows of one table, sorted, with source ids replaced by their rank; and the ranks
+    of the source ids the rows held."""
+    rows = con.execute(f"SELECT * FROM {name}").fetchall()
+    columns = [r[0] for r in con.execute(f"DESCRIBE {name}").fetchall()]
+    if name == "sources":
+        columns[columns.index("id")] = "source_id"
+    ranked = {columns.index(c) for c in ("source_id", "superseded_by") if c in columns}
+    used: dict = {}
+    if not ranked:
+        return sorted(rows, key=repr), used
+    listed = columns.index("revises") if "revises" in columns else None
+    dropped = columns.index("loaded_at") if "loaded_at" in columns else None
+
+    def ranked_id(v):
+        used[v] = rank.get(v)
+        return rank.get(v, v)
+
+    def ranks(row: tuple) -> tuple:
+        return tuple(
+            ranked_id(v)
+            if i in ranked
+            else (tuple(ranked_id(s) for s in v) if v else None)
+            if i == listed
+            else v
+            for i, v in enumerate(row)
+            if i != dropped
+        )
+
+    return sorted((ranks(r) for r in rows), key=repr), used
 
 
 def findings(exc: PlausibilityError) -> tuple:
