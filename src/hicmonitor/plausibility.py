@@ -17,9 +17,8 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from hicmonitor import format_nl as nl
+from hicmonitor import yamlload
 from hicmonitor.errors import HicError
 
 CHECK_IDS = (
@@ -90,7 +89,7 @@ def parse_settings(doc: dict[str, Any], where: str = "plausibility.yaml") -> Set
 def settings() -> Settings:
     """The checks' settings from the package's ``plausibility.yaml``."""
     text = files("hicmonitor").joinpath("plausibility.yaml").read_text("utf-8")
-    return parse_settings(yaml.safe_load(text))
+    return parse_settings(yamlload.safe_load(text))
 
 
 @dataclass(frozen=True)

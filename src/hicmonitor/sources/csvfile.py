@@ -207,6 +207,50 @@ def scan_file(path: Path, block_size: int = 1 << 20) -> FileScan:
     return FileScan(digest.hexdigest(), same)
 
 
+@dataclass(frozen=True)
+class TextTraits:
+    """What the text of a file holds that the fast path's per-field text checks look for."""
+
+    control: bool  # a control character other than line ends, or U+0085/U+FEFF/U+2028/U+2029
+    quotes: bool  # a double quote (so a field may hold a line end)
+
+
+# Printable ASCII without the double quote, and the line ends: bytes that need no check.
+_PLAIN_BYTES = bytes(b for b in range(0x20, 0x7F) if b != 0x22) + b"\n\r"
+_ASCII_BYTES = bytes(range(0x80))
+_HIGH_BYTES = bytes(range(0x80, 0x100))
+# U+0085, U+2028, U+2029 and U+FEFF in UTF-8 (a BOM at the very start is not text)
+_SPECIAL_UTF8 = re.compile(b"\xc2\x85|\xe2\x80[\xa8\xa9]|\xef\xbb\xbf")
+
+
+def text_traits(path: Path, block_size: int = 1 << 20) -> TextTraits:
+    """Whether ``path`` holds control characters or quotes anywhere, in one read.
+
+    A file of printable text without quotes (the usual case) is decided by one
+    ``bytes.translate`` per block; the fast path then checks its text fields for formulas only
+    (see ``sqlchecks.text_ok``) instead of matching a regular expression against every value.
+    """
+    control = quotes = False
+    tail = b""
+    with path.open("rb") as fh:
+        first = True
+        for block in iter(lambda: fh.read(block_size), b""):
+            if first and block.startswith(BOM.encode()):
+                block = block[3:]
+            first = False
+            rest = block.translate(None, _PLAIN_BYTES)
+            if rest:
+                quotes = quotes or b'"' in rest
+                if rest.replace(b'"', b"").translate(None, _HIGH_BYTES):
+                    control = True  # an ASCII control character (a tab too)
+                elif rest.translate(None, _ASCII_BYTES):
+                    control = control or _SPECIAL_UTF8.search(tail + block) is not None
+            if control and quotes:
+                break
+            tail = block[-2:]
+    return TextTraits(control=control, quotes=quotes)
+
+
 def looks_like_formula(value: str) -> bool:
     """True for text a spreadsheet would execute (CSV/formula injection)."""
     if not value:

@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
-
+from hicmonitor import yamlload
 from hicmonitor.errors import InputError
 
 HEAD_BYTES = 4096
@@ -32,7 +31,7 @@ class FileKind:
 
 @cache
 def kinds() -> tuple[FileKind, ...]:
-    raw = yaml.safe_load((Path(__file__).with_name("file_kinds.yaml")).read_text("utf-8"))
+    raw = yamlload.safe_load((Path(__file__).with_name("file_kinds.yaml")).read_text("utf-8"))
     return tuple(
         FileKind(
             magic=bytes.fromhex(k["magic"]),

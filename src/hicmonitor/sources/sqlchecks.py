@@ -13,9 +13,13 @@ separators of Unicode category Zs), so for text without control characters the t
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from hicmonitor import regions as regionmod
 from hicmonitor.sources.base import FIRST_YEAR, last_year
+from hicmonitor.sources.csvfile import TextTraits
 
 # Control characters (also those Python's strip() removes but DuckDB's trim() keeps), a BOM,
 # or a spreadsheet formula: the text check of csvfile.check_text, made stricter.
@@ -41,13 +45,24 @@ def count_ok(text: str, number: str, *, allow_empty: bool, digits: int = 18) -> 
     and leading zeros go through a regular expression; signs, decimals, exponents and
     underscores (which DuckDB's casts accept) are refused.
     """
-    parts = [
-        f"({number} >= 0 AND {number}::VARCHAR = {text})",
-        f"regexp_full_match({text}, ' *[0-9]{{1,{digits}}} *')",
-    ]
-    if allow_empty:
-        parts.append(f"trim({text}) IN ('', '.', 'x')")
-    return "(" + " OR ".join(parts) + ")"
+    return _any(
+        [
+            f"{number} >= 0 AND {number}::VARCHAR = {text}",
+            f"regexp_full_match({text}, ' *[0-9]{{1,{digits}}} *')",
+            *([f"trim({text}) IN ('', '.', 'x')"] if allow_empty else []),
+        ]
+    )
+
+
+def _any(conditions: list[str]) -> str:
+    """True when one of ``conditions`` is (for ``CASE WHEN``: NULL otherwise, as with OR).
+
+    A CASE evaluates each condition only for the rows the ones before it left undecided;
+    DuckDB evaluates both sides of an OR for every row, regular expressions included.
+    """
+    *first, last = conditions
+    whens = " ".join(f"WHEN {c} THEN true" for c in first)
+    return f"(CASE {whens} ELSE {last} END)"
 
 
 def code(text: str) -> str:
@@ -61,10 +76,8 @@ def code(text: str) -> str:
 
 def year_ok(text: str, number: str) -> str:
     """``text`` is a valid year (check_year); ``number`` is ``try_cast(text AS INTEGER)``."""
-    return (
-        f"(({number}::VARCHAR = {text} OR regexp_full_match({text}, ' *[0-9]{{4}} *')) "
-        f"AND {number} BETWEEN {FIRST_YEAR} AND {last_year()})"
-    )
+    shape = _any([f"{number}::VARCHAR = {text}", f"regexp_full_match({text}, ' *[0-9]{{4}} *')"])
+    return f"({shape} AND {number} BETWEEN {FIRST_YEAR} AND {last_year()})"
 
 
 _ISO_DATE = "[0-9]{4}-[0-9]{2}-[0-9]{2}"
@@ -87,14 +100,54 @@ def date_ok(text: str, date: str) -> str:
     return f"(({date} IS NOT NULL OR coalesce(trim({text}) = '', false)) AND {no_control(text)})"
 
 
+# What the file being loaded holds (``csvfile.text_traits``): the text checks below leave out
+# what cannot occur in it. Unknown (the default): every check.
+_TRAITS: ContextVar[TextTraits] = ContextVar(
+    "sqlchecks_traits",
+    default=TextTraits(control=True, quotes=True),  # noqa: B039 - frozen
+)
+
+
+@contextmanager
+def traits(found: TextTraits) -> Iterator[None]:
+    """Build the SQL of a file with these traits (``csvfile.text_traits`` of that file)."""
+    token = _TRAITS.set(found)
+    try:
+        yield
+    finally:
+        _TRAITS.reset(token)
+
+
+def _line_ends(text: str) -> str:
+    """``text`` holds a line end (only a quoted field can)."""
+    return f"(contains({text}, chr(10)) OR contains({text}, chr(13)))"
+
+
 def text_ok(text: str) -> str:
-    """``text`` passes check_text, and DuckDB's trim() of it equals Python's strip()."""
-    return f"coalesce(NOT regexp_matches({text}, '{_BAD_TEXT}'), false)"
+    """``text`` passes check_text, and DuckDB's trim() of it equals Python's strip().
+
+    In a file without control characters only a line end (in a quoted field) or a formula can
+    make it fail: a first character other than ``+ - = @`` settles it without the regular
+    expression."""
+    found = _TRAITS.get()
+    if found.control:
+        return f"coalesce(NOT regexp_matches({text}, '{_BAD_TEXT}'), false)"
+    line_ends = f"WHEN {_line_ends(text)} THEN false " if found.quotes else ""
+    return (
+        f"(CASE WHEN {text} IS NULL THEN false {line_ends}"
+        f"WHEN ord({text}) IN (43, 45, 61, 64) THEN NOT regexp_matches({text}, '{_BAD_TEXT}') "
+        "ELSE true END)"
+    )
 
 
 def no_control(text: str) -> str:
     """``text`` has no control characters, so DuckDB's trim() of it equals Python's strip()."""
-    return f"coalesce(NOT regexp_matches({text}, '{_CONTROL}'), false)"
+    found = _TRAITS.get()
+    if found.control:
+        return f"coalesce(NOT regexp_matches({text}, '{_CONTROL}'), false)"
+    if found.quotes:
+        return f"coalesce(NOT {_line_ends(text)}, false)"
+    return f"({text} IS NOT NULL)"
 
 
 def _shape(levels: set[str] | None = None) -> str:

@@ -63,7 +63,13 @@ from hicmonitor.sources.base import (
     last_year,
     optional_column,
 )
-from hicmonitor.sources.csvfile import FileScan, read_csv_sql, scan_file, unnamed_columns
+from hicmonitor.sources.csvfile import (
+    FileScan,
+    read_csv_sql,
+    scan_file,
+    text_traits,
+    unnamed_columns,
+)
 from hicmonitor.store import engine
 from hicmonitor.store import plausibility as checks
 
@@ -572,7 +578,8 @@ def _load_fast(
     """The fast path (see the module docstring); raises ``_NeedsPrecise`` to hand over."""
     kind, table = reader.kind, TABLES[reader.kind]
     columns = ", ".join(COLUMNS[kind])
-    select = reader.bulk_sql(source, header)  # type: ignore[misc]
+    with sq.traits(text_traits(path)):
+        select = reader.bulk_sql(source, header)  # type: ignore[misc]
     # rows that state their publication day go through a temporary table that keeps it
     stated = kind != "geldautomaten" and optional_column(header, AVAILABLE_NAMES) is not None
     try:
