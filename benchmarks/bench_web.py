@@ -115,7 +115,7 @@ def generate_rows(path: Path, rows: int) -> int:
     )
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)  # type: ignore[union-attr]
-    return mod.generate(path, rows / 92_040_000)
+    return mod.generate_scaled(path, rows / 92_040_000)
 
 
 def main() -> None:

@@ -66,6 +66,27 @@ def test_api_signals_are_the_service(client, web_db, latest) -> None:
     assert [s["verwacht"] for s in got] == pytest.approx([s.expected for s in want])
 
 
+def test_all_municipalities_at_once_equal_one_at_a_time(web_db, latest) -> None:
+    """The page takes a municipality's signals from one computation for all of them
+    (``by_region``, once per snapshot): the same rows as computing that municipality alone."""
+    _, alarms = latest
+    codes = sorted(alarms, key=lambda c: (-len(alarms[c]), c))[:4] + ["GM0363"]
+    con = store.connect(web_db, read_only=True)
+    try:
+        everyone = signal_service.by_region(con)
+        for code in codes:
+            alone = signal_service.police_signals(con, region=code, show_all=False)
+            want = sorted(
+                zip(alone.rows["series"], alone.rows["text"], alone.rows["upperbound"], strict=True)
+            )
+            got = sorted((s.category, s.text, s.upperbound) for s in everyone.get(code, []))
+            assert [(c, t) for c, t, _ in got] == [(c, t) for c, t, _ in want]
+            assert [u for *_, u in got] == pytest.approx([u for *_, u in want], rel=1e-9)
+    finally:
+        con.close()
+    assert set(alarms) <= set(everyone)
+
+
 def test_page_shows_the_signals(client, latest) -> None:
     _, alarms = latest
     code = sorted(alarms, key=lambda c: (-len(alarms[c]), c))[0]

@@ -9,7 +9,8 @@ Three sources of series, one method (:func:`hicmonitor.analysis.signals.detect_s
   public on a peildatum;
 * :func:`incident_signals` -- incident data (never published) counted per grid cell and week
   or month: the output names cells, not addresses;
-* :func:`for_region` -- the signals of one municipality for its page (and the API).
+* :func:`by_region` / :func:`for_region` -- the signals of every / one municipality for its
+  page (and the API).
 
 Everything returns plain data; the CLI and the web only render it.
 """
@@ -526,26 +527,23 @@ def incident_signals(
 # ---------------------------------------------------------------- the municipality page
 
 
-def for_region(
-    con: duckdb.DuckDBPyConnection, region: str, *, today: dt.date | None = None
-) -> list[Signal]:
-    """The signals of ``region`` (a region code), newest first: the alarms of its last
-    complete year and, where monthly figures are loaded, of its last complete month, with
-    the default method. None when there is nothing to compute from."""
-    out: list[tuple[pd.Timestamp, float, Signal]] = []
+def by_region(
+    con: duckdb.DuckDBPyConnection, *, today: dt.date | None = None
+) -> dict[str, list[Signal]]:
+    """The signals of every municipality, newest first per municipality: the alarms of the last
+    complete year and, where monthly figures are loaded, of the last complete month, with the
+    default method. One computation for all municipalities (the web computes it once per
+    snapshot); a municipality without signals is absent."""
+    out: dict[str, list[tuple[pd.Timestamp, float, Signal]]] = {}
     for frequency in ("month", "year"):
         try:
             result = police_signals(
-                con,
-                choice=lst.PeriodChoice(frequency),
-                region=region,
-                show_all=False,
-                today=today,
+                con, choice=lst.PeriodChoice(frequency), show_all=False, today=today
             )
         except HicError:
             continue
         for r in result.rows.itertuples():
-            out.append(
+            out.setdefault(str(r.region_code), []).append(
                 (
                     lst.period_start(r.period, frequency),
                     -float(r.score),
@@ -562,14 +560,24 @@ def for_region(
                     ),
                 )
             )
-    out.sort(key=lambda t: (-t[0].value, t[1]))
-    return [s for _, _, s in out]
+    return {
+        code: [s for _, _, s in sorted(items, key=lambda t: (-t[0].value, t[1]))]
+        for code, items in out.items()
+    }
+
+
+def for_region(
+    con: duckdb.DuckDBPyConnection, region: str, *, today: dt.date | None = None
+) -> list[Signal]:
+    """The signals of municipality ``region`` (a code), as :func:`by_region` gives them."""
+    return by_region(con, today=today).get(region, [])
 
 
 __all__ = [
     "NATIONAL",
     "Signal",
     "SignalList",
+    "by_region",
     "for_region",
     "incident_signals",
     "parse_settings",

@@ -134,7 +134,7 @@ def municipality_profile(
             prof = profile.municipality_profile(
                 con, code, frames=snap.frames, analysis=snap.analysis
             )
-            sigs = signals.for_region(con, code)
+            sigs = snap.memo("signals", lambda: signals.by_region(con)).get(code, [])
             sub = figures_service.subregion_figures(con, code, rule)
         problem = profile.problem_categories(prof)
         catalog = snap.memo("catalog", lambda: catalogue.load(content))
