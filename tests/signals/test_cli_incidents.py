@@ -190,3 +190,6 @@ def test_month_resolution_refuses_weeks(db: Path) -> None:
     assert monthly.exit_code == 0, monthly.output
     rows = signals(db, "--incidenten", str(path), "--periode", "maand", "--alle")
     assert rows and {r["reason"] for r in rows} == {"te kort voor een basislijn van 3 jaar"}
+    # the table without --alle says why no upper bound could be computed, with the count
+    text = " ".join(monthly.output.split())
+    assert f"Zonder bovengrens: {len(rows)} × te kort voor een basislijn van 3 jaar." in text

@@ -234,6 +234,9 @@ def _tables(result) -> None:  # noqa: ANN001 - SignalList (imported lazily)
         "(bovengrens − verwacht); boven 1: boven de bovengrens.",
         highlight=False,
     )
+    if result.uncomputed:
+        why = "; ".join(f"{_n(n)} × {reason}" for reason, n in result.uncomputed.items())
+        console.print(f"Zonder bovengrens: {why}.", highlight=False)
     if result.provisional:
         console.print("Voorlopige cijfers zijn gemarkeerd met (voorlopig).", highlight=False)
     console.print(f"Methode {result.setting}.", highlight=False)

@@ -71,6 +71,7 @@ class SignalList:
     values: int  # series x periods reported
     computed: int  # of those, with an upper bound (a signal could be computed)
     alarms: int
+    uncomputed: dict[str, int]  # why the others have no upper bound: Dutch reason -> values
     all_rows: bool  # rows without a signal are listed too
     peildatum: dt.date | None = None
     notes: list[str] = field(default_factory=list)
@@ -395,10 +396,17 @@ def police_signals(
         values=len(signals),
         computed=int(signals["upperbound"].notna().sum()),
         alarms=int(signals["alarm"].sum()),
+        uncomputed=_reasons(signals),
         all_rows=all_rows,
         peildatum=peildatum,
         notes=notes,
     )
+
+
+def _reasons(signals: pd.DataFrame) -> dict[str, int]:
+    """How many values have no upper bound, per Dutch reason, most frequent first."""
+    counts = signals.loc[signals["upperbound"].isna(), "reason"].dropna().value_counts()
+    return {str(k): int(v) for k, v in counts.items()}
 
 
 def _region_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
@@ -519,6 +527,7 @@ def incident_signals(
         values=len(signals),
         computed=int(signals["upperbound"].notna().sum()),
         alarms=int(signals["alarm"].sum()),
+        uncomputed=_reasons(signals),
         all_rows=show_all,
         peildatum=peildatum,
     )
