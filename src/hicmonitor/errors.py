@@ -48,6 +48,18 @@ class Interrupted(HicError):
         )
 
 
+class InputEnded(HicError):
+    """A question of the command (a password, a confirmation) met the end of its input: no
+    terminal, or standard input ran out. Click reports it as an abort, like Ctrl-C."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "de invoer eindigde voordat een vraag van de opdracht beantwoord was (geen terminal, "
+            "of de standaardinvoer was op); er is niets gewijzigd. Start de opdracht in een "
+            "terminal of geef het antwoord met een optie (zoals --wachtwoord-stdin)"
+        )
+
+
 def disk_full_message(file: str | Path) -> str:
     return (
         f"{file}: de schijf is vol (of het bestand te groot voor deze schijf); maak ruimte vrij "

@@ -616,3 +616,29 @@ def test_markup_in_an_argument_is_echoed_as_text(loaded_db: Path) -> None:
     """Rich markup in user input ("[/]") used to end in a MarkupError traceback."""
     result = invoke(loaded_db, "cijfers", "--regio", "[/]")
     assert_refused(result.exit_code, result.output, "onbekende regio '[/]'")
+
+
+def test_a_question_without_an_answer_is_not_called_ctrl_c(tmp_path: Path) -> None:
+    """Click aborts on the end of input during a prompt as it does on Ctrl-C: a password piped
+    once (the confirmation finds no input) is the end of input, with the way out."""
+    db = tmp_path / "hic.duckdb"
+    proc = subprocess.run(
+        [sys.executable, "-m", "hicmonitor", "--db", str(db), "gebruiker", "maak", "anna"]
+        + ["--naam", "Anna Opsteller", "--rol", "opsteller"],
+        input="Wachtwoord-2026-lang!\n",
+        capture_output=True,
+        text=True,
+        env=ENV,
+        timeout=120,
+    )
+    text = " ".join(proc.stderr.split())
+    assert_refused(proc.returncode, text, "de invoer eindigde", "--wachtwoord-stdin")
+    assert "Ctrl-C" not in text and "Traceback" not in text
+    listed = subprocess.run(
+        [sys.executable, "-m", "hicmonitor", "--db", str(db), "gebruiker", "lijst"],
+        capture_output=True,
+        text=True,
+        env=ENV,
+        timeout=120,
+    )
+    assert "anna" not in listed.stdout

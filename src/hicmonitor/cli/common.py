@@ -35,7 +35,14 @@ from rich.console import Console
 from typer.core import TyperGroup
 
 from hicmonitor.cli import i18n
-from hicmonitor.errors import ECHO_LIMIT, HicError, Interrupted, explain_os_error, shorten
+from hicmonitor.errors import (
+    ECHO_LIMIT,
+    HicError,
+    InputEnded,
+    Interrupted,
+    explain_os_error,
+    shorten,
+)
 
 if TYPE_CHECKING:
     from hicmonitor.services.database import Connection
@@ -155,9 +162,11 @@ class HicGroup(i18n.DutchGroup, TyperGroup):
             code = code if isinstance(code, int) else 0
         except typer.TyperException as exc:  # usage errors
             code = i18n.show_usage_error(exc, err_console, cap_echoes, prog_name or "hic")
-        except typer.Abort:
-            print_error(Interrupted())
-            code = Interrupted.exit_code
+        except typer.Abort as exc:
+            # Click aborts on Ctrl-C and on the end of input during a prompt alike
+            error = InputEnded() if isinstance(exc.__context__, EOFError) else Interrupted()
+            print_error(error)
+            code = int(getattr(error, "exit_code", 1))
         except (Exception, KeyboardInterrupt) as exc:  # raised outside a command's invoke
             code = report(exc)
         if standalone:
